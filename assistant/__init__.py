@@ -1,0 +1,1 @@
+"""The question-answering engine, its command line and its web app."""

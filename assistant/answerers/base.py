@@ -1,0 +1,26 @@
+"""The interface every answerer implements, so an LLM-backed one can replace the extractive default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from assistant.results import Answer
+from index.records import StoredSentence
+from index.retriever import Passage
+
+
+@dataclass
+class AnswerContext:
+    """Everything an answerer may use: the question, its vector, the passages and their sentences."""
+
+    question: str
+    query_vector: np.ndarray
+    passages: list[Passage]
+    sentences: list[StoredSentence]
+
+
+class Answerer(Protocol):
+    def answer(self, context: AnswerContext) -> Answer: ...

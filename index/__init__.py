@@ -1,0 +1,1 @@
+"""The searchable index: embeddings, the Chroma store, lexical search and hybrid retrieval."""

@@ -1,0 +1,45 @@
+"""Metadata filters (councils, documents, years) that apply alike to Chroma queries and the lexical index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.records import StoredChunk
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Empty fields mean no restriction."""
+
+    councils: tuple[str, ...] = field(default=())
+    sources: tuple[str, ...] = field(default=())
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.councils or self.sources or self.year_from or self.year_to)
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.councils:
+            clauses.append({"council": {"$in": list(self.councils)}})
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.year_from is not None:
+            clauses.append({"year": {"$gte": self.year_from}})
+        if self.year_to is not None:
+            clauses.append({"year": {"$lte": self.year_to}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, chunk: StoredChunk, year: int | None) -> bool:
+        if self.councils and chunk.document.get("council") not in self.councils:
+            return False
+        if self.sources and chunk.source not in self.sources:
+            return False
+        if self.year_from is not None and (year is None or year < self.year_from):
+            return False
+        return not (self.year_to is not None and (year is None or year > self.year_to))

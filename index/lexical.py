@@ -1,0 +1,45 @@
+"""BM25 keyword search over chunk texts with bm25s and Snowball stemming."""
+
+from __future__ import annotations
+
+import bm25s
+import Stemmer
+
+from index.records import StoredChunk
+
+
+class LexicalIndex:
+    """Built in memory from the stored chunks; rebuilding 1,000 chunks takes tens of milliseconds."""
+
+    def __init__(self, chunks: list[StoredChunk]) -> None:
+        self.chunks = chunks
+        self._stemmer = Stemmer.Stemmer("english")
+        self._bm25 = bm25s.BM25()
+        if chunks:
+            tokens = bm25s.tokenize([c.search_text for c in chunks], stopwords="en", stemmer=self._stemmer,
+                                    show_progress=False)
+            self._bm25.index(tokens, show_progress=False)
+
+    def search(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """(position in self.chunks, BM25 score) best first, only chunks sharing a term with the query."""
+        if not self.chunks:
+            return []
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False)
+        if not tokens[0]:
+            return []
+        k = min(limit, len(self.chunks))
+        positions, scores = self._bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+        return [(int(p), float(s)) for p, s in zip(positions[0], scores[0]) if s > 0]
+
+
+_STEMMER = Stemmer.Stemmer("english")
+# Words that frame a question rather than name its subject.
+QUESTION_WORDS = {"what", "whi", "when", "where", "who", "how", "doe", "did", "do", "say", "said", "tell", "report",
+                  "council", "document", "paper", "about", "happen", "wa", "were", "ani", "there", "give", "show",
+                  "exact", "word", "quot", "quote", "pleas", "me", "us", "we", "our", "can", "could", "would", "should"}
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed words of the text, less English stopwords and question framing."""
+    tokens = bm25s.tokenize([text], stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)[0]
+    return {token for token in tokens if token not in QUESTION_WORDS and len(token) > 1}

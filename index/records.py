@@ -1,0 +1,73 @@
+"""The records the index stores and returns: documents, chunks (passages) and sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DOCUMENT_FIELDS = ("title", "council", "council_inferred", "committee", "date", "author")
+
+
+@dataclass
+class DocumentRecord:
+    """One ingested file; written last, it marks its chunks as complete and current."""
+
+    source: str
+    content_hash: str
+    ingest_id: str
+    text: str
+    format: str
+    pages: int
+    chunks: int
+    ingested_at: str
+    path: str
+    metadata: dict[str, str | bool] = field(default_factory=dict)
+
+    def as_chroma_metadata(self) -> dict[str, str | int | bool]:
+        base = {
+            "source": self.source, "content_hash": self.content_hash, "ingest_id": self.ingest_id,
+            "format": self.format, "pages": self.pages, "chunks": self.chunks,
+            "ingested_at": self.ingested_at, "path": self.path,
+        }
+        return {**self.metadata, **base}
+
+
+@dataclass
+class StoredSentence:
+    """A quotable sentence of a chunk with its embedding."""
+
+    chunk_id: str
+    start: int
+    end: int
+    section: str | None
+    page: int | None
+    column: str | None
+    vector: np.ndarray
+
+
+@dataclass
+class StoredChunk:
+    """A passage as stored: its verbatim text and where it sits in its source."""
+
+    id: str
+    source: str
+    text: str
+    search_text: str
+    kind: str
+    start: int
+    end: int
+    section: str | None
+    heading: str | None
+    page: int | None
+    document: dict[str, str | bool] = field(default_factory=dict)
+
+    @classmethod
+    def from_chroma(cls, chunk_id: str, text: str, meta: dict) -> "StoredChunk":
+        return cls(
+            id=chunk_id, source=meta["source"], text=text, search_text=meta.get("search_text", text),
+            kind=meta.get("kind", "paragraph"), start=int(meta["start"]), end=int(meta["end"]),
+            section=meta.get("section") or None, heading=meta.get("heading") or None,
+            page=int(meta["page"]) if meta.get("page") else None,
+            document={key: meta[key] for key in DOCUMENT_FIELDS if key in meta},
+        )

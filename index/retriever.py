@@ -1,0 +1,65 @@
+"""Hybrid retrieval: dense passages, dense sentences and BM25, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.filters import SearchFilter
+from index.fusion import reciprocal_rank_fusion
+from index.lexical import LexicalIndex
+from index.records import StoredChunk
+from index.store import ChromaStore
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its fused score and the dense similarity of its best sentence."""
+
+    chunk: StoredChunk
+    score: float
+    best_sentence_similarity: float
+
+
+def _year(chunk: StoredChunk) -> int | None:
+    date = str(chunk.document.get("date", ""))[:4]
+    return int(date) if date.isdigit() else None
+
+
+class HybridRetriever:
+    """The BM25 index is rebuilt only when the store's documents change."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, candidate_pool: int = 40, rrf_k: int = 60) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.candidate_pool = candidate_pool
+        self.rrf_k = rrf_k
+        self._lexical: LexicalIndex | None = None
+        self._generation: str | None = None
+
+    def lexical_index(self) -> LexicalIndex:
+        generation = self.store.generation()
+        if self._lexical is None or generation != self._generation:
+            self._lexical = LexicalIndex(self.store.all_chunks())
+            self._generation = generation
+        return self._lexical
+
+    def retrieve(self, query: str, top_k: int = 8, search_filter: SearchFilter | None = None,
+                 query_vector: np.ndarray | None = None) -> list[Passage]:
+        search_filter = search_filter or SearchFilter()
+        vector = self.embedder.embed_query(query) if query_vector is None else query_vector
+        where = search_filter.chroma_where()
+        lexical = self.lexical_index()
+        by_id = {chunk.id: chunk for chunk in lexical.chunks}
+        dense_chunks = [cid for cid, _ in self.store.query_chunks(vector, self.candidate_pool, where)]
+        sentence_hits = self.store.query_sentences(vector, self.candidate_pool * 3, where)
+        best_sentence: dict[str, float] = {}
+        for chunk_id, similarity in sentence_hits:
+            best_sentence[chunk_id] = max(similarity, best_sentence.get(chunk_id, -1.0))
+        dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
+        keyword = [lexical.chunks[pos].id for pos, _ in lexical.search(query, self.candidate_pool * 2)
+                   if search_filter.is_empty or search_filter.matches(lexical.chunks[pos], _year(lexical.chunks[pos]))]
+        fused = reciprocal_rank_fusion([dense_sentences, dense_chunks, keyword[: self.candidate_pool]], k=self.rrf_k)
+        return [Passage(by_id[cid], score, best_sentence.get(cid, 0.0)) for cid, score in fused if cid in by_id][:top_k]

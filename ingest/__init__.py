@@ -1,0 +1,1 @@
+"""Turns council papers on disk into structured, embedded chunks in the index."""

@@ -1,0 +1,169 @@
+"""Groups structural blocks into retrieval chunks made of whole sentences, each with its searchable context."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.document import LoadedDocument
+from ingest.sentences import sentence_spans
+from ingest.structure import MARKUP, ROW_LABEL, Block, clean_cell
+
+STATUS_COLUMN = re.compile(r"progress|position|status|update|comment|outcome|response|rag", re.IGNORECASE)
+
+
+@dataclass
+class Sentence:
+    """One quotable sentence: its span in the document and the text its embedding is computed from."""
+
+    start: int
+    end: int
+    section: str | None
+    page: int | None
+    column: str | None
+    embed_text: str
+
+
+@dataclass
+class Chunk:
+    """A passage of whole sentences; text is exactly document.text[start:end]."""
+
+    ordinal: int
+    kind: str
+    start: int
+    end: int
+    text: str
+    search_text: str
+    section: str | None
+    heading: str | None
+    page: int | None
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.search_text.split())
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", MARKUP.sub(" ", text)).strip()
+
+
+def _cell_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    for cell in text[start:end].split("\t"):
+        spans.append((cursor, cursor + len(cell)))
+        cursor += len(cell) + 1
+    return spans
+
+
+class Chunker:
+    """Paragraphs under one heading are merged up to max_words; a table row is its own chunk with its header."""
+
+    def __init__(self, max_words: int = 160) -> None:
+        self.max_words = max_words
+
+    def chunk(self, document: LoadedDocument, blocks: list[Block]) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        pending: list[Block] = []
+        for block in blocks:
+            if block.kind == "heading":
+                self._emit_paragraphs(document, pending, chunks)
+                continue
+            if block.kind == "table_row":
+                self._emit_paragraphs(document, pending, chunks)
+                self._emit_row(document, block, chunks)
+                continue
+            if pending and (pending[-1].heading != block.heading or self._words(document, pending + [block]) > self.max_words):
+                self._emit_paragraphs(document, pending, chunks)
+            pending.append(block)
+        self._emit_paragraphs(document, pending, chunks)
+        return self._merge_row_continuations(document, chunks)
+
+    def _words(self, document: LoadedDocument, blocks: list[Block]) -> int:
+        return sum(len(document.text[b.start:b.end].split()) for b in blocks)
+
+    def _emit_paragraphs(self, document: LoadedDocument, blocks: list[Block], chunks: list[Chunk]) -> None:
+        if not blocks:
+            return
+        sentences = [
+            self._sentence(document, s, e, block.section, None, block.heading)
+            for block in blocks
+            for s, e in sentence_spans(document.text, block.start, block.end)
+        ]
+        heading = blocks[0].heading
+        for group in self._groups(sentences, self.max_words):
+            prefix = f"{heading}\n" if heading else ""
+            body = " ".join(_plain(document.text[s.start:s.end]) for s in group)
+            chunks.append(self._chunk(document, "paragraph", group, prefix + body, group[0].section, heading, len(chunks)))
+        blocks.clear()
+
+    def _emit_row(self, document: LoadedDocument, block: Block, chunks: list[Chunk]) -> None:
+        header = block.table_header or []
+        cells = _cell_spans(document.text, block.start, block.end)
+        label_column = header[0] if header and header[0] else "No"
+        row_name = f"{label_column} {block.row_label}" if block.row_label else None
+        subject = next((clean_cell(document.text[s:e]) for i, (s, e) in enumerate(cells)
+                        if clean_cell(document.text[s:e]) and not (i == 0 and block.row_label)), "")
+        sentences: list[Sentence] = []
+        for index, (cell_start, cell_end) in enumerate(cells):
+            if index == 0 and ROW_LABEL.match(clean_cell(document.text[cell_start:cell_end]) or "-"):
+                continue
+            column = header[index] if index < len(header) and header[index] else None
+            for s, e in sentence_spans(document.text, cell_start, cell_end):
+                sentence = self._sentence(document, s, e, block.section, column, block.heading)
+                if column and STATUS_COLUMN.search(column):
+                    sentence.embed_text = f"{column}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
+                elif column:
+                    sentence.embed_text = f"{column}: {sentence.embed_text}"
+                sentences.append(sentence)
+        if not sentences:
+            return
+        context = " ".join(filter(None, [block.heading, block.table_context if block.table_context != block.heading else None]))
+        for group in self._groups(sentences, self.max_words):
+            labelled = [f"{s.column}: {_plain(document.text[s.start:s.end])}" if s.column else _plain(document.text[s.start:s.end]) for s in group]
+            search_text = "\n".join(filter(None, [context, row_name, " | ".join(labelled)]))
+            chunk = self._chunk(document, "table_row", group, search_text, block.section, block.heading, len(chunks))
+            chunk.start = min(chunk.start, block.start) if len(group) == len(sentences) else chunk.start
+            chunk.end = max(chunk.end, block.end) if len(group) == len(sentences) else chunk.end
+            chunk.text = document.text[chunk.start:chunk.end]
+            chunks.append(chunk)
+
+    def _merge_row_continuations(self, document: LoadedDocument, chunks: list[Chunk]) -> list[Chunk]:
+        """A row whose first cell was empty continues the row above: keep them in one chunk when they fit."""
+        merged: list[Chunk] = []
+        for chunk in chunks:
+            previous = merged[-1] if merged else None
+            if (previous and chunk.kind == previous.kind == "table_row" and chunk.section and chunk.section == previous.section
+                    and previous.word_count + chunk.word_count <= self.max_words
+                    and not document.text[previous.end:chunk.start].strip()):
+                previous.end = chunk.end
+                previous.text = document.text[previous.start:previous.end]
+                previous.search_text += " | " + chunk.search_text.split("\n")[-1]
+                previous.sentences.extend(chunk.sentences)
+                continue
+            merged.append(chunk)
+        for ordinal, chunk in enumerate(merged):
+            chunk.ordinal = ordinal
+        return merged
+
+    def _groups(self, sentences: list[Sentence], max_words: int) -> list[list[Sentence]]:
+        groups: list[list[Sentence]] = [[]]
+        words = 0
+        for sentence in sentences:
+            length = len(sentence.embed_text.split())
+            if groups[-1] and words + length > max_words:
+                groups.append([])
+                words = 0
+            groups[-1].append(sentence)
+            words += length
+        return [group for group in groups if group]
+
+    def _sentence(self, document: LoadedDocument, start: int, end: int, section: str | None,
+                  column: str | None, heading: str | None) -> Sentence:
+        return Sentence(start, end, section, document.page_at(start), column, _plain(document.text[start:end]))
+
+    def _chunk(self, document: LoadedDocument, kind: str, group: list[Sentence], search_text: str,
+               section: str | None, heading: str | None, ordinal: int) -> Chunk:
+        start, end = group[0].start, group[-1].end
+        return Chunk(ordinal, kind, start, end, document.text[start:end], search_text, section, heading,
+                     document.page_at(start), group)

@@ -1,0 +1,26 @@
+"""The text of one loaded file, with the character span of each page when the format has pages."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A file's full text as the index will quote it; page_starts[i] is where page i+1 begins."""
+
+    source: str
+    text: str
+    format: str
+    page_starts: tuple[int, ...] = field(default=())
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_starts)
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding the character at offset, or None for unpaged formats."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect_right(self.page_starts, offset))

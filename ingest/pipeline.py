@@ -1,0 +1,150 @@
+"""The ingestion pipeline, one visible step at a time: hash, load, parse, describe, chunk, embed, store."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from index.embedder import Embedder
+from index.records import DocumentRecord
+from index.store import ChromaStore
+from ingest.chunker import Chunk, Chunker
+from ingest.errors import IngestError
+from ingest.metadata import extract_metadata
+from ingest.readers import reader_for, supported_suffixes
+from ingest.structure import StructureParser
+
+
+@dataclass
+class FileResult:
+    """What happened to one file: added, replaced, unchanged or failed (with the reason)."""
+
+    path: Path
+    status: str
+    message: str = ""
+    pages: int = 0
+    chunks: int = 0
+
+
+@dataclass
+class IngestSummary:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def line(self) -> str:
+        stored = [r for r in self.results if r.status in ("added", "replaced")]
+        unchanged = sum(r.status == "unchanged" for r in self.results)
+        noun = "document" if len(stored) == 1 else "documents"
+        return (f"{len(stored)} {noun} ingested ({sum(r.pages for r in stored)} pages, "
+                f"{sum(r.chunks for r in stored)} chunks), {unchanged} unchanged, {len(self.failed)} failed "
+                f"in {self.seconds:.1f} s")
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files named directly (whatever their type, so a wrong type gets a message) and supported files in folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in supported_suffixes()
+                                and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _normalised_mean(vectors: np.ndarray) -> np.ndarray:
+    mean = vectors.mean(axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
+
+
+class IngestPipeline:
+    """Ingests files into the store; a file either lands whole or not at all."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, max_chunk_words: int = 160,
+                 max_file_bytes: int = 50 * 1024 * 1024) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.parser = StructureParser()
+        self.chunker = Chunker(max_chunk_words)
+        self.max_file_bytes = max_file_bytes
+
+    def ingest(self, paths: list[Path], progress: bool | None = None) -> IngestSummary:
+        started = time.perf_counter()
+        files = discover(paths)
+        self.store.remove_orphans()
+        summary = IngestSummary()
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = tqdm(files, desc="Ingesting", unit="file", disable=not show, file=sys.stderr)
+        for path in bar:
+            bar.set_postfix_str(path.name[:40])
+            result = self.ingest_file(path)
+            bar.write(f"  {result.status:9} {path.name}" + (f": {result.message}" if result.message else ""), file=sys.stderr)
+            summary.results.append(result)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def ingest_file(self, path: Path) -> FileResult:
+        try:
+            return self._ingest_file(path)
+        except IngestError as error:
+            return FileResult(path, "failed", str(error))
+        except (OSError, MemoryError) as error:
+            return FileResult(path, "failed", f"could not be read ({error.__class__.__name__}: {error}); check the file")
+
+    def _ingest_file(self, path: Path) -> FileResult:
+        self._check_size(path)
+        content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+        existing = self.store.document(path.name)
+        if existing and existing.get("content_hash") == content_hash:
+            return FileResult(path, "unchanged", pages=int(existing.get("pages", 0)), chunks=int(existing.get("chunks", 0)))
+        document = reader_for(path).read(path)
+        chunks = self.chunker.chunk(document, self.parser.parse(document.text))
+        if not chunks:
+            raise IngestError("no readable text was found; check the file opens and contains text")
+        metadata = extract_metadata(document.text).as_metadata()
+        record = DocumentRecord(
+            source=path.name, content_hash=content_hash, ingest_id=content_hash[:16], text=document.text,
+            format=document.format, pages=document.page_count, chunks=len(chunks),
+            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), path=str(path.resolve()),
+            metadata=metadata,
+        )
+        chunk_vectors, sentence_vectors = self._embed(chunks)
+        self.store.write_document(record, chunks, chunk_vectors, sentence_vectors, self._chunk_metadata(metadata))
+        return FileResult(path, "replaced" if existing else "added", pages=document.page_count, chunks=len(chunks))
+
+    def _check_size(self, path: Path) -> None:
+        if not path.exists():
+            raise IngestError("file not found; check the path")
+        size = path.stat().st_size
+        if size == 0:
+            raise IngestError("the file is empty; nothing to ingest")
+        if size > self.max_file_bytes:
+            raise IngestError(f"the file is {size / 2**20:.0f} MB, over the {self.max_file_bytes / 2**20:.0f} MB limit; "
+                              "split it or raise SCRUTINY_MAX_FILE_MB")
+
+    def _embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:
+        """Sentences are embedded once; a chunk's vector is the mean of its sentences', so nothing is truncated."""
+        texts = [sentence.embed_text for chunk in chunks for sentence in chunk.sentences]
+        sentence_vectors = self.embedder.embed(texts)
+        chunk_vectors, cursor = [], 0
+        for chunk in chunks:
+            count = len(chunk.sentences)
+            chunk_vectors.append(_normalised_mean(sentence_vectors[cursor:cursor + count]))
+            cursor += count
+        return np.vstack(chunk_vectors).astype(np.float32), sentence_vectors
+
+    @staticmethod
+    def _chunk_metadata(metadata: dict[str, str | bool]) -> dict[str, str | int | bool]:
+        year = str(metadata.get("date", ""))[:4]
+        return {**metadata, **({"year": int(year)} if year.isdigit() else {})}

@@ -1,0 +1,54 @@
+"""Finds sentence spans with NLTK's Punkt model (shipped inside llama-index-core), never splitting inside a sentence."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import llama_index.core
+import nltk
+from nltk.tokenize.punkt import PunktTokenizer
+
+# Cell markup and bullets are boundaries too: a quote should never carry "</li> <li>".
+HARD_BREAK = re.compile(r"<[^>]{1,200}>|\t|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022\u00a7]|\d{1,2}(?:\.\d{1,2})+)[ \t])")
+LEADING_MARKER = re.compile(r"^(?:[-*\u2022\u00a7]\s+)?(?:\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+|\(?[a-z0-9]{1,3}[.)]\s+)?")
+ABBREVIATIONS = {"e.g", "i.e", "etc", "no", "nos", "rec", "para", "paras", "cllr", "approx", "dr", "mr", "mrs", "ms",
+                 "st", "vs", "ref", "dept", "cf", "fig", "incl", "govt", "yr", "yrs", "jan", "feb", "mar", "apr",
+                 "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+MIN_SENTENCE_CHARS = 3
+
+
+@lru_cache(maxsize=1)
+def _punkt() -> PunktTokenizer:
+    nltk_cache = Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
+    if str(nltk_cache) not in nltk.data.path:
+        nltk.data.path.append(str(nltk_cache))
+    tokenizer = PunktTokenizer("english")
+    tokenizer._params.abbrev_types.update(ABBREVIATIONS)
+    return tokenizer
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans (into text) of the sentences in text[start:end], trimmed of bullets and paragraph numbers."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    segment_start = start
+    for match in HARD_BREAK.finditer(text, start, end):
+        spans.extend(_segment_sentences(text, segment_start, match.start()))
+        segment_start = match.end()
+    spans.extend(_segment_sentences(text, segment_start, end))
+    return spans
+
+
+def _segment_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    segment = text[start:end]
+    spans = []
+    for rel_start, rel_end in _punkt().span_tokenize(segment):
+        piece = segment[rel_start:rel_end]
+        marker = LEADING_MARKER.match(piece)
+        rel_start += marker.end() if marker and marker.end() < len(piece) else 0
+        stripped = segment[rel_start:rel_end].rstrip()
+        if len(stripped.strip()) >= MIN_SENTENCE_CHARS and any(ch.isalnum() for ch in stripped):
+            spans.append((start + rel_start, start + rel_start + len(stripped)))
+    return spans

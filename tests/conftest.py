@@ -1,0 +1,42 @@
+"""Shared fixtures: an offline environment and one real index of the bundled sample reports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ.pop("CHROMA_HOST", None)
+
+from assistant.services import Services  # noqa: E402 - the environment must be set before the imports
+from assistant.settings import load_settings  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = PROJECT / "samples" / "reports"
+EXTERNAL_PDFS = PROJECT.parent / "shared" / "external" / "pdfs"
+
+
+@pytest.fixture(scope="session")
+def sample_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
+    """The five sample reports ingested once into a temporary embedded Chroma index."""
+    services = Services(load_settings(index=tmp_path_factory.mktemp("index")))
+    summary = services.pipeline.ingest([SAMPLE_DIR], progress=False)
+    assert not summary.failed, summary.failed
+    return services
+
+
+@pytest.fixture()
+def fresh_services(tmp_path: Path, sample_services: Services) -> Services:
+    """An empty index of its own that shares the already-loaded embedding model."""
+    services = Services(load_settings(index=tmp_path / "index"))
+    services.__dict__["embedder"] = sample_services.embedder
+    return services
+
+
+def external_pdfs() -> list[Path]:
+    return sorted(EXTERNAL_PDFS.glob("*.pdf")) if EXTERNAL_PDFS.is_dir() else []
