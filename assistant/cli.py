@@ -26,7 +26,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     services = _services(args)
     summary = services.pipeline.ingest([Path(p) for p in args.paths])
     for failure in summary.failed:
-        print(f"error: {failure.path}: {failure.message}", file=sys.stderr)
+        print(f"error: {failure.shown_path}: {failure.message}", file=sys.stderr)
     print(summary.line())
     return 1 if summary.failed else 0
 
@@ -107,6 +107,52 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_recommendations(args: argparse.Namespace) -> int:
+    from assistant.tracker import list_recommendations
+
+    records = list_recommendations(_services(args).store, council=args.council, status=args.status, search=args.search)
+    if args.json:
+        print(json.dumps([record.to_json() for record in records], ensure_ascii=False, indent=2))
+        return 0
+    if not records:
+        print("No recommendations match; `scrutiny list` shows what is ingested.")
+    for record in records:
+        where = ", ".join(filter(None, [record.source, record.section, f"p. {record.page}" if record.page else None]))
+        print(f"[{record.status}] {record.number or '-'}. {record.text}")
+        details = [f"target: {record.target_date}" if record.target_date else None,
+                   f"owner: {record.owner}" if record.owner else None, record.council, where]
+        print("    " + " | ".join(filter(None, details)))
+        if record.progress:
+            print("    progress: " + " ".join(record.progress.split())[:300])
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.runner import default_datasets, run
+
+    datasets = [Path(p) for p in args.dataset] if args.dataset else default_datasets()
+    run(datasets, Path(args.report) if args.report else None, Path(args.index) if args.index else None,
+        args.limit, not args.no_baseline)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.web_security import prepare_environment
+
+    services = _services(args)
+    prepare_environment(services.settings)  # before gradio is imported: it reads its temp folder at import
+    from assistant.app import serve
+
+    if services.store.list_documents():
+        services.engine.ask("warm-up")  # loads the model and the keyword index before the first visitor asks
+    else:
+        print("The library is empty; add papers on the Documents tab or run `scrutiny ingest samples/reports`.",
+              file=sys.stderr)
+    print(f"Scrutiny Assistant on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
+    serve(services, args.host, args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scrutiny", description="Cited answers from council scrutiny papers, offline.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +175,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     remove = command("remove", cmd_remove, "Remove a document (by its file name) from the index.")
     remove.add_argument("source")
+    tracker = command("recommendations", cmd_recommendations,
+                      "List tracked recommendations and actions with their target date, owner, progress and status.")
+    tracker.add_argument("--council", help="part of the council's name, any case (e.g. Derby)")
+    tracker.add_argument("--status", help="achieved, in progress, accepted, not accepted, ongoing or unknown")
+    tracker.add_argument("--search", metavar="TEXT", help="words that must appear in the text or progress")
+    tracker.add_argument("--json", action="store_true", help="print a JSON list of records")
+    serving = command("serve", cmd_serve, "Open the web app: chat with sources, recommendations, document library.")
+    serving.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serving.add_argument("--port", type=int, default=7860)
+    evaluate = command("eval", cmd_eval, "Score the engine and a llama-index baseline on the gold question sets.")
+    evaluate.add_argument("--dataset", action="append", metavar="FILE", help="gold JSON lines (default: both sets)")
+    evaluate.add_argument("--report", metavar="DIR", help="write report.json and report.html here")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only N questions per set, spread over kinds")
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the llama-index baseline")
     return parser
 
 

@@ -29,7 +29,8 @@ class QAEngine:
         passages = self.retriever.retrieve(resolved, self.top_k, search_filter, query_vector)
         sentences = self.store.sentences_of([p.chunk.id for p in passages])
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(AnswerContext(resolved, query_vector, passages, sentences))
+        context = AnswerContext(resolved, query_vector, passages, sentences, self.retriever.lexical_index().term_weight)
+        answer = self.answerer.answer(context)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}

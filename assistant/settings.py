@@ -19,6 +19,10 @@ def _default_index_dir() -> Path:
     return Path(platformdirs.user_data_dir("scrutiny-assistant")) / "index"
 
 
+def _default_upload_dir() -> Path:
+    return Path(platformdirs.user_data_dir("scrutiny-assistant")) / "uploads"
+
+
 def _config_file() -> Path:
     """The TOML file named by SCRUTINY_CONFIG, else scrutiny.toml in the working directory."""
     return Path(os.environ.get("SCRUTINY_CONFIG", "scrutiny.toml"))
@@ -48,6 +52,14 @@ class Settings(BaseSettings):
     max_answer_sentences: int = 3
     abstain_threshold: float = Field(
         default=0.42, description="Best sentence relevance below this means the documents do not answer."
+    )
+
+    upload_dir: Path = Field(default_factory=_default_upload_dir,
+                             description="Where the app keeps uploaded papers; the only other folder it may read.")
+    max_upload_mb: float = Field(default=50.0, description="Largest file the app accepts for upload.")
+    auth: dict[str, str] = Field(
+        default_factory=dict,
+        description="App logins as {user: password} (TOML [auth] table or SCRUTINY_AUTH JSON); empty means no login.",
     )
 
     @classmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import bm25s
 import Stemmer
 
@@ -19,6 +22,12 @@ class LexicalIndex:
             tokens = bm25s.tokenize([c.search_text for c in chunks], stopwords="en", stemmer=self._stemmer,
                                     show_progress=False)
             self._bm25.index(tokens, show_progress=False)
+        self._document_frequency = Counter(term for chunk in chunks for term in content_terms(chunk.search_text))
+
+    def term_weight(self, term: str) -> float:
+        """Inverse document frequency: a rare word ("focus", "broadband") says more than "children"."""
+        total = max(1, len(self.chunks))
+        return math.log(1 + (total + 1) / (self._document_frequency.get(term, 0) + 1))
 
     def search(self, query: str, limit: int) -> list[tuple[int, float]]:
         """(position in self.chunks, BM25 score) best first, only chunks sharing a term with the query."""

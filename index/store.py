@@ -12,6 +12,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from index.records import DocumentRecord, StoredChunk, StoredSentence
 from ingest.chunker import Chunk
+from ingest.recommendations import Recommendation
 
 COSINE = {"hnsw": {"space": "cosine"}}
 
@@ -43,6 +44,8 @@ class ChromaStore:
         self.documents = client.get_or_create_collection(f"{prefix}_documents", embedding_function=None, configuration=COSINE)
         self.chunks = client.get_or_create_collection(f"{prefix}_chunks", embedding_function=None, configuration=COSINE)
         self.sentences = client.get_or_create_collection(f"{prefix}_sentences", embedding_function=None, configuration=COSINE)
+        self.recommendation_rows = client.get_or_create_collection(f"{prefix}_recommendations", embedding_function=None,
+                                                                   configuration=COSINE)
         self._batch = max(1, min(4000, client.get_max_batch_size()))
 
     # --- documents -------------------------------------------------------------------------
@@ -91,6 +94,13 @@ class ChromaStore:
                      [_clean(record.as_chroma_metadata())])
         self._delete_stale(record.source, keep=record.ingest_id)
 
+    def write_recommendations(self, source: str, ingest_id: str, records: Sequence[Recommendation],
+                              vectors: np.ndarray) -> None:
+        """Tracker records of one ingest; like chunks they stay invisible until the document record is written."""
+        ids = [f"{source}:{ingest_id}:rec:{record.ordinal}" for record in records]
+        metas = [_clean({**record.to_metadata(), "source": source, "ingest_id": ingest_id}) for record in records]
+        self._upsert(self.recommendation_rows, ids, vectors, [record.text for record in records], metas)
+
     def remove(self, source: str) -> bool:
         """Deletes the document record first, so a half-finished removal leaves only invisible rows."""
         if self.document(source) is None:
@@ -103,7 +113,7 @@ class ChromaStore:
         """Rows left by an ingest that was killed before its document record was written."""
         active = self.active_ingests()
         removed = 0
-        for collection in (self.chunks, self.sentences):
+        for collection in (self.chunks, self.sentences, self.recommendation_rows):
             metas = collection.get(include=["metadatas"])
             stale = [row_id for row_id, meta in zip(metas["ids"], metas["metadatas"])
                      if active.get(meta["source"]) != meta["ingest_id"]]
@@ -118,6 +128,7 @@ class ChromaStore:
             where = {"$and": [{"source": source}, {"ingest_id": {"$ne": keep}}]}
         self.chunks.delete(where=where)
         self.sentences.delete(where=where)
+        self.recommendation_rows.delete(where=where)
 
     def _upsert(self, collection, ids: list[str], vectors: np.ndarray, docs: list[str], metas: list[dict]) -> None:  # noqa: ANN001
         for part in _batches(len(ids), self._batch):
@@ -160,6 +171,14 @@ class ChromaStore:
                            np.asarray(vector, dtype=np.float32))
             for meta, vector in zip(result["metadatas"], result["embeddings"])
         ]
+
+    def recommendations(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Tracker records of complete ingests as metadata dicts with their "text", in document order."""
+        active = self.active_ingests()
+        result = self.recommendation_rows.get(where=where, include=["documents", "metadatas"])
+        rows = [{**meta, "text": text} for text, meta in zip(result["documents"], result["metadatas"])
+                if active.get(meta["source"]) == meta["ingest_id"]]
+        return sorted(rows, key=lambda row: (row["source"], int(row.get("ordinal", 0))))
 
     def count(self) -> int:
         return self.chunks.count()

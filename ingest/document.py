@@ -14,6 +14,11 @@ class LoadedDocument:
     text: str
     format: str
     page_starts: tuple[int, ...] = field(default=())
+    # Where the reader knows the table layout (PDF, DOCX, HTML): start offset of each table line ->
+    # its column names for a header line, None for a data row. Plain text leaves the parser to guess.
+    table_lines: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
+    # Things the user should know about a file that was still read, e.g. a legacy encoding.
+    notes: tuple[str, ...] = ()
 
     @property
     def page_count(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -16,10 +17,16 @@ from index.embedder import Embedder
 from index.records import DocumentRecord
 from index.store import ChromaStore
 from ingest.chunker import Chunk, Chunker
+from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.metadata import extract_metadata
 from ingest.readers import reader_for, supported_suffixes
-from ingest.structure import StructureParser
+from ingest.recommendations import RecommendationExtractor, link_chunks
+from ingest.structure import Block, StructureParser
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+MAX_SHOWN_PATH = 160
 
 
 @dataclass
@@ -31,6 +38,13 @@ class FileResult:
     message: str = ""
     pages: int = 0
     chunks: int = 0
+
+
+    @property
+    def shown_path(self) -> str:
+        """The path on one line, whatever characters a hostile name holds, shortened if very long."""
+        shown = CONTROL_CHARACTERS.sub(lambda m: repr(m.group())[1:-1], str(self.path))
+        return shown if len(shown) <= MAX_SHOWN_PATH else shown[:MAX_SHOWN_PATH // 2] + "..." + shown[-MAX_SHOWN_PATH // 2:]
 
 
 @dataclass
@@ -63,6 +77,10 @@ def discover(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.3g} MB"
+
+
 def _normalised_mean(vectors: np.ndarray) -> np.ndarray:
     mean = vectors.mean(axis=0)
     return mean / (np.linalg.norm(mean) or 1.0)
@@ -77,6 +95,7 @@ class IngestPipeline:
         self.embedder = embedder
         self.parser = StructureParser()
         self.chunker = Chunker(max_chunk_words)
+        self.recommendations = RecommendationExtractor()
         self.max_file_bytes = max_file_bytes
 
     def ingest(self, paths: list[Path], progress: bool | None = None) -> IngestSummary:
@@ -89,7 +108,9 @@ class IngestPipeline:
         for path in bar:
             bar.set_postfix_str(path.name[:40])
             result = self.ingest_file(path)
-            bar.write(f"  {result.status:9} {path.name}" + (f": {result.message}" if result.message else ""), file=sys.stderr)
+            if show or result.status != "failed":  # without a bar, the caller reports each failure once
+                bar.write(f"  {result.status:9} {result.shown_path}" + (f": {result.message}" if result.message else ""),
+                          file=sys.stderr)
             summary.results.append(result)
         summary.seconds = time.perf_counter() - started
         return summary
@@ -101,6 +122,9 @@ class IngestPipeline:
             return FileResult(path, "failed", str(error))
         except (OSError, MemoryError) as error:
             return FileResult(path, "failed", f"could not be read ({error.__class__.__name__}: {error}); check the file")
+        except Exception as error:  # noqa: BLE001 - a reader library failing on one odd file must not stop the run
+            return FileResult(path, "failed", f"could not be read ({error.__class__.__name__}); open and re-save "
+                                              "the file, or convert it to PDF or text")
 
     def _ingest_file(self, path: Path) -> FileResult:
         self._check_size(path)
@@ -109,7 +133,8 @@ class IngestPipeline:
         if existing and existing.get("content_hash") == content_hash:
             return FileResult(path, "unchanged", pages=int(existing.get("pages", 0)), chunks=int(existing.get("chunks", 0)))
         document = reader_for(path).read(path)
-        chunks = self.chunker.chunk(document, self.parser.parse(document.text))
+        blocks = self.parser.parse(document.text, document.table_lines)
+        chunks = self.chunker.chunk(document, blocks)
         if not chunks:
             raise IngestError("no readable text was found; check the file opens and contains text")
         metadata = extract_metadata(document.text).as_metadata()
@@ -120,17 +145,35 @@ class IngestPipeline:
             metadata=metadata,
         )
         chunk_vectors, sentence_vectors = self._embed(chunks)
+        self._write_recommendations(record, document, blocks, chunks, chunk_vectors)
         self.store.write_document(record, chunks, chunk_vectors, sentence_vectors, self._chunk_metadata(metadata))
-        return FileResult(path, "replaced" if existing else "added", pages=document.page_count, chunks=len(chunks))
+        return FileResult(path, "replaced" if existing else "added", "; ".join(document.notes),
+                          pages=document.page_count, chunks=len(chunks))
+
+    def _write_recommendations(self, record: DocumentRecord, document: LoadedDocument, blocks: list[Block],
+                               chunks: list[Chunk], chunk_vectors: np.ndarray) -> None:
+        """Tracker records, each carrying the vector of the chunk it sits in (no extra model time)."""
+        records = self.recommendations.extract(document, blocks)
+        if not records:
+            return
+        link_chunks(records, [(f"{record.source}:{record.ingest_id}:{c.ordinal}", c.start, c.end) for c in chunks])
+        row = {f"{record.source}:{record.ingest_id}:{c.ordinal}": i for i, c in enumerate(chunks)}
+        council = record.metadata.get("council")
+        for item in records:
+            item.council = str(council) if council else None
+        vectors = np.vstack([chunk_vectors[row.get(item.chunk_id or "", 0)] for item in records])
+        self.store.write_recommendations(record.source, record.ingest_id, records, vectors)
 
     def _check_size(self, path: Path) -> None:
+        if CONTROL_CHARACTERS.search(path.name):
+            raise IngestError("the file name contains a control character such as a newline; rename the file")
         if not path.exists():
             raise IngestError("file not found; check the path")
         size = path.stat().st_size
         if size == 0:
             raise IngestError("the file is empty; nothing to ingest")
         if size > self.max_file_bytes:
-            raise IngestError(f"the file is {size / 2**20:.0f} MB, over the {self.max_file_bytes / 2**20:.0f} MB limit; "
+            raise IngestError(f"the file is {_megabytes(size)}, over the {_megabytes(self.max_file_bytes)} limit; "
                               "split it or raise SCRUTINY_MAX_FILE_MB")
 
     def _embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:

@@ -89,10 +89,20 @@ def _table_line_kind(cells: list[str], header: list[str] | None) -> str:
     return "row"
 
 
+def _known_line_kind(cells: list[str], names: tuple[str, ...] | None) -> str:
+    """A reader-marked header is a header; a row with one filled cell and no number groups the rows below."""
+    if names is not None:
+        return "header"
+    filled = [c for c in cells if c]
+    return "group" if len(filled) == 1 and cells[0] and not ROW_LABEL.match(cells[0]) else "row"
+
+
 class StructureParser:
     """Splits text into blocks; every block knows its heading, its paragraph number or table row."""
 
-    def parse(self, text: str) -> list[Block]:
+    def parse(self, text: str, table_lines: dict[int, tuple[str, ...] | None] | None = None) -> list[Block]:
+        """table_lines (from readers that see the table layout) overrides the guessing of header and row lines."""
+        known = table_lines or {}
         lines = _lines(text)
         blocks: list[Block] = []
         heading: str | None = None
@@ -120,9 +130,9 @@ class StructureParser:
             if line.is_table:
                 flush_paragraph()
                 cells = [clean_cell(c) for c in line.text.split("\t")]
-                kind = _table_line_kind(cells, header)
+                kind = _known_line_kind(cells, known[line.start]) if line.start in known else _table_line_kind(cells, header)
                 if kind == "header":
-                    header = cells
+                    header = list(known.get(line.start) or cells)
                 elif kind == "group":
                     context = next((c for c in cells if c), context)
                 else:

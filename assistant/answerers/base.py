@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
@@ -20,6 +20,7 @@ class AnswerContext:
     query_vector: np.ndarray
     passages: list[Passage]
     sentences: list[StoredSentence]
+    term_weight: Callable[[str], float] = lambda term: 1.0
 
 
 class Answerer(Protocol):

@@ -27,10 +27,13 @@ class ScoredSentence:
     relevance: float  # evidence that the documents speak to the question at all
 
 
-def _coverage(question_terms: set[str], text: str) -> float:
-    if not question_terms:
+def _coverage(question_terms: dict[str, float], text: str) -> float:
+    """Share of the question's term weight that the text contains."""
+    total = sum(question_terms.values())
+    if not total:
         return 0.0
-    return len(question_terms & content_terms(text)) / len(question_terms)
+    found = content_terms(text)
+    return sum(weight for term, weight in question_terms.items() if term in found) / total
 
 
 class ExtractiveAnswerer:
@@ -48,7 +51,7 @@ class ExtractiveAnswerer:
         return self._compose(chosen)
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
-        terms = content_terms(context.question)
+        terms = {term: context.term_weight(term) for term in content_terms(context.question)}
         passages = {p.chunk.id: (rank, p) for rank, p in enumerate(context.passages)}
         by_chunk: dict[str, list[StoredSentence]] = {}
         for sentence in sorted(context.sentences, key=lambda s: s.start):

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.readers.base import Reader
+from ingest.readers.docx import DocxReader
+from ingest.readers.html import HtmlReader
 from ingest.readers.pdf import PdfReader
 from ingest.readers.text import TextReader
 
-READERS: tuple[Reader, ...] = (TextReader(), PdfReader())
+READERS: tuple[Reader, ...] = (TextReader(), PdfReader(), DocxReader(), HtmlReader())
 
 
 def supported_suffixes() -> set[str]:

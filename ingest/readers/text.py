@@ -8,14 +8,18 @@ from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 
 
-def decode_text(raw: bytes) -> str:
-    """UTF-8 first (with or without BOM); cp1252 is what older council systems export."""
+def decode_with_encoding(raw: bytes) -> tuple[str, str]:
+    """UTF-8 first (with or without BOM); cp1252 is what older council systems export; latin-1 never fails."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return raw.decode("latin-1")
+    return raw.decode("latin-1"), "latin-1"
+
+
+def decode_text(raw: bytes) -> str:
+    return decode_with_encoding(raw)[0]
 
 
 class TextReader:
@@ -27,7 +31,10 @@ class TextReader:
         raw = path.read_bytes()
         if b"\x00" in raw[:4096]:
             raise IngestError("looks like a binary file, not text; export it as .txt, .pdf or .docx")
-        text = decode_text(raw).replace("\r\n", "\n").replace("\r", "\n")
+        decoded, encoding = decode_with_encoding(raw)
+        text = decoded.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             raise IngestError("the file is empty; nothing to ingest")
-        return LoadedDocument(source=path.name, text=text, format=path.suffix.lower().lstrip("."))
+        notes = () if encoding == "utf-8-sig" else (
+            f"not UTF-8, read as {encoding}; check symbols such as \u00a3 and quotes, or save it as UTF-8",)
+        return LoadedDocument(source=path.name, text=text, format=path.suffix.lower().lstrip("."), notes=notes)

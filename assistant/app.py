@@ -1,0 +1,70 @@
+"""The Gradio web app: Chat, Recommendations and Documents tabs plus the /ask API, over the shared Services."""
+
+from __future__ import annotations
+
+import os
+
+# Gradio reads these at import time: no analytics calls, no Hugging Face look-ups from an offline machine.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+from typing import Any  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+from assistant.app_chat import build_chat_tab  # noqa: E402
+from assistant.app_common import AppContext  # noqa: E402
+from assistant.app_library import build_library_tab  # noqa: E402
+from assistant.app_tracker import build_tracker_tab  # noqa: E402
+from assistant.services import Services  # noqa: E402
+from assistant.web_security import launch_options, prepare_environment  # noqa: E402
+
+# Two cores: two requests at once keeps both busy; the index lock serialises the part that must not interleave.
+CONCURRENCY = 2
+QUEUE_SIZE = 64
+CSS = """
+.source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 0 0 8px; }
+.source-card summary { cursor: pointer; }
+.source-card blockquote { margin: 6px 0 0 0; font-style: italic; }
+.source-card .passage { margin-top: 8px; white-space: pre-wrap; line-height: 1.5; }
+.source-card mark { background: #ffe58a; color: #000; padding: 0 2px; }
+.source-file { color: var(--body-text-color-subdued); font-size: 0.85em; }
+"""
+
+
+def build_app(services: Services) -> gr.Blocks:
+    context = AppContext(services)
+
+    def ask(question: str, history: list[str] | None = None) -> dict[str, Any]:
+        """Answers one question with cited passages; history holds earlier questions, oldest first.
+
+        Returns the same JSON as `scrutiny ask --json`.
+        """
+        if not (question or "").strip():
+            raise gr.Error("Give a question, e.g. \"What did Leeds decide about external placements?\"")
+        return context.ask(question, list(history or [])).to_json()
+
+    with gr.Blocks(title="Scrutiny Assistant") as app:
+        gr.Markdown("## Scrutiny Assistant\nCited answers from council scrutiny papers. Every answer quotes the "
+                    "papers word for word; when they don't say, it tells you so.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                filter_inputs = build_chat_tab(context)
+            with gr.Tab("Recommendations", id="recommendations") as tracker_tab:
+                build_tracker_tab(context, tracker_tab)
+            with gr.Tab("Documents", id="documents"):
+                build_library_tab(context, filter_inputs)
+        gr.api(ask, api_name="ask")
+    app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    return app
+
+
+def serve(services: Services, host: str = "127.0.0.1", port: int | None = 7860,
+          block: bool = True) -> tuple[gr.Blocks, str]:
+    """Starts the app; with block=False it returns at once (tests, benchmarks) and the caller closes it."""
+    settings = services.settings
+    prepare_environment(settings)
+    app = build_app(services)
+    _, url, _ = app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
+                           show_error=False, footer_links=["api"], css=CSS, ssr_mode=False, **launch_options(settings))
+    return app, url

@@ -1,0 +1,89 @@
+"""The Recommendations tab: the tracker as a filterable table; choosing a row shows the passage it came from."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import gradio as gr
+
+from assistant.app_chat import highlight
+from assistant.app_common import AppContext
+
+COLUMNS = ["Council", "Document", "No.", "Recommendation", "Status", "Target date", "Owner"]
+CONTEXT_CHARS = 600
+UNAVAILABLE = "The recommendations tracker is not available in this version; ask about commitments on the Chat tab."
+ALL = "All"
+
+
+def _tracker():  # noqa: ANN202 - the module may not exist yet in a given build
+    try:
+        from assistant import tracker
+    except ImportError:
+        return None
+    return tracker
+
+
+def records(context: AppContext, council: str | None, status: str | None, search: str | None) -> list[dict[str, Any]]:
+    tracker = _tracker()
+    if tracker is None:
+        return []
+    with context.lock:
+        found = tracker.list_recommendations(context.services.store, council=None if council in (None, ALL) else council,
+                                             status=None if status in (None, ALL) else status,
+                                             search=(search or "").strip() or None, number=None)
+    return [{**record.to_json(), "_start": getattr(record, "start", None), "_end": getattr(record, "end", None)}
+            for record in found]
+
+
+def table_rows(found: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[r.get("council") or "-", r.get("source") or "-", r.get("number") or "-", r.get("text") or "",
+             r.get("status") or "-", r.get("target_date") or "-", r.get("owner") or "-"] for r in found]
+
+
+def passage_html(context: AppContext, record: dict[str, Any]) -> str:
+    """The stretch of the source document around the recommendation, with the recommendation marked."""
+    text = context.services.store.document_text(record["source"]) or ""
+    start = record.get("_start")
+    if start is None:
+        found = text.find(record["text"][:80])
+        start = max(found, 0)
+    end = record.get("_end") or start + len(record["text"])
+    window = text[max(0, start - CONTEXT_CHARS // 3): end + CONTEXT_CHARS]
+    place = f"p. {record['page']}" if record.get("page") else (f"para. {record['section']}" if record.get("section") else "")
+    progress = (f"<p><b>Progress:</b> {html.escape(record['progress'])}</p>" if record.get("progress") else "")
+    return (f"<div class='source-card' id='recommendation-source'><p><b>{html.escape(record['source'])}</b> "
+            f"{html.escape(place)} · status <b>{html.escape(record.get('status') or '-')}</b></p>{progress}"
+            f"<div class='passage'>{highlight(window, record['text'][:200])}</div></div>")
+
+
+def build_tracker_tab(context: AppContext, tab: gr.Tab) -> None:
+    """Lays out the tab; opening it re-reads the tracker, since uploads add recommendations."""
+    tracker = _tracker()
+    if tracker is None:
+        gr.Markdown(UNAVAILABLE, elem_id="tracker-unavailable")
+        return
+    statuses = [ALL, *tracker.STATUSES]
+    with gr.Row():
+        council = gr.Dropdown(label="Council", choices=[ALL, *context.councils()], value=ALL, elem_id="tracker-council")
+        status = gr.Dropdown(label="Status", choices=statuses, value=ALL, elem_id="tracker-status")
+        search = gr.Textbox(label="Search", placeholder="words in the recommendation, e.g. foster", elem_id="tracker-search")
+    found = gr.State(records(context, None, None, None))
+    table = gr.Dataframe(table_rows(found.value), headers=COLUMNS, interactive=False, wrap=True, max_height=420,
+                         elem_id="tracker-table")
+    count = gr.Markdown(f"{len(found.value)} recommendations", elem_id="tracker-count")
+    source = gr.HTML("<p>Choose a row to see the passage it comes from.</p>", elem_id="tracker-source", js_on_load=None)
+
+    def apply(council_name: str, status_name: str, words: str) -> tuple:
+        matching = records(context, council_name, status_name, words)
+        return matching, table_rows(matching), f"{len(matching)} recommendations"
+
+    def show(matching: list[dict[str, Any]], event: gr.SelectData) -> str:
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        return passage_html(context, matching[row]) if 0 <= row < len(matching) else ""
+
+    for control in (council, status):
+        control.change(apply, [council, status, search], [found, table, count], api_visibility="private")
+    search.submit(apply, [council, status, search], [found, table, count], api_visibility="private")
+    tab.select(apply, [council, status, search], [found, table, count], api_visibility="private")
+    table.select(show, found, source, api_visibility="private")

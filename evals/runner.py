@@ -1,0 +1,175 @@
+"""Runs the gold sets through our engine and the llama-index baseline, prints a comparison and writes report.json and report.html."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from assistant.followup import resolve_question
+from assistant.services import Services
+from assistant.settings import load_settings
+from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_dirs, corpus_files, load_dataset
+from evals.metrics import Attempt, Cited, QuestionScore, score, summarise_by_kind
+from index.embedder import Embedder
+
+RETRIEVAL_DEPTH = 10
+DEFAULT_DATASETS = (DATASETS_DIR / "sample.jsonl", DATASETS_DIR / "external.jsonl")
+TABLE_METRICS = (("key_fact_recall", "key facts"), ("citation_hit", "citation hit"), ("hit@5", "hit@5"), ("mrr", "MRR"))
+OVERALL_METRICS = ("citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall",
+                   "false_abstention", "latency_p50_ms", "latency_p95_ms")
+
+
+def spread(questions: list[GoldQuestion], limit: int | None) -> list[GoldQuestion]:
+    """The first `limit` questions taken round-robin over kinds, so a small run still covers every kind."""
+    if limit is None or limit >= len(questions):
+        return questions
+    by_kind: dict[str, list[GoldQuestion]] = {}
+    for question in questions:
+        by_kind.setdefault(question.type, []).append(question)
+    picked: list[GoldQuestion] = []
+    while len(picked) < limit:
+        for group in by_kind.values():
+            if group and len(picked) < limit:
+                picked.append(group.pop(0))
+    return picked
+
+
+def ask_ours(services: Services, question: GoldQuestion) -> Attempt:
+    """The engine's answer, plus a separate deeper retrieval of the same resolved question for hit@k and MRR."""
+    started = time.perf_counter()
+    result = services.engine.ask(question.question, list(question.history))
+    latency = (time.perf_counter() - started) * 1000
+    resolved = resolve_question(question.question.strip(), list(question.history))
+    retrieved = [p.chunk.text for p in services.retriever.retrieve(resolved, RETRIEVAL_DEPTH)]
+    citations = [Cited(c.source, c.quote, c.text, c.page) for c in result.citations]
+    return Attempt(result.answer, result.abstained, citations, retrieved, latency)
+
+
+def run_system(name: str, ask: Callable[[GoldQuestion], Attempt], questions: list[GoldQuestion],
+               sources: SourceTexts) -> tuple[list[Attempt], list[QuestionScore]]:
+    attempts, scores = [], []
+    for number, question in enumerate(questions, start=1):
+        attempt = ask(question)
+        attempts.append(attempt)
+        scores.append(score(question, attempt, sources.text))
+        if sys.stderr.isatty():
+            print(f"\r  {name}: {number}/{len(questions)}", end="", file=sys.stderr, flush=True)
+    print(f"\r  {name}: {len(questions)} questions answered", file=sys.stderr)
+    return attempts, scores
+
+
+def _system_json(attempt: Attempt, question_score: QuestionScore) -> dict[str, Any]:
+    return {"answer": attempt.answer, "abstained": attempt.abstained,
+            "cited": [asdict(c) for c in attempt.citations], "metrics": question_score.to_json()}
+
+
+def evaluate_dataset(path: Path, embedder: Embedder, work_dir: Path, limit: int | None,
+                     baseline_model: Any | None) -> dict[str, Any]:
+    """Ingest the dataset's document folders into a fresh index, run both systems, score every question."""
+    questions = spread(load_dataset(path), limit)
+    files = corpus_files(corpus_dirs(questions))
+    sources = SourceTexts(files)
+    services = Services(load_settings(index=work_dir / "index"))
+    services.__dict__["embedder"] = embedder  # one model load for every dataset
+    summary = services.pipeline.ingest(files, progress=False)
+    if summary.failed:
+        raise ValueError(f"could not ingest {[str(r.path) for r in summary.failed]}; run `scrutiny ingest` on them to see why")
+    print(f"{path.name}: {len(questions)} questions over {len(files)} documents ({summary.line()})", file=sys.stderr)
+    systems: dict[str, tuple[list[Attempt], list[QuestionScore]]] = {
+        "ours": run_system("ours", lambda q: ask_ours(services, q), questions, sources)}
+    if baseline_model is not None:
+        from evals.baseline import LlamaIndexBaseline
+
+        baseline = LlamaIndexBaseline(baseline_model, work_dir / "baseline")
+        baseline.build(files)
+        systems["baseline"] = run_system("baseline", lambda q: baseline.ask(q.question, q.history), questions, sources)
+    return dataset_report(path, files, questions, systems)
+
+
+def dataset_report(path: Path, files: list[Path], questions: list[GoldQuestion],
+                   systems: dict[str, tuple[list[Attempt], list[QuestionScore]]]) -> dict[str, Any]:
+    """The JSON record of one dataset's run: summaries per system and kind, and every question's result."""
+    return {
+        "dataset": str(path), "documents": [f.name for f in files],
+        "summary": {name: summarise_by_kind(scores) for name, (_, scores) in systems.items()},
+        "questions": [{
+            "id": q.id, "type": q.type, "question": q.question, "history": list(q.history),
+            "expected": {"answer": q.answer, "must_include": list(q.must_include), "evidence": list(q.evidence),
+                         "sources": list(q.sources), "pages": list(q.pages)},
+            **{name: _system_json(attempts[i], scores[i]) for name, (attempts, scores) in systems.items()},
+        } for i, q in enumerate(questions)],
+    }
+
+
+def _cell(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:5.2f}"
+
+
+def _ratio(ours: float | None, base: float | None) -> str:
+    if ours is None or base is None:
+        return "   -  "
+    return f"{ours / base:5.2f}x" if base else "   inf" if ours else "   -  "
+
+
+def format_table(name: str, report: dict[str, Any]) -> str:
+    """Per kind: each headline metric as ours | baseline | ratio; then the overall-only metrics."""
+    ours, base = report["summary"]["ours"], report["summary"].get("baseline", {})
+    header = f"{'kind':15}{'n':>4}  " + "".join(f"{label:^24}" for _, label in TABLE_METRICS)
+    sub = " " * 21 + "".join(f"{'ours':>6} {'base':>6} {'ratio':>7}   " for _ in TABLE_METRICS)
+    lines = [f"== {name} ==", header, sub]
+    for kind, metrics in ours.items():
+        row = f"{kind:15}{metrics['n']:>4}  "
+        for key, _ in TABLE_METRICS:
+            theirs = base.get(kind, {}).get(key)
+            row += f" {_cell(metrics[key])}  {_cell(theirs)} {_ratio(metrics[key], theirs)}   "
+        lines.append(row)
+    lines.append("")
+    for key in OVERALL_METRICS:
+        lines.append(f"  {key:22} ours {_cell(ours['overall'][key])}   baseline {_cell(base.get('overall', {}).get(key))}")
+    return "\n".join(lines)
+
+
+def run(datasets: list[Path], report_dir: Path | None, index_dir: Path | None, limit: int | None,
+        with_baseline: bool) -> dict[str, Any]:
+    if limit is not None and limit < 1:
+        raise ValueError("--limit must be 1 or more (the number of questions per set)")
+    missing = [str(p) for p in datasets if not p.is_file()]
+    if missing:
+        raise ValueError(f"dataset not found: {', '.join(missing)}; give a JSON-lines file from evals/datasets/")
+    embedder = Embedder(load_settings().embedding_model)
+    baseline_model = None
+    if with_baseline:
+        from evals.baseline import configure_llama_index
+
+        baseline_model = configure_llama_index(embedder.model_name)
+    report: dict[str, Any] = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "datasets": {}}
+    with tempfile.TemporaryDirectory(prefix="scrutiny-eval-") as scratch:
+        for path in datasets:
+            work_dir = (index_dir or Path(scratch)) / path.stem
+            report["datasets"][path.stem] = evaluate_dataset(path, embedder, work_dir, limit, baseline_model)
+            print(format_table(path.stem, report["datasets"][path.stem]), flush=True)
+    if report_dir:
+        from evals.report_html import render_html
+
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        (report_dir / "report.html").write_text(render_html(report), encoding="utf-8")
+        print(f"Wrote {report_dir / 'report.json'} and {report_dir / 'report.html'}")
+    return report
+
+
+def default_datasets() -> list[Path]:
+    """Both gold sets; the external one only when its PDFs are present on this machine."""
+    chosen = [DEFAULT_DATASETS[0]]
+    try:
+        corpus_dirs(load_dataset(DEFAULT_DATASETS[1]))
+        chosen.append(DEFAULT_DATASETS[1])
+    except ValueError as error:
+        print(f"skipping the external set: {error}", file=sys.stderr)
+    return chosen

@@ -1,0 +1,540 @@
+"""Reads a council paper's title, council, committee, date and author from its text, never from its file name."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from dateutil import parser as date_parser
+
+AUTHORITIES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authorities.csv"
+# The title block, "Report to:"/"Date:" panel or minutes heading sits on a paper's first page.
+HEAD_CHARS = 3000
+# Non-empty lines at the top that can still belong to the heading block.
+HEADER_LINES = 20
+
+# Short names that are also ordinary words or first names ("Reading the report", "Angus said"): these
+# authorities are only recognised by their full name or an alias, never by a bare short name.
+AMBIGUOUS_SHORT_NAMES = frozenset(
+    {"Reading", "Down", "Eden", "Hart", "Bury", "Harrow", "Highland", "Rugby", "Craven", "Angus", "Boston",
+     "Sutton", "Brent", "Newport"}
+)
+# Weights for choosing the council: naming the authority ("Kent County Council", "KCC") counts more than
+# naming the place ("Kent"); mentions on the first page count double; a paper calling itself "the County
+# Council" favours county councils over the neighbours it mentions.
+EXPLICIT_WEIGHT, SHORT_WEIGHT, HEAD_FACTOR, SELF_TYPE_FACTOR = 3, 1, 2, 3
+
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+DATE_RE = re.compile(
+    rf"(?P<dmy>\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH},?\s+(?:19|20)\d\d\b)"
+    rf"|(?P<mdy>\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b)"
+    r"|(?P<iso>\b(?:19|20)\d\d-[01]\d-[0-3]\d\b)"
+    r"|(?P<num>(?<![\d.])\d{1,2}(?P<sep>[./-])\d{1,2}(?P=sep)(?:19|20)?\d\d(?!\.?\d))"
+    rf"|(?P<my>\b{MONTH},?\s+(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+YEAR_LINE = re.compile(r"^(?:19|20)\d\d$")
+WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b,?", re.IGNORECASE)
+# Dates introduced like this are deadlines or plans, not when the paper was written.
+FUTURE_CUE = re.compile(r"\b(?:by|until|before|from|to|after|deadline|target|expected|due|end of)\s+(?:the\s+)?$", re.I)
+QUARTER_RE = re.compile(r"\bQ(?:uarter)?\s*([1-4])\s*,?\s*(?:of\s+)?((?:19|20)\d\d)\s*[/-]\s*(\d{2}|\d{4})\b")
+
+CAP_WORD = r"[A-Z][\w'&-]*"
+LINKER = r"(?:and|of|for|the|&|on|in|with|to)"
+BODY_WORD = r"(?:Sub-Committee|Committee|Board|Panel|Commission|Cabinet|Council|Forum|Executive|Assembly|Partnership)"
+NAME_RE = re.compile(rf"^{CAP_WORD}(?:\s+(?:{CAP_WORD}|{LINKER}|\([A-Za-z&' ]+\)))*$")
+CABINET_MEMBER_RE = re.compile(rf"\bCabinet Member for {CAP_WORD}(?:\s+(?:{CAP_WORD}|{LINKER}))*")
+# "The Commission is asked to note": the body a paper is addressed to, named in full elsewhere on the page.
+ADDRESSED_RE = re.compile(
+    r"\b[Tt]he\s+(?P<body>Cabinet Member|Cabinet|(?:Scrutiny\s+)?(?:Sub-Committee|Committee|Board|Panel|Commission)"
+    r"|Executive|Council)\s+(?:is|are|will be)\s+(?:asked|recommended|requested|invited)\b"
+)
+MINUTES_OF_BODY = re.compile(
+    r"\bminutes\s+of\s+(?:a|an|the)\s+(?:[\w-]+\s+)?meeting\s+of\s+(?:the\s+)?(?P<body>.+?)\s+(?:held|on|at)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+MINUTES_SENTENCE = re.compile(r"\bminutes\s+of\s+(?:a|an|the)\b(?:[^.]|\.(?=\S))*", re.IGNORECASE)
+SELF_TYPE_RE = re.compile(r"\b(?:[Tt]he|THE|To:?)\s+(County|City|Borough|District)\s+Council\b")
+GENERIC_COUNCIL_RES = (
+    re.compile(r"\bCity of [A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}"),
+    re.compile(r"\b(?:[A-Z][a-z]+[ \t]+){1,3}(?:City|County|Borough|District|Town|Parish)[ \t]+Council\b"),
+    re.compile(r"\b(?:Royal|London) Borough of [A-Z][a-z]+(?:[ \t]+(?:and|upon|[A-Z][a-z]+)){0,3}"),
+    re.compile(r"\bCouncil of (?:the )?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}"),
+)
+GENERIC_STOP_WORDS = frozenset({"The", "This", "That", "A", "An", "Each", "Every", "Our", "Their", "Full", "Local", "All"})
+
+LABEL_RE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z .'/&()-]{0,40}?)\s*:\s*(?P<value>.*)$")
+# "Report to Children and Families Scrutiny Board" / "Report by Director of ...": labels without a colon.
+REPORT_LABEL_RE = re.compile(r"^(?P<label>Report (?:to|of|by|from))(?:\s+the)?\s+(?P<value>[A-Z].*)$", re.IGNORECASE)
+LABEL_KINDS = {
+    "committee": ("report to", "to", "meeting", "committee", "meeting of", "decision maker", "decision taker",
+                  "name of committee", "name of meeting", "meeting name", "board", "panel", "forum"),
+    "date": ("date", "date of meeting", "meeting date", "date of decision", "decision date", "date of report",
+             "report date"),
+    "author": ("by", "from", "report of", "report by", "report from", "report author", "author", "authors",
+               "lead officer", "produced by", "responsible officer", "report of the"),
+    "title": ("title of report", "report title", "subject", "title", "subject of report", "report subject",
+              "title of paper", "paper title", "item title"),
+}
+LABEL_KIND = {label: kind for kind, labels in LABEL_KINDS.items() for label in labels}
+OTHER_LABELS = frozenset({
+    "status", "purpose", "purpose of report", "summary", "recommendation", "recommendations", "ref", "ref no",
+    "reference", "key decision", "electoral division", "electoral divisions", "ward", "wards", "wards affected",
+    "classification", "contact", "contact officer", "contact officers", "officer contact", "previous pathway",
+    "future pathway", "e-mail", "email", "phone", "tel", "telephone", "part", "agenda item", "item", "exempt",
+    "cabinet member", "portfolio", "portfolio holder", "relevant portfolio", "appendices", "background papers",
+    "decision no", "decision number", "decision type", "forward plan ref", "report status",
+    "for more information contact", "list of appendices", "venue", "time", "location", "present",
+})
+SECTION_WORDS = frozenset({
+    "recommendation", "recommendations", "summary", "executive summary", "purpose", "purpose of report",
+    "background", "introduction", "contents", "supporting information", "agenda", "unrestricted items",
+    "exempt items", "for decision", "for information", "public", "open", "restricted", "implications",
+})
+SKIPPED_LINE_RE = re.compile(
+    r"^(?:page\s+)?\d+(?:\s+of\s+\d+)?$|^(?:appendix|annex|annexe|item|agenda item|question|part|schedule)\s+[\w.]+$",
+    re.IGNORECASE,
+)
+NUMBERED_RE = re.compile(r"^(?:[-*\u2022\u00a7]\s*)?\d")
+SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "to", "&", "with", "at", "by", "a", "an"})
+TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['&.-][A-Za-z0-9]+)*|[,&]")
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """What a paper says about itself; None where the text does not say."""
+
+    title: str | None
+    council: str | None  # canonical full name, e.g. "Derby City Council"
+    council_inferred: bool  # True when the paper never names its council and it was inferred from mentions
+    committee: str | None  # committee, board, panel, commission or cabinet member the paper is for
+    date: str | None  # ISO: "2012-04-26", "2009-05" (month only) or "2007" (year only)
+    author: str | None  # e.g. "Director of Children's Services"
+
+    def as_metadata(self) -> dict[str, str | bool]:
+        """The known values, for storing on chunks; council_inferred only travels with a council."""
+        data = {key: value for key, value in asdict(self).items() if value is not None}
+        if self.council is None:
+            data.pop("council_inferred")
+        return data
+
+
+@dataclass(frozen=True)
+class Authority:
+    """One row of uk_local_authorities.csv."""
+
+    name: str
+    short_name: str
+    type: str
+    nation: str
+    aliases: tuple[str, ...]
+
+
+def extract_metadata(text: str) -> DocumentMetadata:
+    """Reads the heading block of a committee paper (or minutes) and counts authority mentions in its body."""
+    text = _normalise(text)
+    head = text[:HEAD_CHARS]
+    lines = [_clean_line(line) for line in head.split("\n")]
+    fields = _labelled_fields(lines)
+    header = [line for line in lines if line][:HEADER_LINES]
+    committee = _committee(head, header, fields)
+    title = _title(header, lines, fields, committee)
+    council, inferred = _council(text, title, committee)
+    return DocumentMetadata(
+        title=title,
+        council=council,
+        council_inferred=inferred,
+        committee=committee,
+        date=_date(head, header, fields),
+        author=_author(fields),
+    )
+
+
+# ---------------------------------------------------------------- text and labelled fields
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate({0x2019: "'", 0x2018: "'", 0x00A0: " ", 0x2014: "–"})
+
+
+def _clean_line(line: str) -> str:
+    """Drops the markdown and HTML some converters leave around headings."""
+    line = re.sub(r"<[^>]{1,200}>", " ", line)
+    line = re.sub(r"^#+\s*", "", line.strip()).replace("**", "")
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def _label(line: str) -> tuple[str, str] | None:
+    """(label, value) when the line is a known "Label: value" line, else None."""
+    match = REPORT_LABEL_RE.match(line) or LABEL_RE.match(line)
+    if not match:
+        return None
+    label = re.sub(r"[.\s]+", " ", match["label"]).strip().lower()
+    if label in LABEL_KIND or label in OTHER_LABELS:
+        return label, match["value"].strip()
+    return None
+
+
+def _labelled_fields(lines: list[str]) -> dict[str, str]:
+    """The first value of each kind of label, with its wrapped continuation lines."""
+    fields: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        found = _label(line)
+        if not found or LABEL_KIND.get(found[0]) is None or LABEL_KIND[found[0]] in fields:
+            continue
+        kind = LABEL_KIND[found[0]]
+        parts = ([found[1]] if found[1] else []) + list(_continuation(lines, index + 1))
+        value = _join_author(parts) if kind == "author" else " ".join(parts)
+        if value.strip():
+            fields[kind] = value.strip()
+    return fields
+
+
+def _continuation(lines: list[str], start: int) -> Iterator[str]:
+    """Lines that continue a label's value: up to three, stopping at a blank line or the next label."""
+    for line in lines[start : start + 3]:
+        if not line or _label(line):
+            return
+        yield line
+
+
+def _join_author(parts: list[str]) -> str:
+    """Joins wrapped lines with a space but separate people ("From: A, Leader / B, Cabinet Member") with "; "."""
+    joined = ""
+    for part in parts:
+        wraps = re.search(r"(?:\b(?:and|of|for|the|to)|[&,(–-])$", joined) or part[:1].islower() or part[:1] == "("
+        joined = f"{joined} {part}" if wraps or not joined else f"{joined}; {part}"
+    return joined.strip()
+
+
+# ---------------------------------------------------------------- committee
+
+
+def _committee(head: str, header: list[str], fields: dict[str, str]) -> str | None:
+    """Labelled "Report to:" first, then a minutes heading, a heading line, then who the paper asks to act."""
+    if "committee" in fields and (body := _clean_body(fields["committee"])):
+        return body
+    if match := MINUTES_OF_BODY.search(head[:1200]):
+        body = _clean_body(match["body"])
+        if body and NAME_RE.match(body):  # a name, not a run of text up to a distant "held"
+            return body
+    for line in header:
+        if not _label(line) and (body := _heading_body(line)):
+            return body
+    return _addressed_body(head)
+
+
+def _clean_body(value: str) -> str | None:
+    value = WEEKDAY.sub(" ", DATE_RE.sub(" ", value))
+    value = re.sub(r"\s+", " ", value).strip(" ,;:-–|")
+    value = re.sub(r"^(?:the|a)\s+|\s+meeting$", "", value, flags=re.IGNORECASE).strip(" ,;:-–|")
+    if not value or not re.search(r"[A-Za-z]{3}", value):
+        return None
+    return _smart_title(value) if value.isupper() else value
+
+
+def _heading_body(line: str) -> str | None:
+    """A heading line naming a committee ("CORPORATE PARENTING PANEL – 29 October 2024") without its date."""
+    if match := DATE_RE.search(line):
+        line = line[: match.start()]
+    line = _smart_title(WEEKDAY.sub(" ", line).strip(" ,;:-–|")) if line.isupper() else line.strip(" ,;:-–|")
+    if len(line) > 90 or not NAME_RE.match(line) or _is_council_name(line):
+        return None
+    if line.startswith("Cabinet Member for") or re.search(rf"\b{BODY_WORD}$", line):
+        return line
+    return None
+
+
+def _addressed_body(head: str) -> str | None:
+    """"The Commission is asked to note" resolved to the fullest name of that body on the first page."""
+    match = ADDRESSED_RE.search(head)
+    if not match:
+        return None
+    body = match["body"]
+    if body == "Cabinet Member":
+        found = CABINET_MEMBER_RE.search(head)
+        return found.group(0) if found else None
+    word = body.split()[-1]
+    # [ \t] not \s: a name never runs over a line break (a "BACKGROUND" heading above it is not part of it).
+    pattern = rf"(?:{CAP_WORD}[ \t]+(?:{LINKER}[ \t]+)*)+{word}\b"
+    names = [_strip_leading(m.group(0)) for m in re.finditer(pattern, head)]
+    names = [name for name in names if len(name.split()) > 1 and not _is_council_name(name)]
+    if names:
+        return Counter(names).most_common(1)[0][0]
+    return body if body in ("Cabinet", "Executive") else None
+
+
+def _strip_leading(name: str) -> str:
+    words = name.split()
+    while words and (words[0] in GENERIC_STOP_WORDS or words[0].lower() in SMALL_WORDS):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _smart_title(text: str) -> str:
+    """Title case for all-capitals headings, keeping "and", "of" etc. in lower case."""
+    words = text.lower().split()
+    return " ".join(w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+# ---------------------------------------------------------------- title
+
+
+def _title(header: list[str], lines: list[str], fields: dict[str, str], committee: str | None) -> str | None:
+    """The "Title of report:"/"Subject:" value; for minutes, whose committee; else the first heading block."""
+    if "title" in fields:
+        return re.sub(r"\s+", " ", fields["title"]).strip(" .;:")
+    if committee and any(re.search(r"\bminutes\b", line, re.IGNORECASE) for line in header[:8]):
+        return f"Minutes of the {committee}"
+    for block in _blocks(lines):
+        if len(block) > 3 or any(len(line) > 120 for line in block):
+            continue  # a prose paragraph, not a heading
+        kept = [line for line in block if not _skips_as_title(line)]
+        if kept:
+            title = " ".join(kept).strip(" ,;:–-")
+            return _smart_title(title) if title.isupper() else title
+    return None
+
+
+def _blocks(lines: list[str]) -> Iterator[list[str]]:
+    """Runs of consecutive non-empty lines."""
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            block.append(line)
+        elif block:
+            yield block
+            block = []
+
+
+def _skips_as_title(line: str) -> bool:
+    """Page furniture, labels, council and committee names, dates and section headings are not titles."""
+    bare = WEEKDAY.sub(" ", DATE_RE.sub(" ", line))
+    return bool(
+        SKIPPED_LINE_RE.match(line)
+        or NUMBERED_RE.match(line)
+        or line.endswith(".")
+        or _label(line)
+        or not re.search(r"[A-Za-z]{3}", bare)
+        or line.lower().strip(" :") in SECTION_WORDS
+        or _is_council_name(line)
+        or _heading_body(line)
+    )
+
+
+# ---------------------------------------------------------------- date
+
+
+def _date(head: str, header: list[str], fields: dict[str, str]) -> str | None:
+    """The meeting/report date: labelled, then the minutes heading, a heading line, a quarter, the latest in prose."""
+    for value in (fields.get("date"), fields.get("committee"), _minutes_sentence(head)):
+        if value and (found := _first_date(value)):
+            return found
+    for line in header:
+        label = _label(line)
+        if not NUMBERED_RE.match(line) and len(line) <= 100 and (not label or LABEL_KIND.get(label[0]) == "date"):
+            if found := _first_date(line):
+                return found
+    return _quarter_end(head) or _latest_prose_date(head)
+
+
+def _minutes_sentence(head: str) -> str | None:
+    """The opening sentence of minutes ("MINUTES of a meeting of the Cabinet held ... on 30 January 2025.")."""
+    match = MINUTES_SENTENCE.search(head[:1200])
+    return match.group(0) if match else None
+
+
+def _first_date(text: str) -> str | None:
+    """The first date in a labelled value or heading line, where "10.12.24" is safe to read as a date."""
+    if YEAR_LINE.match(text.strip()):
+        return text.strip()
+    for match in DATE_RE.finditer(text):
+        if found := _parse_date(match):
+            return found
+    return None
+
+
+def _parse_date(match: re.Match[str]) -> str | None:
+    """ISO text at the precision the paper gave; dateutil reads the month names, ordinals and 2-digit years."""
+    raw = re.sub(r"\bof\b", " ", match.group(0), flags=re.IGNORECASE)
+    try:
+        parsed = date_parser.parse(raw, dayfirst=True, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError):
+        return None
+    return parsed.strftime("%Y-%m" if match["my"] else "%Y-%m-%d")
+
+
+def _quarter_end(head: str) -> str | None:
+    """"Quarter 3 2024/25" is a UK financial-year quarter (April-March): it ends in December 2024."""
+    match = QUARTER_RE.search(head)
+    if not match:
+        return None
+    quarter, year = int(match[1]), int(match[2])
+    end_month = (6, 9, 12, 3)[quarter - 1]
+    return f"{year + (quarter == 4)}-{end_month:02d}"
+
+
+def _latest_prose_date(head: str) -> str | None:
+    """With no dated heading, the latest past date the first page talks about is the paper's own time."""
+    dates = [
+        found
+        for match in DATE_RE.finditer(head)
+        if not match["num"] and not FUTURE_CUE.search(head[max(0, match.start() - 20) : match.start()])
+        and (found := _parse_date(match))
+    ]
+    return max(dates, default=None)
+
+
+# ---------------------------------------------------------------- author
+
+
+def _author(fields: dict[str, str]) -> str | None:
+    value = fields.get("author")
+    if not value:
+        return None
+    value = re.sub(r"^the\s+", "", re.sub(r"\s+", " ", value), flags=re.IGNORECASE).strip(" ,;:")
+    return value or None
+
+
+# ---------------------------------------------------------------- council
+
+
+@cache
+def load_authorities() -> tuple[Authority, ...]:
+    """The UK councils in data/uk_local_authorities.csv, current ones before abolished ones of the same place."""
+    with AUTHORITIES_CSV.open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            Authority(
+                name=row["name"],
+                short_name=row["short_name"],
+                type=row["type"],
+                nation=row["nation"],
+                aliases=tuple(alias for alias in row["aliases"].split(";") if alias),
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+def _tokens(text: str) -> list[re.Match[str]]:
+    return list(TOKEN_RE.finditer(text))
+
+
+def _key(words: list[str]) -> str:
+    """Token key for name lookup; a possessive "'s" is dropped so "Derby's" matches "Derby"."""
+    return " ".join(re.sub(r"'s$", "", word) for word in words)
+
+
+def _variants(authority: Authority) -> list[str]:
+    """Common written forms not worth listing per row: "Kent Council", "Derby City Council" and so on."""
+    place = authority.short_name
+    kinds = ("City", "County", "Borough", "District", "Metropolitan Borough", "County Borough", "Metropolitan District")
+    return [f"{place} Council", f"City of {place} Council", f"London Borough of {place}",
+            f"Royal Borough of {place}"] + [f"{place} {kind} Council" for kind in kinds]
+
+
+@cache
+def _name_index() -> tuple[dict[str, Authority], dict[str, Authority], int]:
+    """(explicit names, short names, longest name in tokens); earlier and more official forms win clashes."""
+    explicit: dict[str, Authority] = {}
+    short: dict[str, Authority] = {}
+    authorities = load_authorities()
+    passes = ([a.name] for a in authorities), (list(a.aliases) for a in authorities), map(_variants, authorities)
+    for names_per_authority in passes:
+        for authority, names in zip(authorities, names_per_authority):
+            for name in names:
+                _register(explicit, name, authority)
+    for authority in authorities:
+        if authority.short_name not in AMBIGUOUS_SHORT_NAMES:
+            _register(short, authority.short_name, authority)
+    longest = max(len(key.split()) for key in [*explicit, *short])
+    return explicit, short, longest
+
+
+def _register(index: dict[str, Authority], name: str, authority: Authority) -> None:
+    key = _key([m.group(0) for m in TOKEN_RE.finditer(name)])
+    index.setdefault(key, authority)
+    index.setdefault(key.upper(), authority)
+
+
+def _mentions(text: str) -> Iterator[tuple[Authority, bool, int]]:
+    """(authority, named explicitly?, offset) for each mention, longest name first so "Kent County Council"
+    is one explicit mention rather than a mention of "Kent"."""
+    explicit, short, longest = _name_index()
+    tokens = _tokens(text)
+    words = [token.group(0) for token in tokens]
+    index = 0
+    while index < len(words):
+        step = 1
+        if words[index][:1].isupper():
+            for size in range(min(longest, len(words) - index), 0, -1):
+                key = _key(words[index : index + size])
+                if authority := explicit.get(key) or short.get(key):
+                    yield authority, key in explicit, tokens[index].start()
+                    step = size
+                    break
+        index += step
+
+
+def _council(text: str, title: str | None, committee: str | None) -> tuple[str | None, bool]:
+    """The most-mentioned UK authority, else a generic "City of X"/"X County Council" name, else None."""
+    scores: Counter[Authority] = Counter()
+    named: set[Authority] = set()
+    place_mentions: Counter[Authority] = Counter()
+    for authority, is_explicit, offset in _mentions(text):
+        weight = EXPLICIT_WEIGHT if is_explicit else SHORT_WEIGHT
+        scores[authority] += weight * (HEAD_FACTOR if offset < HEAD_CHARS else 1)
+        if is_explicit:
+            named.add(authority)
+        else:
+            place_mentions[authority] += 1
+    self_type = _self_type(text[:HEAD_CHARS], committee)
+    for authority in scores:
+        if self_type and f"{self_type} Council" in authority.name:
+            scores[authority] *= SELF_TYPE_FACTOR
+    candidates = [a for a, _ in scores.most_common() if a in named or place_mentions[a] >= 2]
+    if candidates:
+        best = candidates[0]
+        names_itself = best in named or bool(title and best.short_name in title)
+        return best.name, not names_itself
+    return _generic_council(text), False
+
+
+def _self_type(head: str, committee: str | None) -> str | None:
+    """"County" when the paper calls itself "the County Council" (or is for the County Council meeting)."""
+    found = Counter(match[1] for match in SELF_TYPE_RE.finditer(head))
+    if committee and (match := re.fullmatch(r"(County|City|Borough|District) Council", committee)):
+        found[match[1]] += 1
+    return found.most_common(1)[0][0] if found else None
+
+
+def _generic_council(text: str) -> str | None:
+    """Councils outside the UK list, from how councils name themselves; the most frequent form wins."""
+    names: list[str] = []
+    for pattern in GENERIC_COUNCIL_RES:
+        for match in pattern.finditer(text):
+            words = _strip_leading(match.group(0)).split()
+            if len(words) >= 3:
+                names.append(" ".join(words))
+    if not names:
+        return None
+    counts = Counter(names)
+    return max(names, key=lambda name: (counts[name], -names.index(name)))
+
+
+def _is_council_name(line: str) -> bool:
+    """True for a line that is just an authority's name ("KENT COUNTY COUNCIL", "Derby", "City of X")."""
+    explicit, short, _ = _name_index()
+    key = _key([m.group(0) for m in TOKEN_RE.finditer(line)])
+    if key in explicit or key in short:
+        return True
+    return any(pattern.fullmatch(line.strip()) for pattern in GENERIC_COUNCIL_RES)

@@ -1,0 +1,83 @@
+"""Turns a table extracted by a reader into tab-separated lines, recording which lines are headers and their column names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+Cell = str | None  # None: the cell is covered by a merged neighbour (pdfplumber's convention)
+MAX_HEADER_WORDS = 8
+BLOCK_SEPARATOR = "\n\n"
+
+
+def clean(cell: Cell) -> str:
+    """One line of plain words: wrapped lines and tabs inside a cell become spaces."""
+    return re.sub(r"\s+", " ", cell or "").strip()
+
+
+def _keep_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Drops empty rows and columns that are empty in every row (arrows drawn as shapes come back empty)."""
+    rows = [row for row in rows if any(clean(c) for c in row)]
+    width = max((len(row) for row in rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    filled = [i for i in range(width) if any(clean(row[i]) for row in rows)]
+    return [[row[i] for i in filled] for row in rows]
+
+
+def _header_rows(rows: list[list[Cell]]) -> int:
+    """The first row, plus following rows under a vertically merged first cell (e.g. 'RAG rating' / 'Latest | Previous')."""
+    count = 1
+    while (count < len(rows) - 1 and rows[count][0] is None
+           and all(len(clean(c).split()) <= MAX_HEADER_WORDS for c in rows[count])):
+        count += 1
+    return count
+
+
+def column_names(header_rows: list[list[Cell]]) -> tuple[str, ...]:
+    """One name per column: a merged header cell (None) takes its left neighbour's text; stacked rows are joined."""
+    names: list[list[str]] = [[] for _ in header_rows[0]]
+    for depth, row in enumerate(header_rows):
+        previous = ""
+        for index, cell in enumerate(row):
+            text = clean(cell) if cell is not None else (previous if depth == 0 else "")
+            previous = text
+            if text and text not in names[index]:
+                names[index].append(text)
+    return tuple(" ".join(parts) for parts in names)
+
+
+@dataclass
+class TableText:
+    """Text of tables as tab-separated lines; lines maps each line's offset in text to its column names or None."""
+
+    text: str = ""
+    lines: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
+
+
+def table_text(raw_rows: list[list[Cell]]) -> TableText | None:
+    """Header first, then one line per row; None when the 'table' is empty or a frame of one column or one row."""
+    rows = _keep_rows(raw_rows)
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None
+    header_count = _header_rows(rows)
+    names = column_names(rows[:header_count])
+    result = TableText()
+    parts: list[str] = []
+    offset = 0
+    for index, row in enumerate(rows):
+        line = "\t".join(clean(cell) for cell in row)
+        result.lines[offset] = names if index < header_count else None
+        parts.append(line)
+        offset += len(line) + 1
+    result.text = "\n".join(parts)
+    return result
+
+
+def join_blocks(blocks: list[TableText]) -> tuple[str, dict[int, tuple[str, ...] | None]]:
+    """Blocks separated by blank lines, with each table line's offset moved into the joined text."""
+    table_lines: dict[int, tuple[str, ...] | None] = {}
+    offset = 0
+    for block in blocks:
+        table_lines.update({offset + at: names for at, names in block.lines.items()})
+        offset += len(block.text) + len(BLOCK_SEPARATOR)
+    return BLOCK_SEPARATOR.join(block.text for block in blocks), table_lines

@@ -1,0 +1,142 @@
+"""Bad input through the real `scrutiny ingest`: one clear line per bad file, the rest ingest, and SIGKILL leaves no partial document."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from assistant.services import Services
+from assistant.settings import load_settings
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from ingest.pipeline import IngestPipeline
+from test_cli import SCRUTINY, run
+
+DERBY = SAMPLE_DIR / "002_9657fb6dd67a30bc.txt"
+SOURCE_PDF = EXTERNAL_PDFS / "kcc_2024-12-10_corporate-parenting-panel_minutes.pdf"
+
+
+def _text_pdf() -> bytes:
+    """A real PDF with a text layer: an external one when present, else one page drawn by matplotlib."""
+    if SOURCE_PDF.exists():
+        return SOURCE_PDF.read_bytes()
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure()
+    figure.text(0.1, 0.5, "The panel agreed the report.")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="pdf")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _bad_files(folder: Path) -> dict[str, str]:
+    """file name -> words its error line must contain."""
+    good_pdf = _text_pdf()
+    (folder / "truncated.pdf").write_bytes(good_pdf[: len(good_pdf) // 3])
+    (folder / "pretend.pdf").write_text("this is not really a PDF", encoding="utf-8")
+    writer = pypdf.PdfWriter()
+    writer.append(pypdf.PdfReader(io.BytesIO(good_pdf)))
+    writer.encrypt("secret")
+    writer.write(folder / "locked.pdf")
+    blank = pypdf.PdfWriter()
+    blank.add_blank_page(595, 842)  # a page with no text layer, as a scan without OCR
+    blank.write(folder / "scanned.pdf")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "budget.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
+    (folder / "bad\nname.txt").write_text("A report. It has text.", encoding="utf-8")
+    return {"truncated.pdf": "export it again", "pretend.pdf": "not a PDF", "locked.pdf": "password-protected",
+            "scanned.pdf": "OCR", "empty.txt": "empty", "budget.xlsx": "unsupported file type",
+            "bad\\nname.txt": "rename the file"}
+
+
+def test_every_bad_file_gets_one_line_and_the_good_ones_ingest(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    expected = _bad_files(folder)
+    (folder / "legacy.txt").write_bytes("Budget \u00a35m agreed \u2013 the panel\u2019s view.".encode("cp1252"))
+    (folder / "$(touch pwned); rm -rf ~.txt").write_text("A shell-looking name. It is only a name.", encoding="utf-8")
+    (folder / ("long" * 60 + ".txt")).write_text("A very long name. It is still fine.", encoding="utf-8")
+    index = tmp_path / "index"
+    done = run("ingest", *sorted(str(p) for p in folder.iterdir()), str(folder / ".." / "in" / "legacy.txt"),
+               str(DERBY), index=index)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == len(expected), done.stderr
+    for name, words in expected.items():
+        lines = [line for line in errors if name in line]
+        assert len(lines) == 1 and words in lines[0], (name, done.stderr)
+    assert "legacy.txt: not UTF-8, read as cp1252" in done.stderr
+    assert "4 documents ingested" in done.stdout and "1 unchanged" in done.stdout
+    assert not (Path.cwd() / "pwned").exists()
+    listed = {d["source"] for d in json.loads(run("list", "--json", index=index).stdout)}
+    assert listed == {"legacy.txt", "$(touch pwned); rm -rf ~.txt", "long" * 60 + ".txt", DERBY.name}
+    legacy = Services(load_settings(index=index)).store.document_text("legacy.txt")
+    assert legacy is not None and "\u00a35m agreed \u2013 the panel\u2019s" in legacy
+
+
+def test_a_file_over_the_size_limit_is_refused_and_the_index_untouched(fresh_services: Services, tmp_path: Path) -> None:
+    small = tmp_path / "note.txt"
+    small.write_text("The panel met. It agreed the plan.", encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text("The panel met again. " * 200, encoding="utf-8")
+    pipeline = IngestPipeline(fresh_services.store, fresh_services.embedder, max_file_bytes=1000)
+    summary = pipeline.ingest([small, big], progress=False)
+    assert [r.status for r in summary.results] == ["added", "failed"]
+    assert "over the" in summary.failed[0].message and "SCRUTINY_MAX_FILE_MB" in summary.failed[0].message
+    assert [d["source"] for d in fresh_services.store.list_documents()] == ["note.txt"]
+    assert {c.source for c in fresh_services.store.all_chunks()} == {"note.txt"}
+
+
+def _big_file(tmp_path: Path) -> Path:
+    kent = EXTERNAL_PDFS / "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
+    if kent.exists():
+        return kent
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLE_DIR.glob("*.txt"))), encoding="utf-8")
+    return big
+
+
+def test_sigkill_mid_ingest_leaves_no_partial_document_and_a_rerun_completes(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first, big, last = SAMPLE_DIR / "000_5235fb501e279139.txt", _big_file(tmp_path), DERBY
+    env = {**os.environ, "SCRUTINY_INDEX": str(index), "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen([SCRUTINY, "ingest", str(first), str(big), str(last)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:  # the first file's status line: the big one is now being read and embedded
+        if first.name in line:
+            break
+    time.sleep(2.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    store = Services(load_settings(index=index)).store
+    assert [d["source"] for d in store.list_documents()] == [first.name]
+    assert {c.source for c in store.all_chunks()} == {first.name}
+    raw = store.chunks.get(include=["metadatas", "embeddings"])
+    for vector, meta in zip(raw["embeddings"], raw["metadatas"]):
+        if meta["source"] != first.name:  # a row of the killed ingest, found by its own vector, stays hidden
+            hits = store.query_chunks(vector, 5)
+            assert all(chunk_id.startswith(first.name) for chunk_id, _ in hits)
+            break
+
+    done = run("ingest", str(first), str(big), str(last), index=index)
+    assert done.returncode == 0, done.stderr
+    assert "2 documents ingested" in done.stdout and "1 unchanged" in done.stdout
+    store = Services(load_settings(index=index)).store
+    assert [d["source"] for d in store.list_documents()] == sorted([first.name, big.name, last.name])
+    active = store.active_ingests()
+    raw = store.chunks.get(include=["metadatas"])["metadatas"]
+    assert all(active[m["source"]] == m["ingest_id"] for m in raw)  # the killed run's orphans were cleaned up

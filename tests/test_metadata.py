@@ -1,0 +1,240 @@
+"""Document metadata read from the content of the real sample reports and external PDFs, never their names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from ingest.metadata import DocumentMetadata, extract_metadata, load_authorities
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "samples" / "reports"
+PDF_DIR = Path(__file__).resolve().parents[2] / "shared/external/pdfs"
+
+
+def _sample(prefix: str) -> str:
+    (path,) = SAMPLE_DIR.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _pdf(name: str) -> str:
+    path = PDF_DIR / name
+    if not path.is_file():
+        pytest.skip(f"external PDF not available: {path}")
+    return "\n\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+SAMPLE_EXPECTED = {
+    "000": DocumentMetadata(
+        title="Progress Report on Action Plan resulting from Best Value Review of Children in Public Care",
+        council="East Sussex County Council",
+        council_inferred=False,  # "ESCC" appears in the action plan
+        committee="Social Services & Health Scrutiny Committee",
+        date="2003-09-25",
+        author="Directors of Social Services and Education",
+    ),
+    "001": DocumentMetadata(
+        title="Response to Scrutiny inquiry report – external placements",
+        council="Leeds City Council",
+        council_inferred=True,  # only "Leeds" appears, never the council's name
+        committee="Children and Families Scrutiny Board",
+        date="2012-04-26",
+        author="Director of Children's Services",
+    ),
+    "002": DocumentMetadata(
+        title="Children Looked After Topic Review: Action Plan Update",
+        council="Derby City Council",
+        council_inferred=True,  # no heading names Derby; the body says "Derby" and "the City Council"
+        committee="Children and Young People's Commission",  # "The Commission is asked to note"
+        date="2007-11",  # presents the October 2007 position to the Commission's November 2007 meeting
+        author=None,
+    ),
+    "003": DocumentMetadata(
+        title="Children's Delivery Programme",
+        council="West Sussex County Council",
+        council_inferred=False,
+        committee="Cabinet Member for Children and Young People's Services",
+        date="2009-05",
+        author="Director of Operations (Children and Young People)",
+    ),
+    "004": DocumentMetadata(
+        title="Bath and North East Somerset Children's Service Care Matters implementation plan year 3",
+        council="Bath and North East Somerset Council",
+        council_inferred=False,  # the title names the authority
+        committee=None,  # the plan is not addressed to any meeting
+        date="2010-09-30",  # no dated heading: the latest position it reports ("Sept 30th 2010")
+        author=None,
+    ),
+}
+
+PDF_EXPECTED = {
+    "kcc_2024-10-29_corporate-parenting-panel_minutes.pdf": DocumentMetadata(
+        title="Minutes of the Corporate Parenting Panel",
+        council="Kent County Council",
+        council_inferred=False,  # "KCC" in the body
+        committee="Corporate Parenting Panel",
+        date="2024-10-29",
+        author=None,
+    ),
+    "kcc_2024-12-10_corporate-parenting-panel_minutes.pdf": DocumentMetadata(
+        title="Minutes of the Corporate Parenting Panel",
+        council="Kent County Council",
+        council_inferred=False,
+        committee="Corporate Parenting Panel",
+        date="2024-12-10",  # the heading's "10th December 2024", not the previous meeting's 29 October
+        author=None,
+    ),
+    "kcc_2025-01-30_cabinet_minutes.pdf": DocumentMetadata(
+        title="Minutes of the Cabinet",
+        council="Kent County Council",
+        council_inferred=False,
+        committee="Cabinet",
+        date="2025-01-30",  # not the 9 January minutes it approves
+        author=None,
+    ),
+    "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf": DocumentMetadata(
+        title="Quarterly Performance Report",
+        council="Kent County Council",
+        council_inferred=False,
+        committee=None,  # the appendix never names the meeting it went to
+        date="2024-12",  # end of "Quarter 3 2024/25"
+        author="Kent Analytics",
+    ),
+    "kcc_2025-03-13_council_governance-update-report.pdf": DocumentMetadata(
+        title="Governance Update",
+        council="Kent County Council",
+        council_inferred=False,
+        committee="County Council",
+        date="2025-03-13",
+        author="Roger Gough, Leader of the Council; Dylan Jeffrey, Cabinet Member for Communications and "
+        "Democratic Services; Ben Watts – General Counsel",
+    ),
+    "kcc_2025-03-13_council_jhosc-terms-of-reference-report.pdf": DocumentMetadata(
+        # Medway Council is named more often, but the paper is for "the County Council".
+        title="Kent and Medway NHS Joint Overview and Scrutiny Committee (JHOSC) Terms of Reference: Update",
+        council="Kent County Council",
+        council_inferred=False,
+        committee="County Council",
+        date="2025-03-13",
+        author="Dylan Jeffrey – Cabinet Member for Communications and Democratic Services",
+    ),
+    "kcc_2025-03-13_council_questions-and-answers.pdf": DocumentMetadata(
+        title="Question by Paul Stepto to Rory Love",
+        council="Kent County Council",
+        council_inferred=False,
+        committee="County Council",
+        date="2025-03-13",
+        author=None,
+    ),
+    "us-east-palo-alto_2020-01-27_planning-commission_minutes.pdf": DocumentMetadata(
+        title="Minutes of the Planning Commission",
+        council="City of East Palo Alto",  # not in the UK list: the generic "City of X" pattern
+        council_inferred=False,
+        committee="Planning Commission",
+        date="2020-01-27",
+        author=None,
+    ),
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(SAMPLE_EXPECTED))
+def test_sample_report_metadata(prefix: str) -> None:
+    assert extract_metadata(_sample(prefix)) == SAMPLE_EXPECTED[prefix]
+
+
+@pytest.mark.parametrize("name", sorted(PDF_EXPECTED))
+def test_external_pdf_metadata(name: str) -> None:
+    assert extract_metadata(_pdf(name)) == PDF_EXPECTED[name]
+
+
+def test_every_external_pdf_has_an_expectation() -> None:
+    if not PDF_DIR.is_dir():
+        pytest.skip(f"external PDFs not available: {PDF_DIR}")
+    assert {path.name for path in PDF_DIR.glob("*.pdf")} == set(PDF_EXPECTED)
+
+
+def test_as_metadata_keeps_only_known_values() -> None:
+    metadata = SAMPLE_EXPECTED["002"]
+    assert metadata.as_metadata() == {
+        "title": "Children Looked After Topic Review: Action Plan Update",
+        "council": "Derby City Council",
+        "council_inferred": True,
+        "committee": "Children and Young People's Commission",
+        "date": "2007-11",
+    }
+    assert extract_metadata("Some notes with no heading, council or date.").as_metadata() == {}
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("25 September 2003", "2003-09-25"),
+        ("28th of February 2012", "2012-02-28"),
+        ("Thursday, 13th March 2025", "2025-03-13"),
+        ("January 27, 2020", "2020-01-27"),
+        ("10.12.24", "2024-12-10"),
+        ("2012-04-26", "2012-04-26"),
+        ("May 2009", "2009-05"),
+        ("OCTOBER 2007", "2007-10"),
+        ("2007", "2007"),
+    ],
+)
+def test_labelled_dates_keep_the_precision_given(written: str, iso: str) -> None:
+    assert extract_metadata(f"Report to: Cabinet\nDate: {written}\nSubject: Budget").date == iso
+
+
+def test_unseen_council_paper_is_read_from_its_own_heading() -> None:
+    text = (
+        "OXFORDSHIRE COUNTY COUNCIL\n\nCABINET – 21 JANUARY 2014\n\nBUDGET MONITORING\n\n"
+        "Report by the Chief Finance Officer\n\nIntroduction\n\n"
+        "1. This report sets out the forecast for Oxford City Council services and Oxfordshire as a whole.\n"
+    )
+    assert extract_metadata(text) == DocumentMetadata(
+        title="Budget Monitoring",
+        council="Oxfordshire County Council",
+        council_inferred=False,
+        committee="Cabinet",
+        date="2014-01-21",
+        author="Chief Finance Officer",
+    )
+
+
+def test_minutes_heading_gives_committee_and_meeting_date_not_earlier_minutes() -> None:
+    text = (
+        "MINUTES of a meeting of the Children's Scrutiny Committee held at County Hall, Lewes on "
+        "Thursday 13 March 2025.\n\nPRESENT: Councillors A and B\n\n"
+        "Minutes of the meeting held on 9 January 2025\nRESOLVED that the minutes be signed.\n"
+        "East Sussex County Council will respond in April 2025.\n"
+    )
+    metadata = extract_metadata(text)
+    assert (metadata.committee, metadata.date) == ("Children's Scrutiny Committee", "2025-03-13")
+    assert metadata.title == "Minutes of the Children's Scrutiny Committee"
+    assert (metadata.council, metadata.council_inferred) == ("East Sussex County Council", False)
+
+
+def test_place_mentions_alone_give_an_inferred_council() -> None:
+    text = "Housing Update\n\nThe Panel is asked to note.\n\nHomes in Wigan rose. Wigan's plan is on track.\n"
+    metadata = extract_metadata(text)
+    assert (metadata.council, metadata.council_inferred) == ("Wigan Council", True)
+    assert metadata.title == "Housing Update"
+
+
+def test_a_single_passing_place_name_or_common_word_is_not_a_council() -> None:
+    text = "Annual Report\n\nReading the data, staff visited Leeds once and went down the road.\n"
+    assert extract_metadata(text).council is None
+
+
+def test_authority_list_covers_the_uk_with_the_aliases_papers_use() -> None:
+    authorities = {authority.name: authority for authority in load_authorities()}
+    assert len(authorities) == len(load_authorities()), "duplicate council names"
+    assert len(authorities) > 400
+    assert {"England", "Wales", "Scotland", "Northern Ireland"} == {a.nation for a in authorities.values()}
+    assert {"B&NES", "BANES"} <= set(authorities["Bath and North East Somerset Council"].aliases)
+    assert "WSCC" in authorities["West Sussex County Council"].aliases
+    assert "KCC" in authorities["Kent County Council"].aliases
+    assert "ESCC" in authorities["East Sussex County Council"].aliases
+    for name, short in [("Derby City Council", "Derby"), ("Leeds City Council", "Leeds"), ("Medway Council", "Medway"),
+                        ("Glasgow City Council", "Glasgow"), ("Cardiff Council", "Cardiff"),
+                        ("Belfast City Council", "Belfast"), ("London Borough of Camden", "Camden")]:
+        assert authorities[name].short_name == short

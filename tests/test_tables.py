@@ -1,0 +1,81 @@
+"""Table rows keep their column headers: on the sample reports, on real council PDFs and when a row is too long."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from ingest.chunker import Chunk, Chunker
+from ingest.document import LoadedDocument
+from ingest.readers import reader_for
+from ingest.readers.tables import table_text
+from ingest.structure import StructureParser
+
+KENT_Q3 = EXTERNAL_PDFS / "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
+needs_kent = pytest.mark.skipif(not KENT_Q3.exists(), reason="external PDFs not present")
+
+
+def _chunks(path: Path) -> tuple[LoadedDocument, list[Chunk]]:
+    document = reader_for(path).read(path)
+    return document, Chunker(160).chunk(document, StructureParser().parse(document.text, document.table_lines))
+
+
+@pytest.fixture(scope="module")
+def kent() -> tuple[LoadedDocument, list[Chunk]]:
+    return _chunks(KENT_Q3)
+
+
+def test_merged_headers_wrapped_cells_and_chart_frames() -> None:
+    rows = [["Customer Services KPIs", "RAG rating", None, "DoT"], [None, "Latest", "Previous", None],
+            ["% of phone calls to Contact Point\nwhich were answered", "GREEN", "AMBER", ""]]
+    table = table_text(rows)
+    assert table is not None
+    assert table.text.splitlines()[2] == "% of phone calls to Contact Point which were answered\tGREEN\tAMBER\t"
+    assert table.lines[0] == ("Customer Services KPIs", "RAG rating Latest", "RAG rating Previous", "DoT")
+    assert list(table.lines.values())[2] is None
+    assert table_text([["Chart title"], [""]]) is None  # a chart frame
+    assert table_text([["", None], [None, ""]]) is None
+
+
+@needs_kent
+def test_kent_performance_table_rows_keep_their_headers_and_page(kent: tuple[LoadedDocument, list[Chunk]]) -> None:
+    document, chunks = kent
+    row = next(c for c in chunks if c.text.startswith("% of phone calls to Contact Point which were answered"))
+    assert row.kind == "table_row" and row.page == 4
+    assert "RAG rating Latest: GREEN" in row.search_text and "RAG rating Previous: AMBER" in row.search_text
+    assert "Customer Services KPIs" in row.search_text or row.heading
+    assert row.text == document.text[row.start:row.end]
+    assert document.page_at(row.start) == 4
+
+
+@needs_kent
+def test_every_kent_table_row_has_a_header(kent: tuple[LoadedDocument, list[Chunk]]) -> None:
+    document, chunks = kent
+    rows = [c for c in chunks if c.kind == "table_row"]
+    assert len(rows) > 100
+    blocks = [b for b in StructureParser().parse(document.text, document.table_lines) if b.kind == "table_row"]
+    assert all(b.table_header for b in blocks if b.start in document.table_lines)
+    assert sum(1 for c in rows if any(s.column for s in c.sentences)) / len(rows) > 0.9
+
+
+def test_derby_sample_row_keeps_its_header() -> None:
+    _, chunks = _chunks(SAMPLE_DIR / "002_9657fb6dd67a30bc.txt")
+    rows = [c for c in chunks if c.kind == "table_row"]
+    assert len(rows) >= 30
+    row = next(c for c in rows if c.section == "row 15")
+    assert "Current Position:" in row.search_text
+
+
+def test_an_over_long_row_is_split_on_sentences_with_header_and_number_repeated(tmp_path: Path) -> None:
+    progress = " ".join(f"Milestone {n} of the recruitment plan was completed on time." for n in range(40))
+    path = tmp_path / "tracker.txt"
+    path.write_text(f"No\tRecommendation\tProgress\n7\tRecruit more foster carers.\t{progress}\n", encoding="utf-8")
+    document, chunks = _chunks(path)
+    parts = [c for c in chunks if c.kind == "table_row"]
+    assert len(parts) >= 2
+    for part in parts:
+        assert part.section == "row 7"
+        assert "No 7" in part.search_text and "Progress: Milestone" in part.search_text
+        assert document.text[part.end - 1] == "."  # every part ends on a sentence boundary
