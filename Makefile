@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: ingest the bundled sample reports, then start answering.
+## The main job: ingest the bundled sample reports (unchanged files are skipped), then open the web app.
 run: $(STAMP)
 	$(BIN)/scrutiny ingest samples/reports
-	$(BIN)/scrutiny chat
+	$(BIN)/scrutiny serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),7860)
 
 demo: run
 

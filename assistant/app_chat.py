@@ -137,5 +137,6 @@ def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
     question.submit(respond, [question, chatbot, questions, councils, year_from, year_to, sources], outputs,
                     api_visibility="private")
     clear.click(reset, None, outputs, api_visibility="private")
+    chatbot.clear(reset, None, outputs, api_visibility="private")  # the chat's own bin icon also forgets the history
     pick.change(choose, [pick, citations], briefing, api_visibility="private")
     return {"councils": councils, "sources": sources}

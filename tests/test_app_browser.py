@@ -62,6 +62,14 @@ def last_answer(page):  # noqa: ANN001, ANN201
     return page.locator("#chatbot .message.bot, #chatbot [data-testid='bot']").last
 
 
+def shown_count(page, previous: int | None) -> int:  # noqa: ANN001
+    """The tracker's row count once it has settled (Gradio shows a timer while updating) and differs from previous."""
+    page.wait_for_function("(previous) => { const shown = document.querySelector('#tracker-count').innerText;"
+                           " return /^\\d+ recommendations/.test(shown) && !shown.startsWith(previous + ' '); }",
+                           arg=-1 if previous is None else previous)
+    return int(page.locator("#tracker-count").inner_text().split()[0])
+
+
 def screenshot(page, name: str) -> None:  # noqa: ANN001
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled", full_page=True)
@@ -108,17 +116,14 @@ def test_tracker_filters_and_shows_source(page, sample_url: str) -> None:  # noq
     unavailable = page.locator("#tracker-unavailable")
     if unavailable.count():
         pytest.fail("assistant.tracker is not available, so the Recommendations tab cannot be tested")
-    count = page.locator("#tracker-count")
-    total = int(count.inner_text().split()[0])
+    total = shown_count(page, None)
     assert total > 0
     search = page.locator("#tracker-search textarea, #tracker-search input").first
     search.fill("foster")
     search.press("Enter")
-    page.wait_for_function("(total) => { const shown = document.querySelector('#tracker-count').innerText;"
-                           " return /^\\d+ recommendations/.test(shown) && !shown.startsWith(total + ' '); }", arg=total)
-    filtered = int(count.inner_text().split()[0])
+    filtered = shown_count(page, total)
     assert 0 < filtered < total
-    page.locator("#tracker-table tbody tr").first.locator("td").nth(3).click()
+    page.locator("#tracker-table td:visible", has_text=re.compile("foster", re.I)).first.click()
     page.locator("#recommendation-source mark").wait_for(state="visible")
     screenshot(page, "recommendations")
 

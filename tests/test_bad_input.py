@@ -85,7 +85,8 @@ def test_every_bad_file_gets_one_line_and_the_good_ones_ingest(tmp_path: Path) -
     assert legacy is not None and "\u00a35m agreed \u2013 the panel\u2019s" in legacy
 
 
-def test_a_file_over_the_size_limit_is_refused_and_the_index_untouched(fresh_services: Services, tmp_path: Path) -> None:
+def test_a_file_over_the_size_limit_is_refused_and_the_index_untouched(tmp_path: Path) -> None:
+    fresh_services = Services(load_settings(index=tmp_path / "index"))
     small = tmp_path / "note.txt"
     small.write_text("The panel met. It agreed the plan.", encoding="utf-8")
     big = tmp_path / "big.txt"
@@ -99,9 +100,7 @@ def test_a_file_over_the_size_limit_is_refused_and_the_index_untouched(fresh_ser
 
 
 def _big_file(tmp_path: Path) -> Path:
-    kent = EXTERNAL_PDFS / "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
-    if kent.exists():
-        return kent
+    """All five sample reports in one file: long enough that the kill lands while it is read, embedded or stored."""
     big = tmp_path / "big.txt"
     big.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLE_DIR.glob("*.txt"))), encoding="utf-8")
     return big
@@ -109,7 +108,9 @@ def _big_file(tmp_path: Path) -> Path:
 
 def test_sigkill_mid_ingest_leaves_no_partial_document_and_a_rerun_completes(tmp_path: Path) -> None:
     index = tmp_path / "index"
-    first, big, last = SAMPLE_DIR / "000_5235fb501e279139.txt", _big_file(tmp_path), DERBY
+    first, big, last = tmp_path / "first.txt", _big_file(tmp_path), tmp_path / "last.txt"
+    first.write_text("The panel met in June. It agreed the work plan.", encoding="utf-8")
+    last.write_text("The panel met in July. It noted the update.", encoding="utf-8")
     env = {**os.environ, "SCRUTINY_INDEX": str(index), "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen([SCRUTINY, "ingest", str(first), str(big), str(last)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

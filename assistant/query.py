@@ -1,0 +1,73 @@
+"""Query understanding: councils, recommendation numbers, years and the kind of answer a question wants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.metadata import _mentions
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+RECOMMENDATION = re.compile(
+    r"\b(?:rec(?:ommendation)?s?|action|item|R)\.?\s*(?:no\.?|number)?\s*#?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b",
+    re.IGNORECASE)
+YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:[/-](\d{2}))?\b")
+QUANTITY = re.compile(r"^\s*(?:how (?:many|much|big|long|often)|what (?:percentage|proportion|number|figure|"
+                      r"amount|cost|budget|rate)|what is the (?:cost|budget|figure|number|rate))\b", re.IGNORECASE)
+WHEN = re.compile(r"^\s*(?:when|by when|what date|by what date|which year)\b", re.IGNORECASE)
+QUOTE = re.compile(r"\b(?:quote|exact (?:words?|wording)|verbatim|word for word|exactly what)\b", re.IGNORECASE)
+LIST = re.compile(r"\b(?:which|list|what are the|all (?:the|of)|outstanding)\b", re.IGNORECASE)
+STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|implemented|accepted|"
+                    r"happened|gone live|still|yet)\b", re.IGNORECASE)
+DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
+DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                        r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What a question asks about and what kind of answer would satisfy it."""
+
+    councils: tuple[str, ...] = field(default=())  # canonical names mentioned
+    recommendation_numbers: tuple[str, ...] = field(default=())
+    years: tuple[int, ...] = field(default=())
+    wants_quantity: bool = False
+    wants_date: bool = False
+    wants_quote: bool = False
+    wants_list: bool = False
+    wants_status: bool = False
+
+    def answer_type_satisfied(self, text: str) -> bool:
+        """A "how many" question needs a number in its answer, a "when" question a date."""
+        if self.wants_quantity and not DIGITS.search(text):
+            return False
+        return not (self.wants_date and not DATE_WORDS.search(text))
+
+
+def _councils(question: str) -> tuple[str, ...]:
+    names: dict[str, None] = {}
+    for text in (question, question.title()):
+        for authority, _, _ in _mentions(text):
+            names[authority.name] = None
+    return tuple(names)
+
+
+def _numbers(question: str) -> tuple[str, ...]:
+    found = []
+    for match in RECOMMENDATION.finditer(question):
+        value = match.group(1).lower()
+        found.append(str(NUMBER_WORDS.get(value, value)))
+    return tuple(dict.fromkeys(found))
+
+
+def analyse(question: str) -> QueryAnalysis:
+    years = tuple(int(m.group(1)) for m in YEAR.finditer(question))
+    return QueryAnalysis(
+        councils=_councils(question), recommendation_numbers=_numbers(question), years=years,
+        wants_quantity=bool(QUANTITY.search(question)), wants_date=bool(WHEN.search(question)),
+        wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
+        wants_status=bool(STATUS.search(question)),
+    )
