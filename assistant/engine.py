@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from assistant.answerers.base import AnswerContext, Answerer
 from assistant.followup import resolve_question
+from assistant.query import QueryAnalysis, analyse
 from assistant.results import AnswerResult
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever
 from index.store import ChromaStore
+from prompts import render
 
 
 class QAEngine:
@@ -25,13 +28,44 @@ class QAEngine:
             search_filter: SearchFilter | None = None) -> AnswerResult:
         started = time.perf_counter()
         resolved = resolve_question(question.strip(), history or [])
+        analysis = analyse(resolved)
+        own_numbers = analyse(question).recommendation_numbers
+        if own_numbers:  # "what about rec 16?" asks about 16, not the 15 of the earlier turn
+            analysis = replace(analysis, recommendation_numbers=own_numbers)
+        unknown = self._councils_not_indexed(analysis)
+        if unknown:
+            return self._no_such_council(question, resolved, unknown, started)
+        search_filter = self._narrow(search_filter, analysis)
         query_vector = self.retriever.embedder.embed_query(resolved)
-        passages = self.retriever.retrieve(resolved, self.top_k, search_filter, query_vector)
+        passages = self.retriever.retrieve(resolved, self.top_k, search_filter, query_vector,
+                                           analysis.recommendation_numbers)
         sentences = self.store.sentences_of([p.chunk.id for p in passages])
         retrieved = time.perf_counter()
-        context = AnswerContext(resolved, query_vector, passages, sentences, self.retriever.lexical_index().term_weight)
+        context = AnswerContext(resolved, query_vector, passages, sentences,
+                                self.retriever.lexical_index().term_weight, analysis)
         answer = self.answerer.answer(context)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
         return AnswerResult(question, answer.text, answer.abstained, answer.citations, timings, resolved)
+
+    def _indexed_councils(self) -> set[str]:
+        return {str(doc["council"]) for doc in self.store.list_documents() if doc.get("council")}
+
+    def _councils_not_indexed(self, analysis: QueryAnalysis) -> list[str]:
+        """Councils asked about when none of those named has papers in the index."""
+        indexed = self._indexed_councils()
+        return [] if any(name in indexed for name in analysis.councils) else list(analysis.councils)
+
+    def _narrow(self, search_filter: SearchFilter | None, analysis: QueryAnalysis) -> SearchFilter | None:
+        """A council named in the question restricts the search to its papers, unless the user chose a filter."""
+        named = tuple(name for name in analysis.councils if name in self._indexed_councils())
+        if named and (search_filter is None or search_filter.is_empty):
+            return SearchFilter(councils=named)
+        return search_filter
+
+    def _no_such_council(self, question: str, resolved: str, unknown: list[str], started: float) -> AnswerResult:
+        covered = ", ".join(sorted(self._indexed_councils())) or "none yet"
+        text = render("abstain_council", councils=", ".join(unknown), covered=covered)
+        elapsed = (time.perf_counter() - started) * 1000
+        return AnswerResult(question, text, True, [], {"retrieve": elapsed, "answer": 0.0, "total": elapsed}, resolved)

@@ -47,12 +47,20 @@ class QueryAnalysis:
         return not (self.wants_date and not DATE_WORDS.search(text))
 
 
+SMALL_WORDS = {"and", "of", "the", "upon", "on", "in", "le", "with"}
+
+
+def _title_case(question: str) -> str:
+    """Users type "east sussex"; the gazetteer matches capitalised names ("Bath and North East Somerset")."""
+    return " ".join(word if word.lower() in SMALL_WORDS else word[:1].upper() + word[1:] for word in question.split())
+
+
 def _councils(question: str) -> tuple[str, ...]:
-    names: dict[str, None] = {}
-    for text in (question, question.title()):
-        for authority, _, _ in _mentions(text):
-            names[authority.name] = None
-    return tuple(names)
+    for text in (question, _title_case(question)):
+        names = tuple(dict.fromkeys(authority.name for authority, _, _ in _mentions(text)))
+        if names:
+            return names
+    return ()
 
 
 def _numbers(question: str) -> tuple[str, ...]:

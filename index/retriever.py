@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,14 @@ def _year(chunk: StoredChunk) -> int | None:
     return int(date) if date.isdigit() else None
 
 
+def _numbered(chunk: StoredChunk, numbers: tuple[str, ...]) -> bool:
+    """A table row labelled with the number, or a passage that names "Recommendation 7" / "Action 7"."""
+    if chunk.section and chunk.section.removeprefix("row ") in numbers and chunk.section.startswith("row "):
+        return True
+    pattern = r"\b(?:recommendation|rec\.?|action|item)\s*(?:no\.?\s*)?(?:%s)\b" % "|".join(numbers)
+    return re.search(pattern, chunk.text, re.IGNORECASE) is not None
+
+
 class HybridRetriever:
     """The BM25 index is rebuilt only when the store's documents change."""
 
@@ -47,7 +56,8 @@ class HybridRetriever:
         return self._lexical
 
     def retrieve(self, query: str, top_k: int = 8, search_filter: SearchFilter | None = None,
-                 query_vector: np.ndarray | None = None) -> list[Passage]:
+                 query_vector: np.ndarray | None = None, item_numbers: tuple[str, ...] = ()) -> list[Passage]:
+        """Top passages; item_numbers ("15") add a ranking of the table rows and paragraphs so numbered."""
         search_filter = search_filter or SearchFilter()
         vector = self.embedder.embed_query(query) if query_vector is None else query_vector
         where = search_filter.chroma_where()
@@ -61,5 +71,8 @@ class HybridRetriever:
         dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
         keyword = [lexical.chunks[pos].id for pos, _ in lexical.search(query, self.candidate_pool * 2)
                    if search_filter.is_empty or search_filter.matches(lexical.chunks[pos], _year(lexical.chunks[pos]))]
-        fused = reciprocal_rank_fusion([dense_sentences, dense_chunks, keyword[: self.candidate_pool]], k=self.rrf_k)
+        numbered = [c.id for c in lexical.chunks if item_numbers and _numbered(c, item_numbers)
+                    and (search_filter.is_empty or search_filter.matches(c, _year(c)))]
+        rankings = [dense_sentences, dense_chunks, keyword[: self.candidate_pool], numbered]
+        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])
         return [Passage(by_id[cid], score, best_sentence.get(cid, 0.0)) for cid, score in fused if cid in by_id][:top_k]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 import numpy as np
 
+from assistant.query import QueryAnalysis
 from assistant.results import Answer
 from index.records import StoredSentence
 from index.retriever import Passage
@@ -21,6 +22,7 @@ class AnswerContext:
     passages: list[Passage]
     sentences: list[StoredSentence]
     term_weight: Callable[[str], float] = lambda term: 1.0
+    analysis: QueryAnalysis = field(default_factory=QueryAnalysis)
 
 
 class Answerer(Protocol):

@@ -16,6 +16,11 @@ from ingest.chunker import STATUS_COLUMN
 from prompts import render
 
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.6, 0.3, 0.1
+TYPED_ANSWER_WINDOW = 6
+# Short cells that complete a table-row answer: when, who, how much, and where it stands.
+FACT_COLUMN = re.compile(r"date|when|deadline|timescale|who|lead|owner|responsib|cost|budget|£|status|rag",
+                         re.IGNORECASE)
+SHORT_CELL_WORDS = 12
 
 
 @dataclass
@@ -47,7 +52,12 @@ class ExtractiveAnswerer:
         scored = self._score(context)
         if not scored or scored[0].relevance < self.abstain_threshold:
             return Answer(self._abstention(scored), [], abstained=True)
-        chosen = self._choose(scored)
+        typed = [s for s in scored[:TYPED_ANSWER_WINDOW]
+                 if context.analysis.answer_type_satisfied(self._sentence_text(s.chunk, s.sentence))
+                 or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.text))]
+        if not typed:  # "how many" with no number anywhere near the top is not answered by these papers
+            return Answer(self._abstention(scored), [], abstained=True)
+        chosen = self._choose(typed + [s for s in scored if s not in typed])
         return self._compose(chosen)
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
@@ -87,13 +97,15 @@ class ExtractiveAnswerer:
         return chosen
 
     def _row_status(self, best: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-        """When the answer comes from a table row, the opening of its status cell ("Not accepted.") is the news."""
+        """A table-row answer brings its status cell's opening ("Not accepted.") and its short date, owner and cost cells."""
         if best.chunk.kind != "table_row":
             return []
-        status = [s for s in scored if s.chunk.id == best.chunk.id and s.sentence.column
-                  and STATUS_COLUMN.search(s.sentence.column)]
-        opening = min(status, key=lambda s: s.position, default=None)
-        return [opening] if opening is not None and opening not in chosen else []
+        row = [s for s in scored if s.chunk.id == best.chunk.id and s.sentence.column and s not in chosen]
+        status = [s for s in row if STATUS_COLUMN.search(s.sentence.column)]
+        companions = [min(status, key=lambda s: s.position)] if status else []
+        companions += [s for s in row if FACT_COLUMN.search(s.sentence.column) and s not in companions
+                       and len(self._sentence_text(s.chunk, s.sentence).split()) <= SHORT_CELL_WORDS]
+        return sorted(companions, key=lambda s: s.position)
 
     @staticmethod
     def _repeats(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
