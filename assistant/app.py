@@ -52,8 +52,8 @@ def build_app(services: Services) -> gr.Blocks:
                 filter_inputs = build_chat_tab(context)
             with gr.Tab("Recommendations", id="recommendations") as tracker_tab:
                 build_tracker_tab(context, tracker_tab)
-            with gr.Tab("Documents", id="documents"):
-                build_library_tab(context, filter_inputs)
+            with gr.Tab("Documents", id="documents") as library_tab:
+                build_library_tab(context, library_tab, filter_inputs)
         gr.api(ask, api_name="ask")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return app

@@ -13,6 +13,7 @@ from ingest.errors import IngestError
 from ingest.pipeline import FileResult
 
 LIBRARY_COLUMNS = ["Document", "Title", "Council", "Committee", "Date", "Pages", "Passages", "Added"]
+LIBRARY_WIDTHS = ["16%", "26%", "14%", "16%", "8%", "6%", "7%", "7%"]
 RESULT_COLUMNS = ["File", "Result", "Details"]
 
 
@@ -51,12 +52,12 @@ def ingest_uploads(context: AppContext, files: list[str], progress: gr.Progress)
     return rows
 
 
-def build_library_tab(context: AppContext, filter_inputs: dict[str, gr.components.Component]) -> gr.Dataframe:
-    """Lays out the tab; uploads and removals refresh the library table and the chat tab's filter choices."""
+def build_library_tab(context: AppContext, tab: gr.Tab, filter_inputs: dict[str, gr.components.Component]) -> None:
+    """Lays out the tab; opening it, uploads and removals refresh the library and the chat tab's filter choices."""
     gr.Markdown("### Library\nEvery paper the assistant can quote. Council names marked *(inferred)* were read from "
                 "the text rather than stated on the cover.")
     library = gr.Dataframe(library_rows(context.documents()), headers=LIBRARY_COLUMNS, interactive=False,
-                           wrap=True, elem_id="library", max_height=360)
+                           wrap=True, elem_id="library", max_height=360, column_widths=LIBRARY_WIDTHS)
     with gr.Row():
         with gr.Column():
             uploads = gr.File(label=f"Add papers ({', '.join(UPLOAD_TYPES)})", file_count="multiple",
@@ -93,4 +94,4 @@ def build_library_tab(context: AppContext, filter_inputs: dict[str, gr.component
     add.click(add_files, uploads, [outcome, status, *tables], api_visibility="private").then(
         lambda: None, None, uploads, api_visibility="private")
     remove.click(remove_document, removable, [status, *tables], api_visibility="private")
-    return library
+    tab.select(refreshed, None, tables, api_visibility="private")

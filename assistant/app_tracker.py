@@ -11,6 +11,7 @@ from assistant.app_chat import highlight
 from assistant.app_common import AppContext
 
 COLUMNS = ["Council", "Document", "No.", "Recommendation", "Status", "Target date", "Owner"]
+COLUMN_WIDTHS = ["13%", "13%", "6%", "38%", "10%", "10%", "10%"]
 CONTEXT_CHARS = 600
 UNAVAILABLE = "The recommendations tracker is not available in this version; ask about commitments on the Chat tab."
 ALL = "All"
@@ -70,7 +71,7 @@ def build_tracker_tab(context: AppContext, tab: gr.Tab) -> None:
         search = gr.Textbox(label="Search", placeholder="words in the recommendation, e.g. foster", elem_id="tracker-search")
     found = gr.State(records(context, None, None, None))
     table = gr.Dataframe(table_rows(found.value), headers=COLUMNS, interactive=False, wrap=True, max_height=420,
-                         elem_id="tracker-table")
+                         column_widths=COLUMN_WIDTHS, elem_id="tracker-table")
     count = gr.Markdown(f"{len(found.value)} recommendations", elem_id="tracker-count")
     source = gr.HTML("<p>Choose a row to see the passage it comes from.</p>", elem_id="tracker-source", js_on_load=None)
 

@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 
 from assistant.answerers.base import AnswerContext, Answerer
+from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
 from assistant.query import QueryAnalysis, analyse
 from assistant.results import AnswerResult
@@ -18,8 +19,10 @@ from prompts import render
 class QAEngine:
     """One question in, one cited answer out; the answerer is swappable, retrieval is shared."""
 
-    def __init__(self, store: ChromaStore, retriever: HybridRetriever, answerer: Answerer, top_k: int = 8) -> None:
+    def __init__(self, store: ChromaStore, retriever: HybridRetriever, answerer: Answerer, top_k: int = 8,
+                 tracker: TrackerAnswerer | None = None) -> None:
         self.store = store
+        self.tracker = tracker
         self.retriever = retriever
         self.answerer = answerer
         self.top_k = top_k
@@ -41,9 +44,11 @@ class QAEngine:
                                            analysis.recommendation_numbers)
         sentences = self.store.sentences_of([p.chunk.id for p in passages])
         retrieved = time.perf_counter()
-        context = AnswerContext(resolved, query_vector, passages, sentences,
-                                self.retriever.lexical_index().term_weight, analysis)
-        answer = self.answerer.answer(context)
+        answer = self.tracker.answer(resolved, analysis, search_filter) if self.tracker else None
+        if answer is None:
+            context = AnswerContext(resolved, query_vector, passages, sentences,
+                                    self.retriever.lexical_index().term_weight, analysis)
+            answer = self.answerer.answer(context)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.tracker import TrackerAnswerer
 from assistant.engine import QAEngine
 from assistant.settings import Settings
 from index.embedder import Embedder
@@ -40,4 +41,4 @@ class Services:
     @cached_property
     def engine(self) -> QAEngine:
         answerer = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.abstain_threshold)
-        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k)
+        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k, TrackerAnswerer(self.store))

@@ -1,0 +1,112 @@
+"""Answers status and list questions from the recommendations tracker, each record cited to its source passage."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query import QueryAnalysis
+from assistant.quotes import collapse_whitespace, is_verbatim
+from assistant.results import Answer, Citation
+from assistant.tracker import list_recommendations
+from index.filters import SearchFilter
+from index.records import StoredChunk
+from index.store import ChromaStore
+from ingest.recommendations import Recommendation
+from prompts import render
+
+STATUS_WORDS = (
+    (re.compile(r"\bnot (?:been )?accepted|\brejected|\bturned down", re.I), ("not accepted",)),
+    (re.compile(r"\bfurther work|\boutstanding|\bstill|\bnot yet|\bin progress|\bunfinished|\bremaining", re.I),
+     ("in progress", "ongoing")),
+    (re.compile(r"\bachieved|\bcompleted?|\bdone\b|\bfinished|\bdelivered", re.I), ("achieved",)),
+)
+MAX_LISTED = 15
+MAX_NUMBERED = 3
+MARKUP = re.compile(r"<[^>]+>")
+
+
+def _wanted_statuses(question: str) -> tuple[str, ...]:
+    for pattern, statuses in STATUS_WORDS:
+        if pattern.search(question):
+            return statuses
+    return ()
+
+
+class TrackerAnswerer:
+    """Used before the extractive answerer: a numbered recommendation or a status list has a record to answer from."""
+
+    def __init__(self, store: ChromaStore) -> None:
+        self.store = store
+
+    def answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None) -> Answer | None:
+        councils = search_filter.councils if search_filter else ()
+        if analysis.recommendation_numbers:
+            records = [r for n in analysis.recommendation_numbers for r in self._records(councils, number=n)]
+            return self._compose(records[:MAX_NUMBERED], listed=False) if records else None
+        statuses = _wanted_statuses(question)
+        if analysis.wants_list and statuses and councils:
+            records = [r for s in statuses for r in self._records(councils, status=s)]
+            records.sort(key=lambda r: (r.source, r.ordinal))
+            return self._compose(records[:MAX_LISTED], listed=True) if records else None
+        return None
+
+    def _records(self, councils: tuple[str, ...], **where: str) -> list[Recommendation]:
+        found = [r for r in list_recommendations(self.store, **where) if r.kind == "recommendation"]
+        return [r for r in found if not councils or r.council in councils]
+
+    def _compose(self, records: list[Recommendation], listed: bool) -> Answer | None:
+        citations: list[Citation] = []
+        lines: list[str] = []
+        for record in records:
+            citation = self._citation(record, len(citations) + 1)
+            if citation is None:
+                continue
+            citations.append(citation)
+            lines.append(render("tracker_item_list" if listed else "tracker_item", **self._fields(record, citation)))
+        if not citations:
+            return None
+        text = "\n".join(f"- {line}" for line in lines) if listed else " ".join(lines)
+        return Answer(text, citations, abstained=False)
+
+    @staticmethod
+    def _fields(record: Recommendation, citation: Citation) -> dict[str, str]:
+        words = record.text.split()
+        summary = " ".join(words[:25]) + ("…" if len(words) > 25 else "")
+        progress = (record.progress or "").split(". ")[0].strip()
+        return {
+            "number": record.number or "", "council": record.council or record.source, "status": record.status,
+            "text": summary, "progress": f" Progress: {progress.rstrip('.')}." if progress else "",
+            "target": f" Target date: {record.target_date}." if record.target_date else "",
+            "owner": f" Owner: {record.owner}." if record.owner else "", "n": str(citation.n),
+        }
+
+    def _citation(self, record: Recommendation, n: int) -> Citation | None:
+        if not record.chunk_id:
+            return None
+        chunk = self._chunk(record.chunk_id)
+        if chunk is None:
+            return None
+        start, end = max(record.start, chunk.start), min(record.end, chunk.end)
+        quote = collapse_whitespace(chunk.text[start - chunk.start:end - chunk.start])
+        if MARKUP.search(quote) or not quote:
+            quote = self._first_clean_sentence(record, chunk)
+        if not quote or not is_verbatim(quote, chunk.text):
+            return None
+        document = chunk.document
+        return Citation(n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
+                        date=document.get("date"), page=record.page or chunk.page, section=record.section or chunk.section,
+                        quote=quote, text=chunk.text, start=start, end=end)
+
+    def _chunk(self, chunk_id: str) -> StoredChunk | None:
+        result = self.store.chunks.get(ids=[chunk_id], include=["documents", "metadatas"])
+        if not result["ids"]:
+            return None
+        return StoredChunk.from_chroma(result["ids"][0], result["documents"][0], result["metadatas"][0])
+
+    def _first_clean_sentence(self, record: Recommendation, chunk: StoredChunk) -> str:
+        sentences = [s for s in self.store.sentences_of([chunk.id]) if record.start <= s.start < record.end]
+        for sentence in sorted(sentences, key=lambda s: s.start):
+            text = collapse_whitespace(chunk.text[sentence.start - chunk.start:sentence.end - chunk.start])
+            if not MARKUP.search(text):
+                return text
+        return ""
