@@ -33,6 +33,9 @@ test: $(STAMP) browser-deps
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
 
+eval: $(STAMP)
+	$(BIN)/scrutiny eval --report out/
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_foundation.py
 

@@ -7,34 +7,22 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.app_chat import highlight
 from assistant.app_common import AppContext
+from assistant.tracker import list_recommendations
+from ingest.recommendations import STATUSES
 
 COLUMNS = ["Council", "Document", "No.", "Recommendation", "Status", "Target date", "Owner"]
 COLUMN_WIDTHS = ["13%", "13%", "6%", "38%", "10%", "10%", "10%"]
 CONTEXT_CHARS = 600
-UNAVAILABLE = "The recommendations tracker is not available in this version; ask about commitments on the Chat tab."
 ALL = "All"
 
 
-def _tracker():  # noqa: ANN202 - the module may not exist yet in a given build
-    try:
-        from assistant import tracker
-    except ImportError:
-        return None
-    return tracker
-
-
 def records(context: AppContext, council: str | None, status: str | None, search: str | None) -> list[dict[str, Any]]:
-    tracker = _tracker()
-    if tracker is None:
-        return []
     with context.lock:
-        found = tracker.list_recommendations(context.services.store, council=None if council in (None, ALL) else council,
+        found = list_recommendations(context.services.store, council=None if council in (None, ALL) else council,
                                              status=None if status in (None, ALL) else status,
                                              search=(search or "").strip() or None, number=None)
-    return [{**record.to_json(), "_start": getattr(record, "start", None), "_end": getattr(record, "end", None)}
-            for record in found]
+    return [{**record.to_json(), "_start": record.start, "_end": record.end} for record in found]
 
 
 def table_rows(found: list[dict[str, Any]]) -> list[list[Any]]:
@@ -45,26 +33,22 @@ def table_rows(found: list[dict[str, Any]]) -> list[list[Any]]:
 def passage_html(context: AppContext, record: dict[str, Any]) -> str:
     """The stretch of the source document around the recommendation, with the recommendation marked."""
     text = context.services.store.document_text(record["source"]) or ""
-    start = record.get("_start")
-    if start is None:
-        found = text.find(record["text"][:80])
-        start = max(found, 0)
-    end = record.get("_end") or start + len(record["text"])
-    window = text[max(0, start - CONTEXT_CHARS // 3): end + CONTEXT_CHARS]
-    place = f"p. {record['page']}" if record.get("page") else (f"para. {record['section']}" if record.get("section") else "")
+    start, end = record["_start"], record["_end"]
+    begin = text.rfind("\n", 0, max(0, start - CONTEXT_CHARS // 3)) + 1  # start the window on a line boundary
+    passage = (html.escape(text[begin:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>"
+               + html.escape(text[end:end + CONTEXT_CHARS]))
+    section = record.get("section") or ""
+    place = f"p. {record['page']}" if record.get("page") else (section if section.startswith("row") else
+                                                                 f"para. {section}" if section else "")
     progress = (f"<p><b>Progress:</b> {html.escape(record['progress'])}</p>" if record.get("progress") else "")
     return (f"<div class='source-card' id='recommendation-source'><p><b>{html.escape(record['source'])}</b> "
             f"{html.escape(place)} · status <b>{html.escape(record.get('status') or '-')}</b></p>{progress}"
-            f"<div class='passage'>{highlight(window, record['text'][:200])}</div></div>")
+            f"<div class='passage'>{passage}</div></div>")
 
 
 def build_tracker_tab(context: AppContext, tab: gr.Tab) -> None:
     """Lays out the tab; opening it re-reads the tracker, since uploads add recommendations."""
-    tracker = _tracker()
-    if tracker is None:
-        gr.Markdown(UNAVAILABLE, elem_id="tracker-unavailable")
-        return
-    statuses = [ALL, *tracker.STATUSES]
+    statuses = [ALL, *STATUSES]
     with gr.Row():
         council = gr.Dropdown(label="Council", choices=[ALL, *context.councils()], value=ALL, elem_id="tracker-council")
         status = gr.Dropdown(label="Status", choices=statuses, value=ALL, elem_id="tracker-status")

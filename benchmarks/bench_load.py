@@ -6,6 +6,7 @@ import argparse
 import itertools
 import json
 import os
+import socket
 import statistics
 import tempfile
 import threading
@@ -24,6 +25,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def user(url: str, questions: list[dict], deadline: float, latencies: list[float], errors: list[str]) -> None:
@@ -59,7 +66,7 @@ def main() -> None:
         services.engine.ask(questions[0]["question"])  # loads the model and builds the keyword index
         from assistant.app import serve
 
-        app, url = serve(services, "127.0.0.1", None, block=False)
+        app, url = serve(services, "127.0.0.1", free_port(), block=False)
         try:
             latencies: list[float] = []
             errors: list[str] = []

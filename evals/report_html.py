@@ -15,7 +15,7 @@ CHART_METRICS = (("key_fact_recall", "Key-fact recall"), ("citation_hit", "Citat
                  ("hit@5", "Retrieval hit@5"), ("mrr", "Retrieval MRR"))
 COLOURS = {"ours": "#1f6f8b", "baseline": "#d98c3f"}
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+.wide{overflow-x:auto}table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 details{border:1px solid #ddd;border-radius:4px;margin:.5em 0;padding:.4em .8em}summary{cursor:pointer}
 blockquote{margin:.3em 0 .3em 1em;color:#444;border-left:3px solid #ccc;padding-left:.6em}.miss{color:#a12}"""
@@ -70,7 +70,7 @@ def summary_table(summary: dict[str, dict[str, dict[str, Any]]]) -> str:
             values = by_kind.get(kind, {})
             rows.append(f"<tr><td>{html.escape(kind)} ({system})</td><td>{values.get('n', '-')}</td>"
                         + "".join(f"<td>{_fmt(values.get(k))}</td>" for k in keys) + "</tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
+    return f"<div class=wide><table>{head}{''.join(rows)}</table></div>"
 
 
 def _page(page: int | None) -> str:

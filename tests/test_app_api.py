@@ -77,3 +77,14 @@ def test_upload_checks_type_and_size_on_the_server(tmp_path: Path) -> None:
     small.write_text("A short paper.")
     stored = accept_upload(small, "../../escape/small.txt", settings)
     assert stored == tmp_path / "uploads" / "papers" / "small.txt"
+
+
+def test_login_is_required_when_users_are_set(fresh_services: Services, tmp_path: Path) -> None:
+    import httpx
+    from gradio_client import Client
+
+    fresh_services.settings.auth = {"clerk": "a-long-password"}
+    with running_app(fresh_services, tmp_path / "app") as url:
+        assert httpx.get(f"{url}config").status_code == 401
+        client = Client(url, auth=("clerk", "a-long-password"), verbose=False)
+        assert "/ask" in client.view_api(return_format="dict", print_info=False)["named_endpoints"]

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.services import Services
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_dirs, corpus_files, load_dataset
-from evals.metrics import Attempt, Cited, QuestionScore, key_fact_recall, score, summarise, summarise_by_kind
+from evals.metrics import Attempt, Cited, key_fact_recall, score, summarise, summarise_by_kind
 from evals.report_html import render_html
 from evals.runner import ask_ours, dataset_report, run_system, spread
 

@@ -15,7 +15,7 @@ from index.records import StoredChunk, StoredSentence
 from ingest.chunker import STATUS_COLUMN
 from prompts import render
 
-DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.6, 0.3, 0.1
+DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
 TYPED_ANSWER_WINDOW = 6
 # Short cells that complete a table-row answer: when, who, how much, and where it stands.
 FACT_COLUMN = re.compile(r"date|when|deadline|timescale|who|lead|owner|responsib|cost|budget|£|status|rag",

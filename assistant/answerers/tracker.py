@@ -72,7 +72,7 @@ class TrackerAnswerer:
     def _fields(record: Recommendation, citation: Citation) -> dict[str, str]:
         words = record.text.split()
         summary = " ".join(words[:25]) + ("…" if len(words) > 25 else "")
-        progress = (record.progress or "").split(". ")[0].strip()
+        progress = collapse_whitespace(record.progress or "").split(". ")[0].strip()
         return {
             "number": record.number or "", "council": record.council or record.source, "status": record.status,
             "text": summary, "progress": f" Progress: {progress.rstrip('.')}." if progress else "",
