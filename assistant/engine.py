@@ -5,13 +5,15 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from assistant.answerers.base import AnswerContext, Answerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
 from assistant.query import QueryAnalysis, analyse
 from assistant.results import AnswerResult
 from index.filters import SearchFilter
-from index.retriever import HybridRetriever
+from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
 from prompts import render
 
@@ -40,8 +42,7 @@ class QAEngine:
             return self._no_such_council(question, resolved, unknown, started)
         search_filter = self._narrow(search_filter, analysis)
         query_vector = self.retriever.embedder.embed_query(resolved)
-        passages = self.retriever.retrieve(resolved, self.top_k, search_filter, query_vector,
-                                           analysis.recommendation_numbers)
+        passages = self._retrieve(resolved, analysis, search_filter, query_vector)
         sentences = self.store.sentences_of([p.chunk.id for p in passages])
         retrieved = time.perf_counter()
         answer = self.tracker.answer(resolved, analysis, search_filter) if self.tracker else None
@@ -53,6 +54,18 @@ class QAEngine:
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
         return AnswerResult(question, answer.text, answer.abstained, answer.citations, timings, resolved)
+
+    def _retrieve(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
+                  query_vector: np.ndarray) -> list[Passage]:
+        """A comparison draws passages from each council named (or from twice as many passages) so every side is heard."""
+        numbers = analysis.recommendation_numbers
+        if not analysis.wants_comparison:
+            return self.retriever.retrieve(question, self.top_k, search_filter, query_vector, numbers)
+        if search_filter is not None and len(search_filter.councils) > 1:
+            share = max(3, self.top_k // len(search_filter.councils))
+            return [p for council in search_filter.councils for p in self.retriever.retrieve(
+                question, share, replace(search_filter, councils=(council,)), query_vector, numbers)]
+        return self.retriever.retrieve(question, self.top_k * 2, search_filter, query_vector, numbers)
 
     def _indexed_councils(self) -> set[str]:
         return {str(doc["council"]) for doc in self.store.list_documents() if doc.get("council")}

@@ -21,6 +21,8 @@ QUOTE = re.compile(r"\b(?:quote|exact (?:words?|wording)|verbatim|word for word|
 LIST = re.compile(r"\b(?:which|list|what are the|all (?:the|of)|outstanding)\b", re.IGNORECASE)
 STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|implemented|accepted|"
                     r"happened|gone live|still|yet)\b", re.IGNORECASE)
+COMPARISON = re.compile(r"\b(?:councils|authorities|compare|comparison|both|each council|across|versus|vs\.?|"
+                        r"all the reports|different reports|which reports)\b", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b",
@@ -39,6 +41,7 @@ class QueryAnalysis:
     wants_quote: bool = False
     wants_list: bool = False
     wants_status: bool = False
+    wants_comparison: bool = False
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number in its answer, a "when" question a date."""
@@ -73,9 +76,11 @@ def _numbers(question: str) -> tuple[str, ...]:
 
 def analyse(question: str) -> QueryAnalysis:
     years = tuple(int(m.group(1)) for m in YEAR.finditer(question))
+    councils = _councils(question)
     return QueryAnalysis(
-        councils=_councils(question), recommendation_numbers=_numbers(question), years=years,
+        councils=councils, recommendation_numbers=_numbers(question), years=years,
         wants_quantity=bool(QUANTITY.search(question)), wants_date=bool(WHEN.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         wants_status=bool(STATUS.search(question)),
+        wants_comparison=len(councils) > 1 or bool(COMPARISON.search(question)),
     )

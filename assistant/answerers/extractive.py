@@ -21,6 +21,10 @@ TYPED_ANSWER_WINDOW = 6
 FACT_COLUMN = re.compile(r"date|when|deadline|timescale|who|lead|owner|responsib|cost|budget|£|status|rag",
                          re.IGNORECASE)
 SHORT_CELL_WORDS = 12
+MAX_LIST_ITEMS = 10
+MAX_COMPARED, COMPARISON_FLOOR = 5, 0.7
+# A sentence opening like this leans on the one before it, so it travels with it.
+ANAPHORA = re.compile(r"^(?:these|this|they|those|such|the latter|it|both|each of these)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -57,8 +61,10 @@ class ExtractiveAnswerer:
                  or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.text))]
         if not typed:  # "how many" with no number anywhere near the top is not answered by these papers
             return Answer(self._abstention(scored), [], abstained=True)
-        chosen = self._choose(typed + [s for s in scored if s not in typed])
-        return self._compose(chosen)
+        ranked = typed + [s for s in scored if s not in typed]
+        if context.analysis.wants_comparison:
+            return self._compose(self._choose_per_document(ranked), by_council=True)
+        return self._compose(self._choose(ranked))
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
         terms = {term: context.term_weight(term) for term in content_terms(context.question)}
@@ -94,7 +100,37 @@ class ExtractiveAnswerer:
             if candidate.score >= 0.85 * best.score and not self._repeats(candidate, chosen):
                 chosen.append(candidate)
         chosen.extend(self._row_status(best, scored, chosen))
+        chosen.extend(self._continuations(chosen, scored))
         return chosen
+
+    def _choose_per_document(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """For a comparison, the best sentence of each document that speaks to the question, with its row or list."""
+        chosen: list[ScoredSentence] = []
+        for candidate in scored:
+            if len(chosen) >= MAX_COMPARED or candidate.score < COMPARISON_FLOOR * scored[0].score:
+                break
+            if candidate.relevance >= self.abstain_threshold and all(c.chunk.source != candidate.chunk.source for c in chosen):
+                chosen.append(candidate)
+        for pick in list(chosen):
+            chosen.extend(self._row_status(pick, scored, chosen))
+        chosen.extend(self._continuations(chosen, scored))
+        return chosen
+
+    def _continuations(self, chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A sentence that opens a list ("the following staff:") brings its items; "These include ..." follows its lead."""
+        by_place = {(s.chunk.id, s.position): s for s in scored}
+        extra: list[ScoredSentence] = []
+        for item in chosen:
+            text = self._sentence_text(item.chunk, item.sentence).rstrip()
+            limit = MAX_LIST_ITEMS if text.endswith(":") else 1
+            for offset in range(1, limit + 1):
+                following = by_place.get((item.chunk.id, item.position + offset))
+                if following is None or following in chosen or following in extra:
+                    break
+                if limit == 1 and not ANAPHORA.match(self._sentence_text(following.chunk, following.sentence)):
+                    break
+                extra.append(following)
+        return extra
 
     def _row_status(self, best: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         """A table-row answer brings its status cell's opening ("Not accepted.") and its short date, owner and cost cells."""
@@ -113,17 +149,28 @@ class ExtractiveAnswerer:
         return any(text == collapse_whitespace(ExtractiveAnswerer._sentence_text(c.chunk, c.sentence)).lower()
                    for c in chosen)
 
-    def _compose(self, chosen: list[ScoredSentence]) -> Answer:
-        """Answer text in relevance order; sentences adjacent in one passage share a citation and a quote."""
+    def _compose(self, chosen: list[ScoredSentence], by_council: bool = False) -> Answer:
+        """Answer text in relevance order (grouped by council for comparisons); adjacent sentences share a quote."""
         citations: list[Citation] = []
         pieces: list[str] = []
-        for group in self._groups(chosen):
+        groups = self._groups(chosen)
+        if by_council:
+            groups.sort(key=lambda g: (self._council(g[0].chunk), g[0].sentence.start))
+        previous_council = None
+        for group in groups:
             citation = self._citation(group, len(citations) + 1)
             if citation is None:
                 continue
             citations.append(citation)
-            pieces.append(f"{self._lead(group)}{citation.quote} [{citation.n}]")
-        return Answer(" ".join(pieces), citations, abstained=not citations)
+            council = self._council(group[0].chunk)
+            heading = f"\n{council}: " if by_council and council != previous_council else ""
+            previous_council = council
+            pieces.append(f"{heading}{self._lead(group)}{citation.quote} [{citation.n}]")
+        return Answer(" ".join(pieces).strip(), citations, abstained=not citations)
+
+    @staticmethod
+    def _council(chunk: StoredChunk) -> str:
+        return str(chunk.document.get("council") or chunk.document.get("title") or chunk.source)
 
     def _groups(self, chosen: list[ScoredSentence]) -> list[list[ScoredSentence]]:
         groups: list[list[ScoredSentence]] = []
