@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.metadata import _mentions
+from index.lexical import content_terms
+from ingest.metadata import _mentions, load_authorities
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -84,3 +85,13 @@ def analyse(question: str) -> QueryAnalysis:
         wants_status=bool(STATUS.search(question)),
         wants_comparison=len(councils) > 1 or bool(COMPARISON.search(question)),
     )
+
+
+def council_terms(names: tuple[str, ...]) -> set[str]:
+    """Search terms that only name a council; a council filter already answers for them."""
+    by_name = {authority.name: authority for authority in load_authorities()}
+    words: list[str] = []
+    for name in names:
+        authority = by_name.get(name)
+        words += [name] + ([authority.short_name, *authority.aliases] if authority else [])
+    return content_terms(" ".join(words)) | {"citi", "counti", "borough", "district"}

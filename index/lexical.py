@@ -45,7 +45,10 @@ _STEMMER = Stemmer.Stemmer("english")
 # Words that frame a question rather than name its subject.
 QUESTION_WORDS = {"what", "whi", "when", "where", "who", "how", "doe", "did", "do", "say", "said", "tell", "report",
                   "council", "document", "paper", "about", "happen", "wa", "were", "ani", "there", "give", "show",
-                  "exact", "word", "quot", "quote", "pleas", "me", "us", "we", "our", "can", "could", "would", "should"}
+                  "exact", "word", "quot", "quote", "pleas", "me", "us", "we", "our", "can", "could", "would", "should",
+                  "plain", "english", "explain", "simpli", "simpl", "term", "mean", "which", "much", "mani", "got",
+                  "has", "it", "yet", "anyth", "get", "go", "come", "see", "know", "whats", "what", "like", "kind",
+                  "thing", "someth", "actual", "exact", "verbatim", "wording", "line", "still", "ever", "let"}
 
 
 def content_terms(text: str) -> set[str]:

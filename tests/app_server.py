@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -16,12 +19,23 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def isolate(folder: Path) -> None:
-    """Points every tool that writes to the home folder or /tmp at the test folder."""
-    for variable, name in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"),
-                           ("GRADIO_TEMP_DIR", "gradio"), ("TMPDIR", "tmp")):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-        os.environ[variable] = str(folder / name)
+_home: list[Path] = []
+
+
+def isolate() -> Path:
+    """Points Chromium, GTK and Gradio at one short test folder per run, removed at exit.
+
+    Short, because Chromium puts a socket under TMPDIR and refuses paths longer than a socket name allows.
+    """
+    if not _home:
+        folder = Path(tempfile.mkdtemp(prefix="scrutiny-app-", dir="/tmp"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        for variable, name in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"),
+                               ("GRADIO_TEMP_DIR", "gradio"), ("TMPDIR", "tmp")):
+            (folder / name).mkdir(parents=True, exist_ok=True)
+            os.environ[variable] = str(folder / name)
+        _home.append(folder)
+    return _home[0]
 
 
 def free_port() -> int:
@@ -32,8 +46,8 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(services: Services, folder: Path) -> Iterator[str]:
-    """The app's URL while it runs; uploads go to the test folder."""
-    isolate(folder)
+    """The app's URL while it runs; uploads go to the given folder."""
+    isolate()
     services.settings.upload_dir = folder / "uploads"
     from assistant.app import serve
 

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from app_server import BROWSER_ARGS, CHROMIUM, running_app
+from app_server import BROWSER_ARGS, CHROMIUM, isolate, running_app
 from assistant.services import Services
 
 pytestmark = [pytest.mark.browser,
@@ -28,9 +28,10 @@ Report of the Director of Parks
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
+    isolate()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         yield launched
