@@ -24,6 +24,9 @@ STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|i
                     r"happened|gone live|still|yet)\b", re.IGNORECASE)
 COMPARISON = re.compile(r"\b(?:councils|authorities|compare|comparison|both|each council|across|versus|vs\.?|"
                         r"all the reports|different reports|which reports)\b", re.IGNORECASE)
+MONEY_QUESTION = re.compile(r"\b(?:cost|costs|budget|spend|spent|save|saved|savings?|money|funding|price|pay|paid|£)",
+                            re.IGNORECASE)
+MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b",
@@ -43,12 +46,17 @@ class QueryAnalysis:
     wants_list: bool = False
     wants_status: bool = False
     wants_comparison: bool = False
+    wants_money: bool = False
 
     def answer_type_satisfied(self, text: str) -> bool:
-        """A "how many" question needs a number in its answer, a "when" question a date."""
+        """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
         if self.wants_quantity and not DIGITS.search(text):
             return False
-        return not (self.wants_date and not DATE_WORDS.search(text))
+        if self.wants_money and not MONEY.search(text):
+            return False
+        if self.wants_date and not DATE_WORDS.search(text):
+            return False
+        return not (self.years and _states_other_years(text, self.years))
 
 
 SMALL_WORDS = {"and", "of", "the", "upon", "on", "in", "le", "with"}
@@ -57,6 +65,13 @@ SMALL_WORDS = {"and", "of", "the", "upon", "on", "in", "le", "with"}
 def _title_case(question: str) -> str:
     """Users type "east sussex"; the gazetteer matches capitalised names ("Bath and North East Somerset")."""
     return " ".join(word if word.lower() in SMALL_WORDS else word[:1].upper() + word[1:] for word in question.split())
+
+
+def _states_other_years(text: str, years: tuple[int, ...]) -> bool:
+    """The text names years, none of them the one asked about (2009 results for a 2010 question)."""
+    stated = {int(m.group(1)) for m in YEAR.finditer(text)}
+    stated |= {int(m.group(1)) + 1 for m in YEAR.finditer(text) if m.group(2)}  # "2008/09" covers 2009 too
+    return bool(stated) and not stated & set(years)
 
 
 def _councils(question: str) -> tuple[str, ...]:
@@ -84,6 +99,7 @@ def analyse(question: str) -> QueryAnalysis:
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         wants_status=bool(STATUS.search(question)),
         wants_comparison=len(councils) > 1 or bool(COMPARISON.search(question)),
+        wants_money=bool(QUANTITY.search(question)) and bool(MONEY_QUESTION.search(question)),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import Callable
 
 import bm25s
 import Stemmer
@@ -22,7 +23,12 @@ class LexicalIndex:
             tokens = bm25s.tokenize([c.search_text for c in chunks], stopwords="en", stemmer=self._stemmer,
                                     show_progress=False)
             self._bm25.index(tokens, show_progress=False)
-        self._document_frequency = Counter(term for chunk in chunks for term in content_terms(chunk.search_text))
+        self._chunk_terms = [content_terms(chunk.search_text) for chunk in chunks]
+        self._document_frequency = Counter(term for terms in self._chunk_terms for term in terms)
+
+    def terms_in(self, keep: Callable[[StoredChunk], bool]) -> set[str]:
+        """Every term used by the chunks that keep() accepts, e.g. the papers of the councils asked about."""
+        return set().union(*(terms for chunk, terms in zip(self.chunks, self._chunk_terms) if keep(chunk)))
 
     def term_weight(self, term: str) -> float:
         """Inverse document frequency: a rare word ("focus", "broadband") says more than "children"."""
