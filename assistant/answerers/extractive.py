@@ -24,7 +24,10 @@ SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
 MAX_COMPARED, COMPARISON_FLOOR = 5, 0.7
 # A sentence opening like this leans on the one before it, so it travels with it.
-ANAPHORA = re.compile(r"^(?:these|this|they|those|such|the latter|it|both|each of these)\b", re.IGNORECASE)
+ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|"
+                      r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
+NEAR_DUPLICATE = 0.9
+MARKUP = re.compile(r"<[^>]{1,200}>")
 
 
 @dataclass
@@ -145,9 +148,8 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _repeats(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
-        text = collapse_whitespace(ExtractiveAnswerer._sentence_text(candidate.chunk, candidate.sentence)).lower()
-        return any(text == collapse_whitespace(ExtractiveAnswerer._sentence_text(c.chunk, c.sentence)).lower()
-                   for c in chosen)
+        """Papers repeat themselves (a summary and its paragraph 1.1); a near-identical sentence adds nothing."""
+        return any(float(np.dot(candidate.sentence.vector, c.sentence.vector)) >= NEAR_DUPLICATE for c in chosen)
 
     def _compose(self, chosen: list[ScoredSentence], by_council: bool = False) -> Answer:
         """Answer text in relevance order (grouped by council for comparisons); adjacent sentences share a quote."""
@@ -173,15 +175,28 @@ class ExtractiveAnswerer:
         return str(chunk.document.get("council") or chunk.document.get("title") or chunk.source)
 
     def _groups(self, chosen: list[ScoredSentence]) -> list[list[ScoredSentence]]:
+        """Sentences cited together: adjacent ones of a passage, or all of one table row when no markup lies between."""
         groups: list[list[ScoredSentence]] = []
         for item in chosen:
-            home = next((g for g in groups if g[0].chunk.id == item.chunk.id and self._adjacent(g, item)), None)
+            if any(self._repeats(item, group) for group in groups):
+                continue
+            home = next((g for g in groups if g[0].chunk.id == item.chunk.id
+                         and (self._adjacent(g, item) or self._same_clean_row(g, item))), None)
             if home is None:
                 groups.append([item])
             else:
                 home.append(item)
                 home.sort(key=lambda s: s.position)
         return groups
+
+    @staticmethod
+    def _same_clean_row(group: list[ScoredSentence], item: ScoredSentence) -> bool:
+        if item.chunk.kind != "table_row":
+            return False
+        chunk = item.chunk
+        start = min(s.sentence.start for s in [*group, item])
+        end = max(s.sentence.end for s in [*group, item])
+        return not MARKUP.search(chunk.text[start - chunk.start:end - chunk.start])
 
     @staticmethod
     def _adjacent(group: list[ScoredSentence], item: ScoredSentence) -> bool:
