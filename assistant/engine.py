@@ -10,8 +10,9 @@ import numpy as np
 from assistant.answerers.base import AnswerContext, Answerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
+from assistant.glossary import expand_query, explain
 from assistant.query import QueryAnalysis, analyse
-from assistant.results import AnswerResult
+from assistant.results import Answer, AnswerResult
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
@@ -33,27 +34,37 @@ class QAEngine:
             search_filter: SearchFilter | None = None) -> AnswerResult:
         started = time.perf_counter()
         resolved = resolve_question(question.strip(), history or [])
-        analysis = analyse(resolved)
-        own_numbers = analyse(question).recommendation_numbers
-        if own_numbers:  # "what about rec 16?" asks about 16, not the 15 of the earlier turn
-            analysis = replace(analysis, recommendation_numbers=own_numbers)
+        analysis = self._analyse(question, resolved)
         unknown = self._councils_not_indexed(analysis)
         if unknown:
             return self._no_such_council(question, resolved, unknown, started)
         search_filter = self._narrow(search_filter, analysis)
-        query_vector = self.retriever.embedder.embed_query(resolved)
-        passages = self._retrieve(resolved, analysis, search_filter, query_vector)
-        sentences = self.store.sentences_of([p.chunk.id for p in passages])
+        query = expand_query(resolved)
+        query_vector = self.retriever.embedder.embed_query(query)
+        passages = self._retrieve(query, analysis, search_filter, query_vector)
         retrieved = time.perf_counter()
         answer = self.tracker.answer(resolved, analysis, search_filter) if self.tracker else None
         if answer is None:
-            context = AnswerContext(resolved, query_vector, passages, sentences,
+            sentences = self.store.sentences_of([p.chunk.id for p in passages])
+            context = AnswerContext(query, query_vector, passages, sentences,
                                     self.retriever.lexical_index().term_weight, analysis)
             answer = self.answerer.answer(context)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
-        return AnswerResult(question, answer.text, answer.abstained, answer.citations, timings, resolved)
+        return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings, resolved)
+
+    @staticmethod
+    def _analyse(question: str, resolved: str) -> QueryAnalysis:
+        analysis = analyse(resolved)
+        own_numbers = analyse(question).recommendation_numbers
+        # "what about rec 16?" asks about 16, not the 15 of the earlier turn
+        return replace(analysis, recommendation_numbers=own_numbers) if own_numbers else analysis
+
+    @staticmethod
+    def _with_glossary(answer: Answer) -> str:
+        explained = "" if answer.abstained else explain(answer.text)
+        return f"{answer.text}\n\n{render('acronyms', explained=explained)}" if explained else answer.text
 
     def _retrieve(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
                   query_vector: np.ndarray) -> list[Passage]:

@@ -24,7 +24,8 @@ SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
 MAX_COMPARED, COMPARISON_FLOOR = 5, 0.7
 # A sentence opening like this leans on the one before it, so it travels with it.
-ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|"
+ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
+                      r"there (?:are|is|were|was) also|"
                       r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
 NEAR_DUPLICATE = 0.9
 MARKUP = re.compile(r"<[^>]{1,200}>")

@@ -22,7 +22,18 @@ STATUS_WORDS = (
 )
 MAX_LISTED = 15
 MAX_NUMBERED = 3
+PROGRESS_WORDS = 60
 MARKUP = re.compile(r"<[^>]+>")
+
+
+def _opening(text: str, max_words: int) -> str:
+    """Whole sentences from the start of text, up to about max_words: the latest position, not all of it."""
+    kept: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if kept and len(" ".join(kept + [sentence]).split()) > max_words:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def _wanted_statuses(question: str) -> tuple[str, ...]:
@@ -72,7 +83,7 @@ class TrackerAnswerer:
     def _fields(record: Recommendation, citation: Citation) -> dict[str, str]:
         words = record.text.split()
         summary = " ".join(words[:25]) + ("…" if len(words) > 25 else "")
-        progress = collapse_whitespace(record.progress or "").split(". ")[0].strip()
+        progress = _opening(collapse_whitespace(record.progress or ""), PROGRESS_WORDS)
         return {
             "number": record.number or "", "council": record.council or record.source, "status": record.status,
             "text": summary, "progress": f" Progress: {progress.rstrip('.')}." if progress else "",

@@ -1,0 +1,36 @@
+"""The sector's acronyms (LAC, CAMHS, PEP...): expand them in searches and explain them under answers."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+GLOSSARY_CSV = Path(__file__).parent / "data" / "glossary.csv"
+TOKEN = re.compile(r"\b[A-Za-z]{2,6}s?\b")
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, str]:
+    """Acronym (as written) -> meaning."""
+    with GLOSSARY_CSV.open(encoding="utf-8", newline="") as handle:
+        return {row["acronym"]: row["meaning"] for row in csv.DictReader(handle)}
+
+
+def acronyms_in(text: str) -> list[str]:
+    """Acronyms of the glossary written in text, in order of first use; case must match ("PEP", not "pep")."""
+    found = [token for token in TOKEN.findall(text) if token in glossary()]
+    return list(dict.fromkeys(found))
+
+
+def expand_query(question: str) -> str:
+    """The question with each acronym's meaning added, so "LAC" also finds "looked after children"."""
+    meanings = [glossary()[acronym] for acronym in acronyms_in(question)]
+    return " ".join([question, *meanings])
+
+
+def explain(answer: str) -> str:
+    """A line explaining the acronyms an answer uses, or "" when it uses none."""
+    used = acronyms_in(answer)
+    return "; ".join(f"{acronym}: {glossary()[acronym]}" for acronym in used)
