@@ -68,7 +68,7 @@ class ExtractiveAnswerer:
         ranked = typed + [s for s in scored if s not in typed]
         if context.analysis.wants_comparison:
             return self._compose(self._choose_per_document(ranked), by_council=True)
-        return self._compose(self._choose(ranked))
+        return self._compose(self._choose(ranked), as_quotes=context.analysis.wants_quote)
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
         terms = {term: context.term_weight(term) for term in content_terms(context.question)}
@@ -152,7 +152,7 @@ class ExtractiveAnswerer:
         """Papers repeat themselves (a summary and its paragraph 1.1); a near-identical sentence adds nothing."""
         return any(float(np.dot(candidate.sentence.vector, c.sentence.vector)) >= NEAR_DUPLICATE for c in chosen)
 
-    def _compose(self, chosen: list[ScoredSentence], by_council: bool = False) -> Answer:
+    def _compose(self, chosen: list[ScoredSentence], by_council: bool = False, as_quotes: bool = False) -> Answer:
         """Answer text in relevance order (grouped by council for comparisons); adjacent sentences share a quote."""
         citations: list[Citation] = []
         pieces: list[str] = []
@@ -168,7 +168,11 @@ class ExtractiveAnswerer:
             council = self._council(group[0].chunk)
             heading = f"\n{council}: " if by_council and council != previous_council else ""
             previous_council = council
-            pieces.append(f"{heading}{self._lead(group)}{citation.quote} [{citation.n}]")
+            if as_quotes:  # a briefing writer pastes the exact words with their reference
+                pieces.append(render("briefing_reference", quote=citation.quote, reference=citation.reference())
+                              + f" [{citation.n}]\n")
+            else:
+                pieces.append(f"{heading}{self._lead(group)}{citation.quote} [{citation.n}]")
         return Answer(" ".join(pieces).strip(), citations, abstained=not citations)
 
     @staticmethod

@@ -53,19 +53,20 @@ class TrackerAnswerer:
         councils = search_filter.councils if search_filter else ()
         if analysis.recommendation_numbers:
             records = [r for n in analysis.recommendation_numbers for r in self._records(councils, number=n)]
-            return self._compose(records[:MAX_NUMBERED], listed=False) if records else None
+            template = "tracker_item_quote" if analysis.wants_quote else "tracker_item"
+            return self._compose(records[:MAX_NUMBERED], template) if records else None
         statuses = _wanted_statuses(question)
         if analysis.wants_list and statuses and councils:
             records = [r for s in statuses for r in self._records(councils, status=s)]
             records.sort(key=lambda r: (r.source, r.ordinal))
-            return self._compose(records[:MAX_LISTED], listed=True) if records else None
+            return self._compose(records[:MAX_LISTED], "tracker_item_list") if records else None
         return None
 
     def _records(self, councils: tuple[str, ...], **where: str) -> list[Recommendation]:
         found = [r for r in list_recommendations(self.store, **where) if r.kind == "recommendation"]
         return [r for r in found if not councils or r.council in councils]
 
-    def _compose(self, records: list[Recommendation], listed: bool) -> Answer | None:
+    def _compose(self, records: list[Recommendation], template: str) -> Answer | None:
         citations: list[Citation] = []
         lines: list[str] = []
         for record in records:
@@ -73,9 +74,10 @@ class TrackerAnswerer:
             if citation is None:
                 continue
             citations.append(citation)
-            lines.append(render("tracker_item_list" if listed else "tracker_item", **self._fields(record, citation)))
+            lines.append(render(template, **self._fields(record, citation)))
         if not citations:
             return None
+        listed = template == "tracker_item_list"
         text = "\n".join(f"- {line}" for line in lines) if listed else " ".join(lines)
         return Answer(text, citations, abstained=False)
 
@@ -89,6 +91,7 @@ class TrackerAnswerer:
             "text": summary, "progress": f" Progress: {progress.rstrip('.')}." if progress else "",
             "target": f" Target date: {record.target_date}." if record.target_date else "",
             "owner": f" Owner: {record.owner}." if record.owner else "", "n": str(citation.n),
+            "quote": citation.quote, "reference": citation.reference(),
         }
 
     def _citation(self, record: Recommendation, n: int) -> Citation | None:
