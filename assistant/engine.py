@@ -43,7 +43,7 @@ class QAEngine:
         query_vector = self.retriever.embedder.embed_query(query)
         passages = self._retrieve(query, analysis, search_filter, query_vector)
         retrieved = time.perf_counter()
-        answer = self.tracker.answer(resolved, analysis, search_filter) if self.tracker else None
+        answer = self._tracker_answer(resolved, analysis, search_filter, passages)
         if answer is None:
             sentences = self.store.sentences_of([p.chunk.id for p in passages])
             context = AnswerContext(query, query_vector, passages, sentences,
@@ -53,6 +53,15 @@ class QAEngine:
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
         return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings, resolved)
+
+    def _tracker_answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
+                        passages: list[Passage]) -> Answer | None:
+        if self.tracker is None:
+            return None
+        answer = self.tracker.answer(question, analysis, search_filter)
+        if answer is None and passages:
+            answer = self.tracker.answer_for_passage(passages[0].chunk.id, analysis)
+        return answer
 
     @staticmethod
     def _analyse(question: str, resolved: str) -> QueryAnalysis:

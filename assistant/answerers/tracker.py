@@ -62,6 +62,15 @@ class TrackerAnswerer:
             return self._compose(records[:MAX_LISTED], "tracker_item_list") if records else None
         return None
 
+    def answer_for_passage(self, chunk_id: str, analysis: QueryAnalysis) -> Answer | None:
+        """A status question whose best passage is a tracked recommendation is answered from that record."""
+        if not analysis.wants_status:
+            return None
+        rows = self.store.recommendations({"chunk_id": chunk_id})
+        records = [Recommendation.from_metadata(row["text"], row) for row in rows]
+        records = [r for r in records if r.kind == "recommendation" and r.number]
+        return self._compose(records[:1], "tracker_item") if records else None
+
     def _records(self, councils: tuple[str, ...], **where: str) -> list[Recommendation]:
         found = [r for r in list_recommendations(self.store, **where) if r.kind == "recommendation"]
         return [r for r in found if not councils or r.council in councils]
