@@ -116,12 +116,12 @@ def main() -> None:
         for worker in workers:
             worker.stdin.close()
             worker.wait()
-    names = ["current", "other"]
+    names = ["this checkout", "--project"]
     for name, (_, ready), values in zip(names, started, latencies):
         print(summarise(name, ready, values))
     if args.project:
         current, other = latencies
-        print(f"current / other: p50 {statistics.median(current) / statistics.median(other):.2f}  "
+        print(f"this checkout / --project: p50 {statistics.median(current) / statistics.median(other):.2f}  "
               f"p95 {percentile(current, 0.95) / percentile(other, 0.95):.2f}")
 
 

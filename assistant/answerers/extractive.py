@@ -28,6 +28,7 @@ ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|bo
                       r"there (?:are|is|were|was) also|"
                       r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
 NEAR_DUPLICATE = 0.9
+LABEL_WORDS, LABEL_PENALTY = 16, 0.8
 MARKUP = re.compile(r"<[^>]{1,200}>")
 
 
@@ -87,9 +88,17 @@ class ExtractiveAnswerer:
                 # A table cell is judged with its row: "Not accepted" answers a question about the row's subject.
                 lexical = max(lexical, 0.8 * chunk_coverage) if passage.chunk.kind == "table_row" else lexical
                 score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
+                if passage.chunk.kind != "table_row" and self._label_like(self._sentence_text(passage.chunk, sentence)):
+                    score *= LABEL_PENALTY  # a title line echoes the question's words but answers nothing
                 relevance = 0.7 * dense + 0.3 * max(lexical, chunk_coverage)
                 scored.append(ScoredSentence(sentence, passage.chunk, position, score, relevance))
         return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    @staticmethod
+    def _label_like(text: str) -> bool:
+        """A heading, title or form label: short and without a sentence's closing punctuation."""
+        stripped = text.strip()
+        return len(stripped.split()) <= LABEL_WORDS and not stripped.endswith((".", "!", "?", ":", ";"))
 
     @staticmethod
     def _sentence_text(chunk: StoredChunk, sentence: StoredSentence) -> str:
