@@ -27,6 +27,13 @@ COMPARISON = re.compile(r"\b(?:councils|authorities|compare|comparison|both|each
 MONEY_QUESTION = re.compile(r"\b(?:cost|costs|budget|spend|spent|save|saved|savings?|money|funding|price|pay|paid|£)",
                             re.IGNORECASE)
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
+WHAT_IS = re.compile(r"^\s*what (?:is|was|are|were)\b", re.IGNORECASE)
+WHO = re.compile(r"^\s*(?:who|whom|whose|who's)\b", re.IGNORECASE)
+# People and bodies as council papers name them: roles, teams, boards, initials of posts ("AD HOS").
+PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|group|team|panel|board|committee|"
+                    r"commission|council|service|member|cabinet|trust|partnership|worker|practitioner|adviser|"
+                    r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
+                    r"(?-i:\b[A-Z]{2,}\b)", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b",
@@ -47,6 +54,7 @@ class QueryAnalysis:
     wants_status: bool = False
     wants_comparison: bool = False
     wants_money: bool = False
+    wants_person: bool = False
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
@@ -55,6 +63,8 @@ class QueryAnalysis:
         if self.wants_money and not MONEY.search(text):
             return False
         if self.wants_date and not DATE_WORDS.search(text):
+            return False
+        if self.wants_person and not PERSON.search(text):
             return False
         return not (self.years and _states_other_years(text, self.years))
 
@@ -99,7 +109,8 @@ def analyse(question: str) -> QueryAnalysis:
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         wants_status=bool(STATUS.search(question)),
         wants_comparison=len(councils) > 1 or bool(COMPARISON.search(question)),
-        wants_money=bool(QUANTITY.search(question)) and bool(MONEY_QUESTION.search(question)),
+        wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
+        wants_person=bool(WHO.search(question)),
     )
 
 
