@@ -56,7 +56,7 @@ def serve_worker(docs: Path, questions: Path) -> None:
         summary = services.pipeline.ingest([docs], progress=False)
         services.engine.ask(records[0]["question"])  # the first query builds the BM25 index
         send(channel, {"package": str(Path(assistant.__file__).parents[1]), "model_s": model_seconds,
-                          "ingest_s": summary.seconds, "ingest": summary.line()})
+                       "ingest_s": summary.seconds, "ingest": summary.line()})
         for line in sys.stdin:
             record = records[int(line)]
             started = time.perf_counter()

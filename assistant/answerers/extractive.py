@@ -28,6 +28,7 @@ ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|bo
                       r"there (?:are|is|were|was) also|"
                       r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
 NEAR_DUPLICATE = 0.9
+SUPPORTING_RATIO = 0.65  # a second sentence must score near the best to earn a place in a short answer
 LABEL_WORDS, LABEL_PENALTY = 16, 0.8
 MARKUP = re.compile(r"<[^>]{1,200}>")
 
@@ -110,7 +111,7 @@ class ExtractiveAnswerer:
         for candidate in scored[1:]:
             if len(chosen) >= self.max_sentences:
                 break
-            if candidate.score >= 0.85 * best.score and not self._repeats(candidate, chosen):
+            if candidate.score >= SUPPORTING_RATIO * best.score and not self._repeats(candidate, chosen):
                 chosen.append(candidate)
         chosen.extend(self._row_status(best, scored, chosen))
         chosen.extend(self._continuations(chosen, scored))
