@@ -17,8 +17,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 SUBSET = 30
 # Measured on this subset when the gate was set (key facts 0.41, citation hit 0.56, hit@10 0.78, abstention
 # recall 0/3, false abstention 0.04), less a 0.05 margin; raise them as the engine improves.
-GATE = {"key_fact_recall": 0.36, "citation_hit": 0.50, "hit@10": 0.72, "abstention_recall": 0.0}
-MAX_FALSE_ABSTENTION = 0.09
+GATE = {"key_fact_recall": 0.75, "citation_hit": 0.68, "hit@10": 0.72, "abstention_recall": 0.3}
+MAX_FALSE_ABSTENTION = 0.05
 
 SOURCE = "Derby agreed twelve recommendations.\nThe   panel will report back in July 2012. Joint campaigns were not accepted."
 
