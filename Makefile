@@ -36,8 +36,9 @@ browser-deps:
 eval: $(STAMP)
 	$(BIN)/scrutiny eval --report out/
 
+## Query latency; COMPARE=DIR measures another checkout (e.g. the foundation) side by side.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_foundation.py
+	$(BIN)/python benchmarks/bench_foundation.py $(if $(COMPARE),--project $(COMPARE))
 
 clean:
 	rm -rf $(VENV) build *.egg-info

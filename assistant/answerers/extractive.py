@@ -17,9 +17,7 @@ from prompts import render
 
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
 TYPED_ANSWER_WINDOW = 6
-# Short cells that complete a table-row answer: when, who, how much, and where it stands.
-FACT_COLUMN = re.compile(r"date|when|deadline|timescale|who|lead|owner|responsib|cost|budget|£|status|rag",
-                         re.IGNORECASE)
+# Cells this short (a date, an owner, a figure, a RAG rating) complete a table-row answer.
 SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
 MAX_COMPARED, COMPARISON_FLOOR = 5, 0.7
@@ -147,13 +145,13 @@ class ExtractiveAnswerer:
         return extra
 
     def _row_status(self, best: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A table-row answer brings its status cell's opening ("Not accepted.") and its short date, owner and cost cells."""
+        """A table-row answer brings its status cell's opening ("Not accepted.") and its short cells (date, owner, figures)."""
         if best.chunk.kind != "table_row":
             return []
         row = [s for s in scored if s.chunk.id == best.chunk.id and s.sentence.column and s not in chosen]
         status = [s for s in row if STATUS_COLUMN.search(s.sentence.column)]
         companions = [min(status, key=lambda s: s.position)] if status else []
-        companions += [s for s in row if FACT_COLUMN.search(s.sentence.column) and s not in companions
+        companions += [s for s in row if s not in companions
                        and len(self._sentence_text(s.chunk, s.sentence).split()) <= SHORT_CELL_WORDS]
         return sorted(companions, key=lambda s: s.position)
 

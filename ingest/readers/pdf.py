@@ -98,7 +98,8 @@ def _table_page(page: pdfplumber.page.Page) -> TableText | None:
 def _page_texts(path: Path, reader: pypdf.PdfReader) -> list[TableText]:
     """pdfplumber's prose and tables for pages that draw enough lines to hold one; pypdf's text for the rest.
 
-    pypdf reads only the pages pdfplumber did not take: extracting a table page twice cost ~25% of PDF reading."""
+    pypdf reads only the pages pdfplumber did not take: extracting a table page twice cost ~11% of the CPU time
+    of reading ../shared/external/pdfs (7.6 s -> 6.8 s), for identical text, page starts and table lines."""
     ruled = [index for index, page in enumerate(reader.pages) if _draws_lines(page)]
     tables: dict[int, TableText] = {}
     if ruled:
