@@ -41,7 +41,7 @@ class QAEngine:
         search_filter = self._narrow(search_filter, analysis)
         query = expand_query(resolved)
         query_vector = self.retriever.embedder.embed_query(query)
-        passages = self._retrieve(query, analysis, search_filter, query_vector)
+        passages = self._with_list_items(self._retrieve(query, analysis, search_filter, query_vector))
         retrieved = time.perf_counter()
         answer = self._tracker_answer(resolved, analysis, search_filter, passages)
         if answer is None:
@@ -53,6 +53,18 @@ class QAEngine:
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
         return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings, resolved)
+
+    def _with_list_items(self, passages: list[Passage]) -> list[Passage]:
+        """A passage ending "... as follows:" is followed by its list; bring that passage along, ranked last."""
+        present = {p.chunk.id for p in passages}
+        extra: list[Passage] = []
+        for passage in passages:
+            if passage.chunk.text.rstrip().endswith(":"):
+                following = self.retriever.next_chunk(passage.chunk)
+                if following is not None and following.id not in present:
+                    present.add(following.id)
+                    extra.append(Passage(following, 0.0, 0.0))
+        return passages + extra
 
     def _tracker_answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
                         passages: list[Passage]) -> Answer | None:

@@ -29,6 +29,12 @@ def chunk_year(chunk: StoredChunk) -> int | None:
     return int(date) if date.isdigit() else None
 
 
+def next_chunk_id(chunk_id: str) -> str:
+    """Chunk ids are "source:ingest:ordinal"; the next passage has the next ordinal."""
+    prefix, ordinal = chunk_id.rsplit(":", 1)
+    return f"{prefix}:{int(ordinal) + 1}"
+
+
 def _numbered(chunk: StoredChunk, numbers: tuple[str, ...]) -> bool:
     """A table row labelled with the number, or a passage that names "Recommendation 7" / "Action 7"."""
     if chunk.section and chunk.section.removeprefix("row ") in numbers and chunk.section.startswith("row "):
@@ -54,6 +60,11 @@ class HybridRetriever:
             self._lexical = LexicalIndex(self.store.all_chunks())
             self._generation = generation
         return self._lexical
+
+    def next_chunk(self, chunk: StoredChunk) -> StoredChunk | None:
+        """The passage that follows this one in its document, e.g. the items of a list it introduces."""
+        following = next_chunk_id(chunk.id)
+        return next((c for c in self.lexical_index().chunks if c.id == following), None)
 
     def retrieve(self, query: str, top_k: int = 8, search_filter: SearchFilter | None = None,
                  query_vector: np.ndarray | None = None, item_numbers: tuple[str, ...] = ()) -> list[Passage]:

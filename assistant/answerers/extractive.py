@@ -12,6 +12,7 @@ from assistant.quotes import collapse_whitespace, is_verbatim
 from assistant.results import Answer, Citation
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
+from index.retriever import next_chunk_id
 from ingest.chunker import STATUS_COLUMN
 from prompts import render
 
@@ -130,19 +131,24 @@ class ExtractiveAnswerer:
 
     def _continuations(self, chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """A sentence that opens a list ("the following staff:") brings its items; "These include ..." follows its lead."""
-        by_place = {(s.chunk.id, s.position): s for s in scored}
         extra: list[ScoredSentence] = []
         for item in chosen:
-            text = self._sentence_text(item.chunk, item.sentence).rstrip()
-            limit = MAX_LIST_ITEMS if text.endswith(":") else 1
-            for offset in range(1, limit + 1):
-                following = by_place.get((item.chunk.id, item.position + offset))
-                if following is None or following in chosen or following in extra:
+            opens_list = self._sentence_text(item.chunk, item.sentence).rstrip().endswith(":")
+            for following in self._following(item, scored)[: MAX_LIST_ITEMS if opens_list else 1]:
+                if following in chosen or following in extra:
                     break
-                if limit == 1 and not ANAPHORA.match(self._sentence_text(following.chunk, following.sentence)):
+                if not opens_list and not ANAPHORA.match(self._sentence_text(following.chunk, following.sentence)):
                     break
                 extra.append(following)
         return extra
+
+    @staticmethod
+    def _following(item: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The sentences after item in its passage, then those of the next passage when it was retrieved."""
+        after = [s for s in scored if s.chunk.id == item.chunk.id and s.position > item.position]
+        following_id = next_chunk_id(item.chunk.id)
+        after.sort(key=lambda s: s.position)
+        return after + sorted((s for s in scored if s.chunk.id == following_id), key=lambda s: s.position)
 
     def _row_status(self, best: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         """A table-row answer brings its status cell's opening ("Not accepted.") and its short cells (date, owner, figures)."""
