@@ -22,8 +22,8 @@ QUOTE = re.compile(r"\b(?:quote|exact (?:words?|wording)|verbatim|word for word|
 LIST = re.compile(r"\b(?:which|list|what are the|all (?:the|of)|outstanding)\b", re.IGNORECASE)
 STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|implemented|accepted|"
                     r"happened|gone live|still|yet)\b", re.IGNORECASE)
-COMPARISON = re.compile(r"\b(?:councils|authorities|compare|comparison|both|each council|across|versus|vs\.?|"
-                        r"all the reports|different reports|which reports)\b", re.IGNORECASE)
+COMPARISON = re.compile(r"\b(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)\b|"
+                        r"\b(?:compare|comparison|both|across|versus|vs\.?)\b", re.IGNORECASE)
 MONEY_QUESTION = re.compile(r"\b(?:cost|costs|budget|spend|spent|save|saved|savings?|money|funding|price|pay|paid|£)",
                             re.IGNORECASE)
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)

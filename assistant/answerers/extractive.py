@@ -68,8 +68,8 @@ class ExtractiveAnswerer:
             return Answer(self._abstention(scored), [], abstained=True)
         ranked = typed + [s for s in scored if s not in typed]
         if context.analysis.wants_comparison:
-            return self._compose(self._choose_per_document(ranked), by_council=True)
-        return self._compose(self._choose(ranked), as_quotes=context.analysis.wants_quote)
+            return self._compose(self._choose_per_document(ranked), by_council=True, scored=scored)
+        return self._compose(self._choose(ranked), as_quotes=context.analysis.wants_quote, scored=scored)
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
         terms = {term: context.term_weight(term) for term in content_terms(context.question)}
@@ -166,7 +166,8 @@ class ExtractiveAnswerer:
         """Papers repeat themselves (a summary and its paragraph 1.1); a near-identical sentence adds nothing."""
         return any(float(np.dot(candidate.sentence.vector, c.sentence.vector)) >= NEAR_DUPLICATE for c in chosen)
 
-    def _compose(self, chosen: list[ScoredSentence], by_council: bool = False, as_quotes: bool = False) -> Answer:
+    def _compose(self, chosen: list[ScoredSentence], by_council: bool = False, as_quotes: bool = False,
+                 scored: list[ScoredSentence] | None = None) -> Answer:
         """Answer text in relevance order (grouped by council for comparisons); adjacent sentences share a quote."""
         citations: list[Citation] = []
         pieces: list[str] = []
@@ -186,7 +187,7 @@ class ExtractiveAnswerer:
                 pieces.append(render("briefing_reference", quote=citation.quote, reference=citation.reference())
                               + f" [{citation.n}]\n")
             else:
-                pieces.append(f"{heading}{self._lead(group)}{citation.quote} [{citation.n}]")
+                pieces.append(f"{heading}{self._wording(self._whole_span(group, scored or []), citation)} [{citation.n}]")
         return Answer(" ".join(pieces).strip(), citations, abstained=not citations)
 
     @staticmethod
@@ -228,13 +229,24 @@ class ExtractiveAnswerer:
         return False
 
     @staticmethod
-    def _lead(group: list[ScoredSentence]) -> str:
-        """Names the table row and column a quote comes from, since a bare cell ("Achieved") says little."""
+    def _whole_span(group: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """Every sentence of the passage between the group's first and last, as the quote holds them all."""
+        first, last = group[0].sentence.start, group[-1].sentence.end
+        inside = [s for s in scored if s.chunk.id == group[0].chunk.id and first <= s.sentence.start < last]
+        return sorted(inside, key=lambda s: s.position) or group
+
+    def _wording(self, group: list[ScoredSentence], citation: Citation) -> str:
+        """The quote itself, or for a table row each cell under its column name, since a bare cell ("£584,000") says little."""
         first = group[0]
-        if first.chunk.kind != "table_row" or not first.sentence.column:
-            return ""
-        row = f"{first.chunk.section.replace('row', 'Item').strip()}, " if first.chunk.section else ""
-        return f"{row}{first.sentence.column.rstrip(':')}: "
+        if first.chunk.kind != "table_row" or not any(item.sentence.column for item in group):
+            return citation.quote
+        cells: dict[str, list[str]] = {}
+        for item in group:
+            column = (item.sentence.column or "").rstrip(":")
+            cells.setdefault(column, []).append(collapse_whitespace(self._sentence_text(item.chunk, item.sentence)))
+        row = f"{first.chunk.section.replace('row', 'Item').strip()}: " if first.chunk.section else ""
+        return row + " | ".join(f"{column}: {' '.join(texts)}" if column else " ".join(texts)
+                               for column, texts in cells.items())
 
     def _citation(self, group: list[ScoredSentence], n: int) -> Citation | None:
         chunk = group[0].chunk

@@ -22,7 +22,7 @@ STATUS_WORDS = (
 )
 MAX_LISTED = 15
 MAX_NUMBERED = 3
-PROGRESS_WORDS = 60
+PROGRESS_WORDS = 90
 MARKUP = re.compile(r"<[^>]+>")
 
 
