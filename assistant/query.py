@@ -101,7 +101,8 @@ def _numbers(question: str) -> tuple[str, ...]:
 
 
 def analyse(question: str) -> QueryAnalysis:
-    years = tuple(int(m.group(1)) for m in YEAR.finditer(question))
+    years = tuple(year for m in YEAR.finditer(question)
+                  for year in ((int(m.group(1)), int(m.group(1)) + 1) if m.group(2) else (int(m.group(1)),)))
     councils = _councils(question)
     return QueryAnalysis(
         councils=councils, recommendation_numbers=_numbers(question), years=years,

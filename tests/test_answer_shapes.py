@@ -1,0 +1,66 @@
+"""Answers shaped to the question, on the real sample index: tracker status, lists, comparisons, quotes, refusals."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.quotes import is_verbatim
+from assistant.services import Services
+from conftest import SAMPLE_DIR
+
+DERBY, LEEDS, EAST_SUSSEX = "002_9657fb6dd67a30bc.txt", "001_9fd2cc959c742ed0.txt", "000_5235fb501e279139.txt"
+
+
+def _verbatim(result) -> None:  # noqa: ANN001 - an AnswerResult
+    for citation in result.citations:
+        assert is_verbatim(citation.quote, (SAMPLE_DIR / citation.source).read_text(encoding="utf-8"))
+
+
+def test_a_numbered_recommendation_is_answered_from_the_tracker(sample_services: Services) -> None:
+    result = sample_services.engine.ask("where is derby on rec 12?")
+    assert result.answer.startswith("Recommendation 12 (Derby City Council) is in progress")
+    assert "April 2008" in result.answer  # its target date
+    assert result.citations[0].source == DERBY and result.citations[0].section == "row 12"
+    _verbatim(result)
+
+
+def test_a_status_list_is_a_bulleted_list_with_every_item_cited(sample_services: Services) -> None:
+    result = sample_services.engine.ask("Which Derby recommendations were not accepted?")
+    lines = result.answer.splitlines()
+    assert lines[0].startswith("- Recommendation 15 (not accepted)")
+    assert all(re.search(r"\[\d+\]$", line) for line in lines)
+    _verbatim(result)
+
+
+def test_a_comparison_is_grouped_by_council(sample_services: Services) -> None:
+    result = sample_services.engine.ask("What have East Sussex and Derby done about CAMHS for looked after children?")
+    assert {c.source for c in result.citations} >= {DERBY, EAST_SUSSEX}
+    assert "Derby City Council:" in result.answer and "East Sussex County Council:" in result.answer
+    _verbatim(result)
+
+
+def test_a_quote_request_gets_exact_words_and_a_paste_ready_reference(sample_services: Services) -> None:
+    result = sample_services.engine.ask("give me the exact wording of Leeds recommendation 9")
+    citation = result.citations[0]
+    assert citation.source == LEEDS
+    assert result.answer.startswith(f'"{citation.quote}" ({citation.reference()})')
+    assert "Leeds City Council, 2012-04-26, para. 3.10" in citation.reference()
+    _verbatim(result)
+
+
+def test_a_council_that_is_not_indexed_is_refused_with_what_is_covered(sample_services: Services) -> None:
+    result = sample_services.engine.ask("What did Surrey County Council decide about foster carer allowances?")
+    assert result.abstained and result.citations == []
+    assert "Surrey County Council" in result.answer and "Derby City Council" in result.answer
+
+
+def test_a_refusal_names_the_closest_passage(sample_services: Services) -> None:
+    result = sample_services.engine.ask("How much will the new Lansdowne secure unit cost?")
+    assert result.abstained
+    assert "closest" in result.answer and "Lansdowne" in result.answer
+
+
+def test_acronyms_in_an_answer_are_explained(sample_services: Services) -> None:
+    result = sample_services.engine.ask("How is the SDQ used for children in care in Bath and North East Somerset?")
+    assert not result.abstained
+    assert "SDQ: strengths and difficulties questionnaire" in result.answer

@@ -1,0 +1,66 @@
+"""Query understanding: councils, recommendation numbers, years, answer types, follow-ups and acronyms."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.followup import needs_history, resolve_question
+from assistant.glossary import acronyms_in, expand_query, explain
+from assistant.query import analyse
+
+
+@pytest.mark.parametrize("question,numbers", [
+    ("where are we on rec 7?", ("7",)),
+    ("What happened to recommendation seven?", ("7",)),
+    ("Status of R12 please", ("12",)),
+    ("recommendations 3 and 14", ("3",)),
+    ("How many children are in care?", ()),
+])
+def test_recommendation_numbers(question: str, numbers: tuple[str, ...]) -> None:
+    assert analyse(question).recommendation_numbers[: len(numbers)] == numbers
+    if not numbers:
+        assert analyse(question).recommendation_numbers == ()
+
+
+@pytest.mark.parametrize("question,councils", [
+    ("What did Derby decide?", ("Derby City Council",)),
+    ("east sussex fostering budget", ("East Sussex County Council",)),
+    ("How is B&NES doing on EET?", ("Bath and North East Somerset Council",)),
+    ("Compare Leeds and Kent", ("Leeds City Council", "Kent County Council")),
+    ("What did the panel say about foster carers?", ()),
+])
+def test_councils_are_recognised_in_plain_typing(question: str, councils: tuple[str, ...]) -> None:
+    assert analyse(question).councils == councils
+
+
+def test_answer_types() -> None:
+    assert analyse("How many foster carers are there?").answer_type_satisfied("There are 40 carers.")
+    assert not analyse("How many foster carers are there?").answer_type_satisfied("There are many carers.")
+    assert not analyse("How much will the unit cost?").answer_type_satisfied("The unit will have 10 beds.")
+    assert analyse("How much will the unit cost?").answer_type_satisfied("It will cost £1.2 million.")
+    assert not analyse("What were the GCSE results in 2010?").answer_type_satisfied("In 2009 16.7% achieved 5 GCSEs.")
+    assert analyse("What were the GCSE results in 2009/10?").answer_type_satisfied("In 2010 20% achieved 5 GCSEs.")
+    assert not analyse("Who chairs the panel?").answer_type_satisfied("this report sets out plans for the year")
+    assert analyse("Who chairs the panel?").answer_type_satisfied("The panel is chaired by the Director.")
+
+
+def test_comparisons_and_quotes_are_recognised() -> None:
+    assert analyse("Which councils cut agency placements?").wants_comparison
+    assert analyse("Did Leeds and Derby both accept them?").wants_comparison
+    assert not analyse("What did Derby decide about campaigns with other councils?").wants_comparison
+    assert analyse("Give me the exact wording of recommendation 9").wants_quote
+
+
+def test_elliptical_followups_carry_the_earlier_topic() -> None:
+    history = ["What did Derby decide about joint recruitment campaigns?"]
+    assert needs_history("and why?") and needs_history("what about rec 16?")
+    assert not needs_history("What did Leeds decide about external placements?")
+    assert resolve_question("and why?", history) == f"{history[0]} and why?"
+    assert resolve_question("What did Leeds decide about external placements?", history).startswith("What did Leeds")
+
+
+def test_acronyms_expand_searches_and_are_explained() -> None:
+    assert acronyms_in("LAC and CAMHS, not lac") == ["LAC", "CAMHS"]
+    assert "looked after children" in expand_query("How many LAC?")
+    assert explain("The PEP was late.") == "PEP: personal education plan"
+    assert explain("Nothing to explain here.") == ""
