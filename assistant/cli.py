@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    ingest = command("ingest", cmd_ingest, "Ingest files or folders (.txt, .md, .pdf) into the index.")
+    ingest = command("ingest", cmd_ingest, "Ingest files or folders (.pdf, .docx, .html, .md, .txt) into the index.")
     ingest.add_argument("paths", nargs="+")
     ask = command("ask", cmd_ask, "Answer one question with cited passages.")
     ask.add_argument("question", nargs="*")

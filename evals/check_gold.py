@@ -12,7 +12,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
-DEFAULT_SAMPLE_DIRS = (PROJECT_ROOT / "samples" / "reports", Path("/work/shared/corpus"))
+DEFAULT_SAMPLE_DIRS = (PROJECT_ROOT / "samples" / "reports", PROJECT_ROOT.parent / "shared" / "corpus")
 DEFAULT_PDF_DIR = (PROJECT_ROOT / ".." / "shared" / "external" / "pdfs").resolve()
 
 FIELDS = ("id", "type", "question", "history", "sources", "pages", "evidence", "answer", "must_include")
@@ -201,7 +201,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--datasets-dir", type=Path, default=DATASETS_DIR, help="folder of *.jsonl datasets")
     parser.add_argument("--sample-dir", type=Path, default=None,
                         help="folder holding the .txt sample reports (default: samples/reports, "
-                             "falling back to /work/shared/corpus)")
+                             "falling back to ../shared/corpus)")
     parser.add_argument("--pdf-dir", type=Path, default=DEFAULT_PDF_DIR, help="folder holding the PDF sources")
     return parser.parse_args(argv)
 
