@@ -11,7 +11,7 @@ from assistant.answerers.base import AnswerContext, Answerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse
+from assistant.query import QueryAnalysis, analyse, papers_named
 from assistant.results import Answer, AnswerResult
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
@@ -38,7 +38,7 @@ class QAEngine:
         unknown = self._councils_not_indexed(analysis)
         if unknown:
             return self._no_such_council(question, resolved, unknown, started)
-        search_filter = self._narrow(search_filter, analysis)
+        search_filter = self._narrow(search_filter, analysis, resolved)
         query = expand_query(resolved)
         query_vector = self.retriever.embedder.embed_query(query)
         passages = self._with_list_items(self._retrieve(query, analysis, search_filter, query_vector))
@@ -107,12 +107,16 @@ class QAEngine:
         indexed = self._indexed_councils()
         return [] if any(name in indexed for name in analysis.councils) else list(analysis.councils)
 
-    def _narrow(self, search_filter: SearchFilter | None, analysis: QueryAnalysis) -> SearchFilter | None:
-        """A council named in the question restricts the search to its papers, unless the user chose a filter."""
+    def _narrow(self, search_filter: SearchFilter | None, analysis: QueryAnalysis,
+                question: str = "") -> SearchFilter | None:
+        """A council, committee or meeting month named in the question narrows the search, unless the user chose a filter."""
+        if search_filter is not None and not search_filter.is_empty:
+            return search_filter
         named = tuple(name for name in analysis.councils if name in self._indexed_councils())
-        if named and (search_filter is None or search_filter.is_empty):
-            return SearchFilter(councils=named)
-        return search_filter
+        papers = papers_named(question, self.store.list_documents())
+        if not named and not papers:
+            return search_filter
+        return SearchFilter(councils=named, sources=papers)
 
     def _no_such_council(self, question: str, resolved: str, unknown: list[str], started: float) -> AnswerResult:
         covered = ", ".join(sorted(self._indexed_councils())) or "none yet"

@@ -64,3 +64,8 @@ def test_acronyms_in_an_answer_are_explained(sample_services: Services) -> None:
     result = sample_services.engine.ask("How is the SDQ used for children in care in Bath and North East Somerset?")
     assert not result.abstained
     assert "SDQ: strengths and difficulties questionnaire" in result.answer
+
+
+def test_a_named_committee_narrows_the_search_to_its_papers(sample_services: Services) -> None:
+    result = sample_services.engine.ask("What did the Children and Families Scrutiny Board hear about foster carers?")
+    assert result.citations and {c.source for c in result.citations} == {LEEDS}
