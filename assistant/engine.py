@@ -11,7 +11,7 @@ from assistant.answerers.base import AnswerContext, Answerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse, papers_named
+from assistant.query import QueryAnalysis, analyse, papers_named, place_terms
 from assistant.results import Answer, AnswerResult
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
@@ -103,9 +103,15 @@ class QAEngine:
         return {str(doc["council"]) for doc in self.store.list_documents() if doc.get("council")}
 
     def _councils_not_indexed(self, analysis: QueryAnalysis) -> list[str]:
-        """Councils asked about when none of those named has papers in the index."""
+        """Councils asked about when none of them has papers in the index, nor is even mentioned by one
+        (a paper whose council was not recognised may still be about the place)."""
         indexed = self._indexed_councils()
-        return [] if any(name in indexed for name in analysis.councils) else list(analysis.councils)
+        if not analysis.councils or any(name in indexed for name in analysis.councils):
+            return []
+        library_terms = self.retriever.lexical_index().terms_in(lambda chunk: True)
+        if any(place_terms(name) <= library_terms for name in analysis.councils):
+            return []
+        return list(analysis.councils)
 
     def _narrow(self, search_filter: SearchFilter | None, analysis: QueryAnalysis,
                 question: str = "") -> SearchFilter | None:

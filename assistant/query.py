@@ -116,14 +116,10 @@ def analyse(question: str) -> QueryAnalysis:
     )
 
 
-def council_terms(names: tuple[str, ...]) -> set[str]:
-    """Search terms that only name a council; a council filter already answers for them."""
-    by_name = {authority.name: authority for authority in load_authorities()}
-    words: list[str] = []
-    for name in names:
-        authority = by_name.get(name)
-        words += [name] + ([authority.short_name, *authority.aliases] if authority else [])
-    return content_terms(" ".join(words)) | {"citi", "counti", "borough", "district"}
+def place_terms(council: str) -> set[str]:
+    """The search terms of a council's place name ("Surrey County Council" -> {"surrey"})."""
+    authority = next((a for a in load_authorities() if a.name == council), None)
+    return content_terms(authority.short_name if authority else council) - {"citi", "counti", "borough", "district"}
 
 
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)

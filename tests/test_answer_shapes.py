@@ -69,3 +69,12 @@ def test_acronyms_in_an_answer_are_explained(sample_services: Services) -> None:
 def test_a_named_committee_narrows_the_search_to_its_papers(sample_services: Services) -> None:
     result = sample_services.engine.ask("What did the Children and Families Scrutiny Board hear about foster carers?")
     assert result.citations and {c.source for c in result.citations} == {LEEDS}
+
+
+def test_a_place_mentioned_by_a_paper_is_not_refused_for_missing_metadata(fresh_services: Services, tmp_path) -> None:  # noqa: ANN001
+    paper = tmp_path / "notes.txt"
+    paper.write_text("1.1 The panel in Rutland agreed to review foster carer allowances by March 2024.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    assert not fresh_services.store.list_documents()[0].get("council")  # one mention is too little to infer it
+    result = fresh_services.engine.ask("What did Rutland agree about foster carer allowances?")
+    assert not result.abstained and result.citations[0].source == "notes.txt"
