@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,6 +17,16 @@ from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
 from prompts import render
+
+
+@dataclass
+class _Search:
+    """What one search used and found: the expanded query, its vector, the filter applied and the passages."""
+
+    query: str
+    query_vector: np.ndarray
+    search_filter: SearchFilter | None
+    passages: list[Passage]
 
 
 class QAEngine:
@@ -38,21 +48,34 @@ class QAEngine:
         unknown = self._councils_not_indexed(analysis)
         if unknown:
             return self._no_such_council(question, resolved, unknown, started)
-        search_filter = self._narrow(search_filter, analysis, resolved)
-        query = expand_query(resolved)
-        query_vector = self.retriever.embedder.embed_query(query)
-        passages = self._with_list_items(self._retrieve(query, analysis, search_filter, query_vector))
+        search = self._search(resolved, analysis, search_filter, self.top_k)
         retrieved = time.perf_counter()
-        answer = self._tracker_answer(resolved, analysis, search_filter, passages)
+        answer = self._tracker_answer(resolved, analysis, search.search_filter, search.passages)
         if answer is None:
-            sentences = self.store.sentences_of([p.chunk.id for p in passages])
-            context = AnswerContext(query, query_vector, passages, sentences,
+            sentences = self.store.sentences_of([p.chunk.id for p in search.passages])
+            context = AnswerContext(search.query, search.query_vector, search.passages, sentences,
                                     self.retriever.lexical_index().term_weight, analysis)
             answer = self.answerer.answer(context)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
         return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings, resolved)
+
+    def passages(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> list[Passage]:
+        """The passages ask() would answer from, top_k deep: what the evaluation scores as retrieval."""
+        resolved = resolve_question(question.strip(), history or [])
+        analysis = self._analyse(question, resolved)
+        if self._councils_not_indexed(analysis):
+            return []
+        return self._search(resolved, analysis, None, top_k or self.top_k).passages
+
+    def _search(self, resolved: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
+                top_k: int) -> _Search:
+        search_filter = self._narrow(search_filter, analysis, resolved)
+        query = expand_query(resolved)
+        query_vector = self.retriever.embedder.embed_query(query)
+        passages = self._retrieve(query, analysis, search_filter, query_vector, top_k)
+        return _Search(query, query_vector, search_filter, self._with_list_items(passages))
 
     def _with_list_items(self, passages: list[Passage]) -> list[Passage]:
         """A passage ending "... as follows:" is followed by its list; bring that passage along, ranked last."""
@@ -88,16 +111,16 @@ class QAEngine:
         return f"{answer.text}\n\n{render('acronyms', explained=explained)}" if explained else answer.text
 
     def _retrieve(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
-                  query_vector: np.ndarray) -> list[Passage]:
+                  query_vector: np.ndarray, top_k: int) -> list[Passage]:
         """A comparison draws passages from each council named (or from twice as many passages) so every side is heard."""
         numbers = analysis.recommendation_numbers
         if not analysis.wants_comparison:
-            return self.retriever.retrieve(question, self.top_k, search_filter, query_vector, numbers)
+            return self.retriever.retrieve(question, top_k, search_filter, query_vector, numbers)
         if search_filter is not None and len(search_filter.councils) > 1:
-            share = max(3, self.top_k // len(search_filter.councils))
+            share = max(3, top_k // len(search_filter.councils))
             return [p for council in search_filter.councils for p in self.retriever.retrieve(
                 question, share, replace(search_filter, councils=(council,)), query_vector, numbers)]
-        return self.retriever.retrieve(question, self.top_k * 2, search_filter, query_vector, numbers)
+        return self.retriever.retrieve(question, top_k * 2, search_filter, query_vector, numbers)
 
     def _indexed_councils(self) -> set[str]:
         return {str(doc["council"]) for doc in self.store.list_documents() if doc.get("council")}

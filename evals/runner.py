@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from assistant.followup import resolve_question
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_dirs, corpus_files, load_dataset
@@ -41,12 +40,12 @@ def spread(questions: list[GoldQuestion], limit: int | None) -> list[GoldQuestio
 
 
 def ask_ours(services: Services, question: GoldQuestion) -> Attempt:
-    """The engine's answer, plus a separate deeper retrieval of the same resolved question for hit@k and MRR."""
+    """The engine's answer, plus the passages the engine itself would use, searched deeper, for hit@k and MRR."""
     started = time.perf_counter()
     result = services.engine.ask(question.question, list(question.history))
     latency = (time.perf_counter() - started) * 1000
-    resolved = resolve_question(question.question.strip(), list(question.history))
-    retrieved = [p.chunk.text for p in services.retriever.retrieve(resolved, RETRIEVAL_DEPTH)]
+    passages = services.engine.passages(question.question, list(question.history), RETRIEVAL_DEPTH)
+    retrieved = [p.chunk.text for p in passages]
     citations = [Cited(c.source, c.quote, c.text, c.page) for c in result.citations]
     return Attempt(result.answer, result.abstained, citations, retrieved, latency)
 
