@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 from typing import Callable
 
 import bm25s
@@ -26,9 +27,9 @@ class LexicalIndex:
         self._chunk_terms = [content_terms(chunk.search_text) for chunk in chunks]
         self._document_frequency = Counter(term for terms in self._chunk_terms for term in terms)
 
-    def terms_in(self, keep: Callable[[StoredChunk], bool]) -> set[str]:
+    def terms_in(self, keep: Callable[[StoredChunk], bool]) -> frozenset[str]:
         """Every term used by the chunks that keep() accepts, e.g. the papers of the councils asked about."""
-        return set().union(*(terms for chunk, terms in zip(self.chunks, self._chunk_terms) if keep(chunk)))
+        return frozenset().union(*(terms for chunk, terms in zip(self.chunks, self._chunk_terms) if keep(chunk)))
 
     def term_weight(self, term: str) -> float:
         """Inverse document frequency: a rare word ("focus", "broadband") says more than "children"."""
@@ -57,7 +58,8 @@ QUESTION_WORDS = {"what", "whi", "when", "where", "who", "how", "doe", "did", "d
                   "thing", "someth", "actual", "exact", "verbatim", "wording", "line", "still", "ever", "let"}
 
 
-def content_terms(text: str) -> set[str]:
-    """Stemmed words of the text, less English stopwords and question framing."""
+@lru_cache(maxsize=50_000)
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed words of the text, less English stopwords and question framing; cached, as sentences recur."""
     tokens = bm25s.tokenize([text], stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)[0]
-    return {token for token in tokens if token not in QUESTION_WORDS and len(token) > 1}
+    return frozenset(token for token in tokens if token not in QUESTION_WORDS and len(token) > 1)

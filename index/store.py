@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -15,6 +16,7 @@ from ingest.chunker import Chunk
 from ingest.recommendations import Recommendation
 
 COSINE = {"hnsw": {"space": "cosine"}}
+DOCUMENTS_CACHE_SECONDS = 1.0
 
 
 def make_client(index_dir: Path, host: str | None = None, port: int = 8000) -> chromadb.ClientAPI:
@@ -47,11 +49,17 @@ class ChromaStore:
         self.recommendation_rows = client.get_or_create_collection(f"{prefix}_recommendations", embedding_function=None,
                                                                    configuration=COSINE)
         self._batch = max(1, min(4000, client.get_max_batch_size()))
+        self._documents_cache: tuple[float, list[dict[str, Any]]] | None = None
 
     # --- documents -------------------------------------------------------------------------
     def list_documents(self) -> list[dict[str, Any]]:
-        result = self.documents.get(include=["metadatas"])
-        return sorted(result["metadatas"], key=lambda meta: meta["source"])
+        """Every complete document's metadata; a question reads this several times, so it is kept for a second
+        (writes through this store clear it at once; another process's writes show within the second)."""
+        now = time.monotonic()
+        if self._documents_cache is None or now - self._documents_cache[0] > DOCUMENTS_CACHE_SECONDS:
+            result = self.documents.get(include=["metadatas"])
+            self._documents_cache = (now, sorted(result["metadatas"], key=lambda meta: meta["source"]))
+        return [dict(meta) for meta in self._documents_cache[1]]
 
     def document(self, source: str) -> dict[str, Any] | None:
         result = self.documents.get(ids=[source], include=["metadatas"])
@@ -92,6 +100,7 @@ class ChromaStore:
         document_vector = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(chunk_vectors.shape[1])
         self._upsert(self.documents, [record.source], document_vector[None, :], [record.text],
                      [_clean(record.as_chroma_metadata())])
+        self._documents_cache = None
         self._delete_stale(record.source, keep=record.ingest_id)
 
     def write_recommendations(self, source: str, ingest_id: str, records: Sequence[Recommendation],
@@ -106,6 +115,7 @@ class ChromaStore:
         if self.document(source) is None:
             return False
         self.documents.delete(ids=[source])
+        self._documents_cache = None
         self._delete_stale(source, keep=None)
         return True
 

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pypdf
-import pytest
 
 from assistant.services import Services
 from assistant.settings import load_settings
