@@ -95,7 +95,7 @@ class QAEngine:
             return None
         answer = self.tracker.answer(question, analysis, search_filter)
         if answer is None and passages:
-            answer = self.tracker.answer_for_passage(passages[0].chunk.id, analysis)
+            answer = self.tracker.answer_for_passage(passages[0].chunk.id, analysis, question)
         return answer
 
     @staticmethod
@@ -126,13 +126,13 @@ class QAEngine:
         return {str(doc["council"]) for doc in self.store.list_documents() if doc.get("council")}
 
     def _councils_not_indexed(self, analysis: QueryAnalysis) -> list[str]:
-        """Councils asked about when none of them has papers in the index, nor is even mentioned by one
-        (a paper whose council was not recognised may still be about the place)."""
+        """Councils asked about when none of them has papers in the index, nor is mentioned by a paper whose
+        council was not recognised (that paper may well be the council's own)."""
         indexed = self._indexed_councils()
         if not analysis.councils or any(name in indexed for name in analysis.councils):
             return []
-        library_terms = self.retriever.lexical_index().terms_in(lambda chunk: True)
-        if any(place_terms(name) <= library_terms for name in analysis.councils):
+        unattributed = self.retriever.lexical_index().terms_in(lambda chunk: not chunk.document.get("council"))
+        if any(place_terms(name) <= unattributed for name in analysis.councils):
             return []
         return list(analysis.councils)
 

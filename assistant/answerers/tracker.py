@@ -9,6 +9,7 @@ from assistant.quotes import collapse_whitespace, is_verbatim
 from assistant.results import Answer, Citation
 from assistant.tracker import list_recommendations
 from index.filters import SearchFilter
+from index.lexical import content_terms
 from index.records import StoredChunk
 from index.store import ChromaStore
 from ingest.recommendations import Recommendation
@@ -36,6 +37,17 @@ def _opening(text: str, max_words: int) -> str:
     return " ".join(kept)
 
 
+def _progress_excerpt(progress: str, question: str) -> str:
+    """The latest position (the opening), plus the later sentence that best matches the question
+    ("what did the panel say?" finds the panel's comment further down)."""
+    opening = _opening(progress, PROGRESS_WORDS)
+    terms = content_terms(question)
+    rest = re.split(r"(?<=[.!?])\s+", progress[len(opening):].strip())
+    scored = [(len(terms & content_terms(sentence)), sentence) for sentence in rest if sentence]
+    best = max(scored, default=(0, ""), key=lambda pair: pair[0])
+    return f"{opening} … {best[1]}" if best[0] else opening
+
+
 def _wanted_statuses(question: str) -> tuple[str, ...]:
     for pattern, statuses in STATUS_WORDS:
         if pattern.search(question):
@@ -54,7 +66,7 @@ class TrackerAnswerer:
         if analysis.recommendation_numbers:
             records = [r for n in analysis.recommendation_numbers for r in self._records(councils, number=n)]
             template = "tracker_item_quote" if analysis.wants_quote else "tracker_item"
-            return self._compose(records[:MAX_NUMBERED], template) if records else None
+            return self._compose(records[:MAX_NUMBERED], template, question) if records else None
         statuses = _wanted_statuses(question)
         if analysis.wants_list and statuses and councils:
             records = [r for s in statuses for r in self._records(councils, status=s)]
@@ -62,20 +74,20 @@ class TrackerAnswerer:
             return self._compose(records[:MAX_LISTED], "tracker_item_list") if records else None
         return None
 
-    def answer_for_passage(self, chunk_id: str, analysis: QueryAnalysis) -> Answer | None:
+    def answer_for_passage(self, chunk_id: str, analysis: QueryAnalysis, question: str = "") -> Answer | None:
         """A status question whose best passage is a tracked recommendation is answered from that record."""
         if not analysis.wants_status:
             return None
         rows = self.store.recommendations({"chunk_id": chunk_id})
         records = [Recommendation.from_metadata(row["text"], row) for row in rows]
         records = [r for r in records if r.kind == "recommendation" and r.number]
-        return self._compose(records[:1], "tracker_item") if records else None
+        return self._compose(records[:1], "tracker_item", question) if records else None
 
     def _records(self, councils: tuple[str, ...], **where: str) -> list[Recommendation]:
         found = [r for r in list_recommendations(self.store, **where) if r.kind == "recommendation"]
         return [r for r in found if not councils or r.council in councils]
 
-    def _compose(self, records: list[Recommendation], template: str) -> Answer | None:
+    def _compose(self, records: list[Recommendation], template: str, question: str = "") -> Answer | None:
         citations: list[Citation] = []
         lines: list[str] = []
         for record in records:
@@ -83,7 +95,7 @@ class TrackerAnswerer:
             if citation is None:
                 continue
             citations.append(citation)
-            lines.append(render(template, **self._fields(record, citation)))
+            lines.append(render(template, **self._fields(record, citation, question)))
         if not citations:
             return None
         listed = template == "tracker_item_list"
@@ -91,10 +103,10 @@ class TrackerAnswerer:
         return Answer(text, citations, abstained=False)
 
     @staticmethod
-    def _fields(record: Recommendation, citation: Citation) -> dict[str, str]:
+    def _fields(record: Recommendation, citation: Citation, question: str) -> dict[str, str]:
         words = record.text.split()
         summary = " ".join(words[:25]) + ("…" if len(words) > 25 else "")
-        progress = _opening(collapse_whitespace(record.progress or ""), PROGRESS_WORDS)
+        progress = _progress_excerpt(collapse_whitespace(record.progress or ""), question)
         return {
             "number": record.number or "", "council": record.council or record.source, "status": record.status,
             "text": summary, "progress": f" Progress: {progress.rstrip('.')}." if progress else "",
