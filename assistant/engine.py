@@ -50,7 +50,7 @@ class QAEngine:
             return self._no_such_council(question, resolved, unknown, started)
         search = self._search(resolved, analysis, search_filter, self.top_k)
         retrieved = time.perf_counter()
-        answer = self._tracker_answer(resolved, analysis, search.search_filter, search.passages)
+        answer = self._tracker_answer(question, resolved, analysis, search.search_filter, search.passages)
         if answer is None:
             sentences = self.store.sentences_of([p.chunk.id for p in search.passages])
             context = AnswerContext(search.query, search.query_vector, search.passages, sentences,
@@ -89,11 +89,12 @@ class QAEngine:
                     extra.append(Passage(following, 0.0, 0.0))
         return passages + extra
 
-    def _tracker_answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
-                        passages: list[Passage]) -> Answer | None:
+    def _tracker_answer(self, question: str, resolved: str, analysis: QueryAnalysis,
+                        search_filter: SearchFilter | None, passages: list[Passage]) -> Answer | None:
+        """The tracker's record when one answers; this turn's own words pick which progress sentence to show."""
         if self.tracker is None:
             return None
-        answer = self.tracker.answer(question, analysis, search_filter)
+        answer = self.tracker.answer(resolved, analysis, search_filter, facet=question)
         if answer is None and passages:
             answer = self.tracker.answer_for_passage(passages[0].chunk.id, analysis, question)
         return answer

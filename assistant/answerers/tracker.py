@@ -38,14 +38,15 @@ def _opening(text: str, max_words: int) -> str:
 
 
 def _progress_excerpt(progress: str, question: str) -> str:
-    """The latest position (the opening), plus the later sentence that best matches the question
-    ("what did the panel say?" finds the panel's comment further down)."""
-    opening = _opening(progress, PROGRESS_WORDS)
+    """The latest position (the opening), or, when a later sentence matches the question ("what did the panel
+    say?" finds the panel's comment), the first sentence and that one."""
     terms = content_terms(question)
-    rest = re.split(r"(?<=[.!?])\s+", progress[len(opening):].strip())
-    scored = [(len(terms & content_terms(sentence)), sentence) for sentence in rest if sentence]
-    best = max(scored, default=(0, ""), key=lambda pair: pair[0])
-    return f"{opening} … {best[1]}" if best[0] else opening
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", progress) if s]
+    scored = [(len(terms & content_terms(sentence)), position) for position, sentence in enumerate(sentences[1:], 1)]
+    overlap, best = max(scored, default=(0, 0))
+    if not overlap:
+        return _opening(progress, PROGRESS_WORDS)
+    return f"{sentences[0]} … {sentences[best]}" if best > 1 else " ".join(sentences[:2])
 
 
 def _wanted_statuses(question: str) -> tuple[str, ...]:
@@ -61,12 +62,14 @@ class TrackerAnswerer:
     def __init__(self, store: ChromaStore) -> None:
         self.store = store
 
-    def answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None) -> Answer | None:
+    def answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
+               facet: str | None = None) -> Answer | None:
+        """facet is this turn's own words ("what did the panel say?"), which pick the progress sentence to show."""
         councils = search_filter.councils if search_filter else ()
         if analysis.recommendation_numbers:
             records = [r for n in analysis.recommendation_numbers for r in self._records(councils, number=n)]
             template = "tracker_item_quote" if analysis.wants_quote else "tracker_item"
-            return self._compose(records[:MAX_NUMBERED], template, question) if records else None
+            return self._compose(records[:MAX_NUMBERED], template, facet or question) if records else None
         statuses = _wanted_statuses(question)
         if analysis.wants_list and statuses and councils:
             records = [r for s in statuses for r in self._records(councils, status=s)]
