@@ -11,7 +11,7 @@ from assistant.answerers.base import AnswerContext, Answerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse, papers_named, place_terms
+from assistant.query import QueryAnalysis, analyse, asks_after_papers, papers_named, place_terms
 from assistant.results import Answer, AnswerResult
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
@@ -49,6 +49,9 @@ class QAEngine:
         if unknown:
             return self._no_such_council(question, resolved, unknown, started)
         search = self._search(resolved, analysis, search_filter, self.top_k)
+        later = asks_after_papers(question, self._documents_in(search.search_filter))
+        if later:
+            return self._refusal(question, resolved, render("abstain_later", month=later), started)
         retrieved = time.perf_counter()
         answer = self._tracker_answer(question, resolved, analysis, search.search_filter, search.passages)
         if answer is None:
@@ -150,6 +153,17 @@ class QAEngine:
 
     def _no_such_council(self, question: str, resolved: str, unknown: list[str], started: float) -> AnswerResult:
         covered = ", ".join(sorted(self._indexed_councils())) or "none yet"
-        text = render("abstain_council", councils=", ".join(unknown), covered=covered)
+        return self._refusal(question, resolved, render("abstain_council", councils=", ".join(unknown), covered=covered),
+                             started)
+
+    def _documents_in(self, search_filter: SearchFilter | None) -> list[dict]:
+        documents = self.store.list_documents()
+        if search_filter is None or search_filter.is_empty:
+            return documents
+        return [doc for doc in documents if (not search_filter.councils or doc.get("council") in search_filter.councils)
+                and (not search_filter.sources or doc["source"] in search_filter.sources)]
+
+    @staticmethod
+    def _refusal(question: str, resolved: str, text: str, started: float) -> AnswerResult:
         elapsed = (time.perf_counter() - started) * 1000
         return AnswerResult(question, text, True, [], {"retrieve": elapsed, "answer": 0.0, "total": elapsed}, resolved)

@@ -134,3 +134,17 @@ def papers_named(question: str, documents: list[dict]) -> tuple[str, ...]:
     months = {f"{year}-{list(calendar.month_name).index(month.title()):02d}" for month, year in MONTH_YEAR.findall(question)}
     in_month = [doc for doc in named if str(doc.get("date", ""))[:7] in months]
     return tuple(doc["source"] for doc in (in_month or named))
+
+
+PAST_TENSE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+
+
+def asks_after_papers(question: str, documents: list[dict]) -> str | None:
+    """The month a past-tense question asks about ("what did the July 2012 report conclude?") when every paper
+    in scope is dated before it: papers cannot report what happened after they were written."""
+    months = sorted(f"{year}-{list(calendar.month_name).index(month.title()):02d}"
+                    for month, year in MONTH_YEAR.findall(question))
+    dates = [str(doc.get("date") or "") for doc in documents]
+    if not months or not PAST_TENSE.search(question) or not dates or not all(dates):
+        return None
+    return months[0] if all(date[:7] < months[0] for date in dates) else None

@@ -78,3 +78,10 @@ def test_a_place_mentioned_by_a_paper_is_not_refused_for_missing_metadata(fresh_
     assert not fresh_services.store.list_documents()[0].get("council")  # one mention is too little to infer it
     result = fresh_services.engine.ask("What did Rutland agree about foster carer allowances?")
     assert not result.abstained and result.citations[0].source == "notes.txt"
+
+
+def test_a_past_event_after_every_paper_is_refused_but_a_promise_about_it_is_answered(sample_services: Services) -> None:
+    later = sample_services.engine.ask("What did the July 2012 Leeds progress report to scrutiny conclude?")
+    assert later.abstained and "July" not in later.answer and "2012-07" in later.answer
+    promise = sample_services.engine.ask("What will Leeds report to the Scrutiny Board in July 2012?")
+    assert not promise.abstained and promise.citations[0].source == LEEDS

@@ -77,3 +77,13 @@ def test_a_named_committee_and_meeting_month_pick_the_papers() -> None:
     assert papers_named("What did the corporate parenting panel say in December 2024?", documents) == ("cpp-dec.pdf",)
     assert papers_named("What did the Corporate Parenting Panel discuss?", documents) == ("cpp-oct.pdf", "cpp-dec.pdf")
     assert papers_named("What did the Cabinet decide?", documents) == ()  # one-word names are too common to trust
+
+
+def test_past_tense_questions_about_months_after_the_papers() -> None:
+    from assistant.query import asks_after_papers
+
+    papers = [{"date": "2012-04-26"}, {"date": "2011-11"}]
+    assert asks_after_papers("What did the July 2012 report conclude?", papers) == "2012-07"
+    assert asks_after_papers("What will the July 2012 report cover?", papers) is None  # a promise, not a past event
+    assert asks_after_papers("What did the March 2012 report conclude?", papers) is None
+    assert asks_after_papers("What did the July 2012 report conclude?", [{"date": None}]) is None  # undated: unknown
