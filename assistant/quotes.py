@@ -1,8 +1,11 @@
-"""Checks that a quote is a verbatim span of its source, allowing only whitespace to differ."""
+"""Checks that a quote is a verbatim span of its source, allowing only whitespace to differ, before it is cited."""
 
 from __future__ import annotations
 
 import re
+
+from assistant.results import Citation
+from index.records import StoredChunk
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -15,3 +18,14 @@ def is_verbatim(quote: str, source_text: str) -> bool:
     """True when the quote appears in the source once runs of whitespace (tabs, newlines) are made single spaces."""
     quote = collapse_whitespace(quote)
     return bool(quote) and quote in collapse_whitespace(source_text)
+
+
+def verified_citation(chunk: StoredChunk, n: int, quote: str, span: tuple[int, int], page: int | None,
+                      section: str | None) -> Citation | None:
+    """A citation of chunk with its document's reference, or None when the quote is not verbatim in the passage."""
+    if not is_verbatim(quote, chunk.text):
+        return None
+    document = chunk.document
+    return Citation(n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
+                    date=document.get("date"), page=page or chunk.page, section=section or chunk.section,
+                    quote=quote, text=chunk.text, start=span[0], end=span[1])

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answerers.base import AnswerContext
-from assistant.quotes import collapse_whitespace, is_verbatim
+from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
 from index.retriever import next_chunk_id
 from ingest.chunker import STATUS_COLUMN
+from ingest.structure import MARKUP
 from prompts import render
 
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
@@ -29,7 +30,6 @@ ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|bo
 NEAR_DUPLICATE = 0.9
 SUPPORTING_RATIO = 0.65  # a second sentence must score near the best to earn a place in a short answer
 LABEL_WORDS, LABEL_PENALTY = 16, 0.8
-MARKUP = re.compile(r"<[^>]{1,200}>")
 
 
 @dataclass
@@ -252,14 +252,7 @@ class ExtractiveAnswerer:
         chunk = group[0].chunk
         start, end = group[0].sentence.start, group[-1].sentence.end
         quote = collapse_whitespace(chunk.text[start - chunk.start: end - chunk.start])
-        if not is_verbatim(quote, chunk.text):
-            return None
-        document = chunk.document
-        return Citation(
-            n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
-            date=document.get("date"), page=group[0].sentence.page or chunk.page,
-            section=group[0].sentence.section or chunk.section, quote=quote, text=chunk.text, start=start, end=end,
-        )
+        return verified_citation(chunk, n, quote, (start, end), group[0].sentence.page, group[0].sentence.section)
 
     def _abstention(self, scored: list[ScoredSentence]) -> str:
         if not scored:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.query import QueryAnalysis
-from assistant.quotes import collapse_whitespace, is_verbatim
+from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from assistant.tracker import list_recommendations
 from index.filters import SearchFilter
@@ -13,6 +13,7 @@ from index.lexical import content_terms
 from index.records import StoredChunk
 from index.store import ChromaStore
 from ingest.recommendations import Recommendation
+from ingest.structure import MARKUP
 from prompts import render
 
 STATUS_WORDS = (
@@ -24,7 +25,6 @@ STATUS_WORDS = (
 MAX_LISTED = 15
 MAX_NUMBERED = 3
 PROGRESS_WORDS = 90
-MARKUP = re.compile(r"<[^>]+>")
 
 
 def _opening(text: str, max_words: int) -> str:
@@ -128,12 +128,7 @@ class TrackerAnswerer:
         quote = collapse_whitespace(chunk.text[start - chunk.start:end - chunk.start])
         if MARKUP.search(quote) or not quote:
             quote = self._first_clean_sentence(record, chunk)
-        if not quote or not is_verbatim(quote, chunk.text):
-            return None
-        document = chunk.document
-        return Citation(n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
-                        date=document.get("date"), page=record.page or chunk.page, section=record.section or chunk.section,
-                        quote=quote, text=chunk.text, start=start, end=end)
+        return verified_citation(chunk, n, quote, (start, end), record.page, record.section) if quote else None
 
     def _chunk(self, chunk_id: str) -> StoredChunk | None:
         result = self.store.chunks.get(ids=[chunk_id], include=["documents", "metadatas"])
