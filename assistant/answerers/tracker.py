@@ -25,6 +25,8 @@ STATUS_WORDS = (
 MAX_LISTED = 15
 MAX_NUMBERED = 3
 PROGRESS_WORDS = 90
+# A list names each recommendation briefly so that all of it fits in a glance; one item gets more of its text.
+SUMMARY_WORDS, LISTED_SUMMARY_WORDS = 25, 12
 
 
 def _opening(text: str, max_words: int) -> str:
@@ -98,7 +100,8 @@ class TrackerAnswerer:
             if citation is None:
                 continue
             citations.append(citation)
-            lines.append(render(template, **self._fields(record, citation, question)))
+            summary_words = LISTED_SUMMARY_WORDS if template == "tracker_item_list" else SUMMARY_WORDS
+            lines.append(render(template, **self._fields(record, citation, question, summary_words)))
         if not citations:
             return None
         listed = template == "tracker_item_list"
@@ -106,9 +109,9 @@ class TrackerAnswerer:
         return Answer(text, citations, abstained=False)
 
     @staticmethod
-    def _fields(record: Recommendation, citation: Citation, question: str) -> dict[str, str]:
+    def _fields(record: Recommendation, citation: Citation, question: str, summary_words: int) -> dict[str, str]:
         words = record.text.split()
-        summary = " ".join(words[:25]) + ("…" if len(words) > 25 else "")
+        summary = " ".join(words[:summary_words]) + ("…" if len(words) > summary_words else "")
         progress = _progress_excerpt(collapse_whitespace(record.progress or ""), question)
         return {
             "number": record.number or "", "council": record.council or record.source, "status": record.status,
