@@ -157,11 +157,8 @@ class QAEngine:
                              started)
 
     def _documents_in(self, search_filter: SearchFilter | None) -> list[dict]:
-        documents = self.store.list_documents()
-        if search_filter is None or search_filter.is_empty:
-            return documents
-        return [doc for doc in documents if (not search_filter.councils or doc.get("council") in search_filter.councils)
-                and (not search_filter.sources or doc["source"] in search_filter.sources)]
+        scope = search_filter or SearchFilter()
+        return [doc for doc in self.store.list_documents() if scope.matches_document(doc, doc["source"])]
 
     @staticmethod
     def _refusal(question: str, resolved: str, text: str, started: float) -> AnswerResult:

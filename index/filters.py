@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from index.records import StoredChunk
 
@@ -35,11 +35,21 @@ class SearchFilter:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def matches(self, chunk: StoredChunk, year: int | None) -> bool:
-        if self.councils and chunk.document.get("council") not in self.councils:
+    def matches(self, chunk: StoredChunk) -> bool:
+        return self.matches_document(chunk.document, chunk.source)
+
+    def matches_document(self, document: Mapping[str, Any], source: str) -> bool:
+        """The same test as the Chroma where-clause, for a document's metadata held in memory."""
+        if self.councils and document.get("council") not in self.councils:
             return False
-        if self.sources and chunk.source not in self.sources:
+        if self.sources and source not in self.sources:
             return False
+        year = _year(document)
         if self.year_from is not None and (year is None or year < self.year_from):
             return False
         return not (self.year_to is not None and (year is None or year > self.year_to))
+
+
+def _year(document: Mapping[str, Any]) -> int | None:
+    date = str(document.get("date") or "")[:4]
+    return int(date) if date.isdigit() else None

@@ -24,11 +24,6 @@ class Passage:
     best_sentence_similarity: float
 
 
-def chunk_year(chunk: StoredChunk) -> int | None:
-    date = str(chunk.document.get("date", ""))[:4]
-    return int(date) if date.isdigit() else None
-
-
 def next_chunk_id(chunk_id: str) -> str:
     """Chunk ids are "source:ingest:ordinal"; the next passage has the next ordinal."""
     prefix, ordinal = chunk_id.rsplit(":", 1)
@@ -81,9 +76,9 @@ class HybridRetriever:
             best_sentence[chunk_id] = max(similarity, best_sentence.get(chunk_id, -1.0))
         dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
         keyword = [lexical.chunks[pos].id for pos, _ in lexical.search(query, self.candidate_pool * 2)
-                   if search_filter.is_empty or search_filter.matches(lexical.chunks[pos], chunk_year(lexical.chunks[pos]))]
+                   if search_filter.matches(lexical.chunks[pos])]
         numbered = [c.id for c in lexical.chunks if item_numbers and _numbered(c, item_numbers)
-                    and (search_filter.is_empty or search_filter.matches(c, chunk_year(c)))]
+                    and search_filter.matches(c)]
         rankings = [dense_sentences, dense_chunks, keyword[: self.candidate_pool], numbered]
         fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])
         return [Passage(by_id[cid], score, best_sentence.get(cid, 0.0)) for cid, score in fused if cid in by_id][:top_k]
