@@ -16,7 +16,7 @@ RECOMMENDATION = re.compile(
     r"\b(?:rec(?:ommendation)?s?|action|item|R)\.?\s*(?:no\.?|number)?\s*#?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b",
     re.IGNORECASE)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:[/-](\d{2}))?\b")
-QUANTITY = re.compile(r"^\s*(?:how (?:many|much|big|long|often)|what (?:percentage|proportion|number|figure|"
+QUANTITY = re.compile(r"^\s*(?:(?:by|to|at|for) )?(?:how (?:many|much|big|long|often)|what (?:percentage|proportion|number|figure|"
                       r"amount|cost|budget|rate)|what is the (?:cost|budget|figure|number|rate))\b", re.IGNORECASE)
 WHEN = re.compile(r"^\s*(?:when|by when|what date|by what date|which year)\b", re.IGNORECASE)
 QUOTE = re.compile(r"\b(?:quote|exact (?:words?|wording)|verbatim|word for word|exactly what)\b", re.IGNORECASE)
@@ -36,6 +36,12 @@ PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|gro
                     r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
+# "How many extra foster carers will ..." counts "extra foster carers": the words up to the verb.
+COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+(?:did|does|do|are|were|is|was|will|would|have|has|had|"
+                     r"can|could|should|in|on|at|for|of|from|by|across|between|\?|$)", re.IGNORECASE)
+# A figure and up to three following words: "twelve recommendations", "613 approved households".
+COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
+                          re.IGNORECASE)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b",
                         re.IGNORECASE)
@@ -56,6 +62,12 @@ class QueryAnalysis:
     wants_comparison: bool = False
     wants_money: bool = False
     wants_person: bool = False
+    counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "how many ..." counts
+
+    def counts_asked(self, text: str) -> bool:
+        """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
+        return bool(self.counted) and any(
+            content_terms(match.group(1)) & self.counted for match in COUNT_PHRASE.finditer(text))
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
@@ -113,7 +125,13 @@ def analyse(question: str) -> QueryAnalysis:
         wants_comparison=len(councils) > 1 or bool(COMPARISON.search(question)),
         wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
         wants_person=bool(WHO.search(question)),
+        counted=_counted(question),
     )
+
+
+def _counted(question: str) -> frozenset[str]:
+    match = COUNTED.search(question.rstrip("?") + " ?")
+    return content_terms(match.group(1)) if match else frozenset()
 
 
 def place_terms(council: str) -> set[str]:

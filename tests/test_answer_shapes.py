@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.quotes import is_verbatim
 from assistant.services import Services
-from conftest import SAMPLE_DIR
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from ingest.readers import reader_for
 
+KENT_Q3 = "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
 DERBY, LEEDS, EAST_SUSSEX = "002_9657fb6dd67a30bc.txt", "001_9fd2cc959c742ed0.txt", "000_5235fb501e279139.txt"
 
 
 def _verbatim(result) -> None:  # noqa: ANN001 - an AnswerResult
     for citation in result.citations:
         assert is_verbatim(citation.quote, (SAMPLE_DIR / citation.source).read_text(encoding="utf-8"))
+
+
+def _verbatim_in_pdf(result) -> None:  # noqa: ANN001 - an AnswerResult
+    text = reader_for(EXTERNAL_PDFS / KENT_Q3).read(EXTERNAL_PDFS / KENT_Q3).text
+    assert all(is_verbatim(citation.quote, text) for citation in result.citations)
 
 
 def test_a_numbered_recommendation_is_answered_from_the_tracker(sample_services: Services) -> None:
@@ -85,3 +94,20 @@ def test_a_past_event_after_every_paper_is_refused_but_a_promise_about_it_is_ans
     assert later.abstained and "July" not in later.answer and "2012-07" in later.answer
     promise = sample_services.engine.ask("What will Leeds report to the Scrutiny Board in July 2012?")
     assert not promise.abstained and promise.citations[0].source == LEEDS
+
+
+def test_a_how_many_question_leads_with_the_count_of_what_it_asks(sample_services: Services) -> None:
+    result = sample_services.engine.ask("How many recommendations did the Leeds scrutiny board make?")
+    first_sentence = result.answer.split(". ")[0]
+    assert "twelve recommendations" in first_sentence
+    _verbatim(result)
+
+
+@pytest.mark.skipif(not (EXTERNAL_PDFS / KENT_Q3).exists(), reason="../shared/external/pdfs not present")
+def test_every_cited_table_row_brings_its_short_cells_with_their_figures(fresh_services: Services) -> None:
+    """A KPI row cited in support brings all its figures; "Latest: 613" beside "Previous: 612" is not a duplicate."""
+    fresh_services.pipeline.ingest([EXTERNAL_PDFS / KENT_Q3], progress=False)
+    result = fresh_services.engine.ask("What is the latest figure for Kent's foster households KPI?")
+    assert "Latest: 613" in result.answer and "Previous: 612" in result.answer
+    assert not result.abstained and {c.source for c in result.citations} == {KENT_Q3}
+    _verbatim_in_pdf(result)

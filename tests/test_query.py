@@ -44,6 +44,16 @@ def test_answer_types() -> None:
     assert analyse("Who chairs the panel?").answer_type_satisfied("The panel is chaired by the Director.")
 
 
+def test_how_many_questions_know_what_they_count() -> None:
+    analysis = analyse("How many fostering households did Kent have at the end of 2024?")
+    assert analysis.counted == {"foster", "household"}
+    assert analysis.counts_asked("As of December there were 613 approved households.")
+    assert not analysis.counts_asked("The report was published on 28 February 2012.")
+    assert analyse("How many recommendations were made?").counts_asked("It makes a total of twelve recommendations.")
+    assert analyse("By how much will the service grow?").wants_quantity
+    assert analyse("What did Kent decide?").counted == frozenset()
+
+
 def test_comparisons_and_quotes_are_recognised() -> None:
     assert analyse("Which councils cut agency placements?").wants_comparison
     assert analyse("Did Leeds and Derby both accept them?").wants_comparison

@@ -30,6 +30,8 @@ ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|bo
 NEAR_DUPLICATE = 0.9
 SUPPORTING_RATIO = 0.65  # a second sentence must score near the best to earn a place in a short answer
 LABEL_WORDS, LABEL_PENALTY = 16, 0.8
+COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
+FIGURES = re.compile(r"\d[\d,.]*")
 
 
 @dataclass
@@ -88,8 +90,11 @@ class ExtractiveAnswerer:
                 # A table cell is judged with its row: "Not accepted" answers a question about the row's subject.
                 lexical = max(lexical, 0.8 * chunk_coverage) if passage.chunk.kind == "table_row" else lexical
                 score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
-                if passage.chunk.kind != "table_row" and self._label_like(self._sentence_text(passage.chunk, sentence)):
+                text = self._sentence_text(passage.chunk, sentence)
+                if passage.chunk.kind != "table_row" and self._label_like(text):
                     score *= LABEL_PENALTY  # a title line echoes the question's words but answers nothing
+                if context.analysis.counts_asked(text):
+                    score += COUNT_BONUS
                 relevance = 0.7 * dense + 0.3 * max(lexical, chunk_coverage)
                 scored.append(ScoredSentence(sentence, passage.chunk, position, score, relevance))
         return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -112,7 +117,8 @@ class ExtractiveAnswerer:
                 break
             if candidate.score >= SUPPORTING_RATIO * best.score and not self._repeats(candidate, chosen):
                 chosen.append(candidate)
-        chosen.extend(self._row_status(best, scored, chosen))
+        for pick in list(chosen):
+            chosen.extend(self._row_status(pick, scored, chosen))
         chosen.extend(self._continuations(chosen, scored))
         return chosen
 
@@ -150,21 +156,26 @@ class ExtractiveAnswerer:
         after.sort(key=lambda s: s.position)
         return after + sorted((s for s in scored if s.chunk.id == following_id), key=lambda s: s.position)
 
-    def _row_status(self, best: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _row_status(self, pick: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         """A table-row answer brings its status cell's opening ("Not accepted.") and its short cells (date, owner, figures)."""
-        if best.chunk.kind != "table_row":
+        if pick.chunk.kind != "table_row":
             return []
-        row = [s for s in scored if s.chunk.id == best.chunk.id and s.sentence.column and s not in chosen]
+        row = [s for s in scored if s.chunk.id == pick.chunk.id and s.sentence.column and s not in chosen]
         status = [s for s in row if STATUS_COLUMN.search(s.sentence.column)]
         companions = [min(status, key=lambda s: s.position)] if status else []
         companions += [s for s in row if s not in companions
                        and len(self._sentence_text(s.chunk, s.sentence).split()) <= SHORT_CELL_WORDS]
         return sorted(companions, key=lambda s: s.position)
 
-    @staticmethod
-    def _repeats(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
-        """Papers repeat themselves (a summary and its paragraph 1.1); a near-identical sentence adds nothing."""
-        return any(float(np.dot(candidate.sentence.vector, c.sentence.vector)) >= NEAR_DUPLICATE for c in chosen)
+    def _repeats(self, candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
+        """Papers repeat themselves (a summary and its paragraph 1.1); a near-identical sentence adds nothing,
+        unless its figures differ ("Latest: 613" beside "Previous: 612" embeds alike but says something new)."""
+        figures = self._figures(candidate)
+        return any(float(np.dot(candidate.sentence.vector, c.sentence.vector)) >= NEAR_DUPLICATE
+                   and self._figures(c) == figures for c in chosen)
+
+    def _figures(self, item: ScoredSentence) -> set[str]:
+        return set(FIGURES.findall(self._sentence_text(item.chunk, item.sentence)))
 
     def _compose(self, chosen: list[ScoredSentence], by_council: bool = False, as_quotes: bool = False,
                  scored: list[ScoredSentence] | None = None) -> Answer:
