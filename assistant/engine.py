@@ -11,7 +11,7 @@ from assistant.answerers.base import AnswerContext, Answerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse, asks_after_papers, papers_named, place_terms
+from assistant.query import QueryAnalysis, analyse, asks_after_papers, name_terms, papers_named, place_terms
 from assistant.results import Answer, AnswerResult
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
@@ -57,7 +57,7 @@ class QAEngine:
         if answer is None:
             sentences = self.store.sentences_of([p.chunk.id for p in search.passages])
             context = AnswerContext(search.query, search.query_vector, search.passages, sentences,
-                                    self.retriever.lexical_index().term_weight, analysis)
+                                    self.retriever.lexical_index().term_weight, analysis, self._scope_terms(search))
             answer = self.answerer.answer(context)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
@@ -108,6 +108,11 @@ class QAEngine:
         own_numbers = analyse(question).recommendation_numbers
         # "what about rec 16?" asks about 16, not the 15 of the earlier turn
         return replace(analysis, recommendation_numbers=own_numbers) if own_numbers else analysis
+
+    @staticmethod
+    def _scope_terms(search: _Search) -> frozenset[str]:
+        councils = search.search_filter.councils if search.search_filter else ()
+        return frozenset().union(*(name_terms(council) for council in councils))
 
     @staticmethod
     def _with_glossary(answer: Answer) -> str:

@@ -140,6 +140,14 @@ def place_terms(council: str) -> set[str]:
     return content_terms(authority.short_name if authority else council) - {"citi", "counti", "borough", "district"}
 
 
+def name_terms(council: str) -> frozenset[str]:
+    """Search terms of every way a council is written ("B&NES", "Bath and North East Somerset"), less the
+    words for a kind of council: once the search is scoped to it, they say nothing about the answer."""
+    authority = next((a for a in load_authorities() if a.name == council), None)
+    names = (authority.name, authority.short_name, *authority.aliases) if authority else (council,)
+    return frozenset().union(*(content_terms(name) for name in names)) - {"council", "counti", "citi", "borough", "district"}
+
+
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 

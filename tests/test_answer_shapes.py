@@ -111,3 +111,10 @@ def test_every_cited_table_row_brings_its_short_cells_with_their_figures(fresh_s
     assert "Latest: 613" in result.answer and "Previous: 612" in result.answer
     assert not result.abstained and {c.source for c in result.citations} == {KENT_Q3}
     _verbatim_in_pdf(result)
+
+
+def test_the_council_a_search_is_scoped_to_does_not_pick_the_answer(sample_services: Services) -> None:
+    """Every B&NES passage says "B&NES"; a row that happens to repeat the name must not outrank the one on topic."""
+    result = sample_services.engine.ask("Does B&NES have a children in care council yet?")
+    assert "children in care council" in result.citations[0].quote.lower()
+    _verbatim(result)

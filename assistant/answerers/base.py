@@ -23,6 +23,7 @@ class AnswerContext:
     sentences: list[StoredSentence]
     term_weight: Callable[[str], float] = lambda term: 1.0
     analysis: QueryAnalysis = field(default_factory=QueryAnalysis)
+    scope_terms: frozenset[str] = frozenset()  # the names of the councils searched, which every passage shares
 
 
 class Answerer(Protocol):

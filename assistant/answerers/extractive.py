@@ -61,12 +61,12 @@ class ExtractiveAnswerer:
 
     def answer(self, context: AnswerContext) -> Answer:
         scored = self._score(context)
-        if not scored or scored[0].relevance < self.abstain_threshold:
-            return Answer(self._abstention(scored), [], abstained=True)
-        typed = [s for s in scored[:TYPED_ANSWER_WINDOW]
-                 if context.analysis.answer_type_satisfied(self._sentence_text(s.chunk, s.sentence))
-                 or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.text))]
-        if not typed:  # "how many" with no number anywhere near the top is not answered by these papers
+        typed = [s for s in scored[:TYPED_ANSWER_WINDOW] if s.relevance >= self.abstain_threshold and (
+                 context.analysis.answer_type_satisfied(self._sentence_text(s.chunk, s.sentence))
+                 or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.text)))]
+        # Abstain unless a sentence near the top both speaks to the question and is the kind of answer it wants:
+        # "how many" with no number near the top is not answered by these papers.
+        if not typed:
             return Answer(self._abstention(scored), [], abstained=True)
         ranked = typed + [s for s in scored if s not in typed]
         if context.analysis.wants_comparison:
@@ -74,7 +74,10 @@ class ExtractiveAnswerer:
         return self._compose(self._choose(ranked), as_quotes=context.analysis.wants_quote, scored=scored)
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
-        terms = {term: context.term_weight(term) for term in content_terms(context.question)}
+        all_terms = {term: context.term_weight(term) for term in content_terms(context.question)}
+        # In a search scoped to a council every passage shares its name: the name ranks nothing, though it
+        # still counts as the papers speaking to the question.
+        ranking_terms = {term: weight for term, weight in all_terms.items() if term not in context.scope_terms}
         passages = {p.chunk.id: (rank, p) for rank, p in enumerate(context.passages)}
         by_chunk: dict[str, list[StoredSentence]] = {}
         for sentence in sorted(context.sentences, key=lambda s: s.start):
@@ -82,22 +85,26 @@ class ExtractiveAnswerer:
         scored = []
         for chunk_id, sentences in by_chunk.items():
             rank, passage = passages[chunk_id]
-            chunk_coverage = _coverage(terms, passage.chunk.search_text)
             prior = 1.0 - rank / max(1, len(passages))
             for position, sentence in enumerate(sentences):
-                dense = float(np.dot(context.query_vector, sentence.vector))
-                lexical = _coverage(terms, self._sentence_text(passage.chunk, sentence))
-                # A table cell is judged with its row: "Not accepted" answers a question about the row's subject.
-                lexical = max(lexical, 0.8 * chunk_coverage) if passage.chunk.kind == "table_row" else lexical
-                score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
                 text = self._sentence_text(passage.chunk, sentence)
+                dense = float(np.dot(context.query_vector, sentence.vector))
+                score = (DENSE_WEIGHT * dense + LEXICAL_WEIGHT * self._lexical(ranking_terms, passage.chunk, text)
+                         + PASSAGE_WEIGHT * prior)
                 if passage.chunk.kind != "table_row" and self._label_like(text):
                     score *= LABEL_PENALTY  # a title line echoes the question's words but answers nothing
                 if context.analysis.counts_asked(text):
                     score += COUNT_BONUS
-                relevance = 0.7 * dense + 0.3 * max(lexical, chunk_coverage)
+                relevance = 0.7 * dense + 0.3 * max(self._lexical(all_terms, passage.chunk, text),
+                                                    _coverage(all_terms, passage.chunk.search_text))
                 scored.append(ScoredSentence(sentence, passage.chunk, position, score, relevance))
         return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    @staticmethod
+    def _lexical(terms: dict[str, float], chunk: StoredChunk, text: str) -> float:
+        """A table cell is judged with its row: "Not accepted" answers a question about the row's subject."""
+        coverage = _coverage(terms, text)
+        return max(coverage, 0.8 * _coverage(terms, chunk.search_text)) if chunk.kind == "table_row" else coverage
 
     @staticmethod
     def _label_like(text: str) -> bool:
