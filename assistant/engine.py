@@ -11,7 +11,8 @@ from assistant.answerers.base import AnswerContext, Answerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse, asks_after_papers, name_terms, papers_named, place_terms
+from assistant.query import (QueryAnalysis, analyse, asks_after_papers, name_terms, papers_named, place_terms,
+                             without_councils)
 from assistant.results import Answer, AnswerResult
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
@@ -76,8 +77,9 @@ class QAEngine:
                 top_k: int) -> _Search:
         search_filter = self._narrow(search_filter, analysis, resolved)
         query = expand_query(resolved)
-        query_vector = self.retriever.embedder.embed_query(query)
-        passages = self._retrieve(query, analysis, search_filter, query_vector, top_k)
+        topic = without_councils(query, search_filter.councils) if search_filter else query
+        query_vector = self.retriever.embedder.embed_query(topic)
+        passages = self._retrieve(topic, analysis, search_filter, query_vector, top_k)
         return _Search(query, query_vector, search_filter, self._with_list_items(passages))
 
     def _with_list_items(self, passages: list[Passage]) -> list[Passage]:

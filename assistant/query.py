@@ -148,6 +148,16 @@ def name_terms(council: str) -> frozenset[str]:
     return frozenset().union(*(content_terms(name) for name in names)) - {"council", "counti", "citi", "borough", "district"}
 
 
+def without_councils(question: str, councils: tuple[str, ...]) -> str:
+    """The question less the councils' names ("What has Kent's cabinet decided?" -> "What has cabinet decided?"):
+    once the search is scoped to them the names only pull it towards passages that repeat them."""
+    names = {name for council in councils for authority in load_authorities() if authority.name == council
+             for name in (authority.name, authority.short_name, *authority.aliases)} | set(councils)
+    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    topic = re.sub(rf"(?<!\w)(?:{pattern})(?:['’]s)?(?!\w)", " ", question, flags=re.IGNORECASE) if names else question
+    return " ".join(topic.split())
+
+
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 

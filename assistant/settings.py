@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     max_answer_sentences: int = 3
     abstain_threshold: float = Field(
-        default=0.42, description="Best sentence relevance below this means the documents do not answer."
+        default=0.38, description="No sentence near the top this relevant means the documents do not answer."
     )
 
     upload_dir: Path = Field(default_factory=_default_upload_dir,

@@ -11,6 +11,7 @@ import bm25s
 import Stemmer
 
 from index.records import StoredChunk
+from index.synonyms import with_synonyms
 
 
 class LexicalIndex:
@@ -43,6 +44,7 @@ class LexicalIndex:
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False)
         if not tokens[0]:
             return []
+        tokens[0] += sorted(with_synonyms(frozenset(tokens[0])) - set(tokens[0]))
         k = min(limit, len(self.chunks))
         positions, scores = self._bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         return [(int(p), float(s)) for p, s in zip(positions[0], scores[0]) if s > 0]

@@ -6,7 +6,9 @@ import pytest
 
 from assistant.followup import needs_history, resolve_question
 from assistant.glossary import acronyms_in, expand_query, explain
-from assistant.query import analyse
+from assistant.query import analyse, without_councils
+from index.lexical import content_terms
+from index.synonyms import with_synonyms
 
 
 @pytest.mark.parametrize("question,numbers", [
@@ -52,6 +54,21 @@ def test_how_many_questions_know_what_they_count() -> None:
     assert analyse("How many recommendations were made?").counts_asked("It makes a total of twelve recommendations.")
     assert analyse("By how much will the service grow?").wants_quantity
     assert analyse("What did Kent decide?").counted == frozenset()
+
+
+def test_a_scoped_search_looks_for_the_topic_without_the_council_names() -> None:
+    bath = ("Bath and North East Somerset Council",)
+    assert without_councils("How much does Bath and North East Somerset spend?", bath) == "How much does spend?"
+    assert without_councils("Is B&NES's plan on track?", bath) == "Is plan on track?"
+    assert without_councils("What did Kent's cabinet decide?", ("Kent County Council",)) == "What did cabinet decide?"
+    assert without_councils("What did Kent decide?", ()) == "What did Kent decide?"
+
+
+def test_council_paraphrases_count_as_the_same_word() -> None:
+    assert {"expenditur", "spent"} <= with_synonyms(content_terms("spend"))
+    assert "annum" in with_synonyms(content_terms("each year"))
+    assert with_synonyms(content_terms("foster carers")) >= {"foster", "carer", "household"}
+    assert with_synonyms(content_terms("looked after children")) == content_terms("looked after children")
 
 
 def test_comparisons_and_quotes_are_recognised() -> None:

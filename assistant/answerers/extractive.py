@@ -12,6 +12,7 @@ from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
+from index.synonyms import with_synonyms
 from index.retriever import next_chunk_id
 from ingest.chunker import STATUS_COLUMN
 from ingest.structure import MARKUP
@@ -48,14 +49,14 @@ def _coverage(question_terms: dict[str, float], text: str) -> float:
     total = sum(question_terms.values())
     if not total:
         return 0.0
-    found = content_terms(text)
+    found = with_synonyms(content_terms(text))  # "spend" is found in "expenditure"
     return sum(weight for term, weight in question_terms.items() if term in found) / total
 
 
 class ExtractiveAnswerer:
     """Scores every sentence of the retrieved passages; abstains when even the best is weak."""
 
-    def __init__(self, max_sentences: int = 3, abstain_threshold: float = 0.42) -> None:
+    def __init__(self, max_sentences: int = 3, abstain_threshold: float = 0.38) -> None:
         self.max_sentences = max_sentences
         self.abstain_threshold = abstain_threshold
 
