@@ -173,14 +173,30 @@ def papers_named(question: str, documents: list[dict]) -> tuple[str, ...]:
 
 
 PAST_TENSE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+MONTH_END = re.compile(r"\b(?:end|close|last day) of\s+$", re.IGNORECASE)
 
 
 def asks_after_papers(question: str, documents: list[dict]) -> str | None:
-    """The month a past-tense question asks about ("what did the July 2012 report conclude?") when every paper
-    in scope is dated before it: papers cannot report what happened after they were written."""
-    months = sorted(f"{year}-{list(calendar.month_name).index(month.title()):02d}"
-                    for month, year in MONTH_YEAR.findall(question))
+    """The time a past-tense question asks about ("what did the July 2012 report conclude?", "at the end of
+    March 2025") when every paper in scope was written before it: papers cannot report what happened later."""
+    asked = sorted(_asked_time(question, match) for match in MONTH_YEAR.finditer(question))
     dates = [str(doc.get("date") or "") for doc in documents]
-    if not months or not PAST_TENSE.search(question) or not dates or not all(dates):
+    if not asked or not PAST_TENSE.search(question) or not dates or not all(dates):
         return None
-    return months[0] if all(date[:7] < months[0] for date in dates) else None
+    return asked[0] if all(_written_before(date, asked[0]) for date in dates) else None
+
+
+def _asked_time(question: str, match: re.Match[str]) -> str:
+    """"2012-07" for "July 2012"; "2025-03-31" for "the end of March 2025"."""
+    year, month = int(match.group(2)), list(calendar.month_name).index(match.group(1).title())
+    if MONTH_END.search(question[: match.start()]):
+        return f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    return f"{year}-{month:02d}"
+
+
+def _written_before(date: str, asked: str) -> bool:
+    """A paper dated only by month ("2025-03") may have been written at the month's end, so it is not before
+    "2025-03-31"; a paper dated 4 March is."""
+    if len(asked) > 7 and len(date) >= 10:
+        return date[:10] < asked
+    return date[:7] < asked[:7]

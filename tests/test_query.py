@@ -114,3 +114,7 @@ def test_past_tense_questions_about_months_after_the_papers() -> None:
     assert asks_after_papers("What will the July 2012 report cover?", papers) is None  # a promise, not a past event
     assert asks_after_papers("What did the March 2012 report conclude?", papers) is None
     assert asks_after_papers("What did the July 2012 report conclude?", [{"date": None}]) is None  # undated: unknown
+    march = [{"date": "2025-03-04"}, {"date": "2025-03-13"}]
+    assert asks_after_papers("How many households did Kent have at the end of March 2025?", march) == "2025-03-31"
+    assert asks_after_papers("How many households did Kent have in March 2025?", march) is None
+    assert asks_after_papers("What was the figure at the end of March 2025?", [{"date": "2025-03"}]) is None
