@@ -14,6 +14,7 @@ from assistant.glossary import expand_query, explain
 from assistant.query import (QueryAnalysis, analyse, asks_after_papers, name_terms, papers_named, place_terms,
                              without_councils)
 from assistant.results import Answer, AnswerResult
+from assistant.unmentioned import unmentioned_names
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
@@ -53,6 +54,10 @@ class QAEngine:
         later = asks_after_papers(question, self._documents_in(search.search_filter))
         if later:
             return self._refusal(question, resolved, render("abstain_later", month=later), started)
+        scope = search.search_filter or SearchFilter()
+        unmentioned = unmentioned_names(resolved, self.retriever.lexical_index(), scope.matches, self._scope_terms(search))
+        if unmentioned:
+            return self._refusal(question, resolved, render("abstain_unmentioned", names=", ".join(unmentioned)), started)
         retrieved = time.perf_counter()
         answer = self._tracker_answer(question, resolved, analysis, search.search_filter, search.passages)
         if answer is None:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 GLOSSARY_CSV = Path(__file__).parent / "data" / "glossary.csv"
-TOKEN = re.compile(r"\b[A-Za-z]{2,6}s?\b")
+TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,5}s?\b")
 
 
 @lru_cache(maxsize=1)

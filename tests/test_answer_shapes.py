@@ -118,3 +118,11 @@ def test_the_council_a_search_is_scoped_to_does_not_pick_the_answer(sample_servi
     result = sample_services.engine.ask("Does B&NES have a children in care council yet?")
     assert "children in care council" in result.citations[0].quote.lower()
     _verbatim(result)
+
+
+def test_a_name_no_paper_in_scope_mentions_is_refused_by_name(sample_services: Services) -> None:
+    refused = sample_services.engine.ask("What did Ofsted say about Derby's fostering service?")
+    assert refused.abstained and "mention Ofsted" in refused.answer
+    assert not sample_services.engine.ask("What did Ofsted say about West Sussex?").abstained  # that paper cites Ofsted
+    # an acronym counts as mentioned when the papers spell it out ("looked after children")
+    assert "mention" not in sample_services.engine.ask("How is Derby improving LAC health?").answer

@@ -7,6 +7,7 @@ import pytest
 from assistant.followup import needs_history, resolve_question
 from assistant.glossary import acronyms_in, expand_query, explain
 from assistant.query import analyse, without_councils
+from assistant.unmentioned import proper_names
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 
@@ -69,6 +70,13 @@ def test_council_paraphrases_count_as_the_same_word() -> None:
     assert "annum" in with_synonyms(content_terms("each year"))
     assert with_synonyms(content_terms("foster carers")) >= {"foster", "carer", "household"}
     assert with_synonyms(content_terms("looked after children")) == content_terms("looked after children")
+
+
+def test_proper_names_are_the_capitalised_words_that_do_not_open_a_sentence() -> None:
+    assert proper_names("What Ofsted grades did Derby's homes get?") == ["Ofsted", "Derby"]
+    assert proper_names("Ofsted grades? And the GCSE results.") == ["GCSE"]
+    assert proper_names("What did Kent's Cabinet decide in Q3?", content_terms("Kent")) == ["Cabinet", "Q3"]
+    assert proper_names("what did the council decide?") == []
 
 
 def test_comparisons_and_quotes_are_recognised() -> None:
