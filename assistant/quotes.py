@@ -29,3 +29,12 @@ def verified_citation(chunk: StoredChunk, n: int, quote: str, span: tuple[int, i
     return Citation(n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
                     date=document.get("date"), page=page or chunk.page, section=section or chunk.section,
                     quote=quote, text=chunk.text, start=span[0], end=span[1])
+
+
+def locate(quote: str, chunk: StoredChunk) -> tuple[int, int] | None:
+    """The document offsets of a whitespace-collapsed quote inside the chunk, or None when it is not there."""
+    words = collapse_whitespace(quote).split(" ")
+    if not words or not words[0]:
+        return None
+    match = re.search(r"\s+".join(re.escape(word) for word in words), chunk.text)
+    return (chunk.start + match.start(), chunk.start + match.end()) if match else None

@@ -126,3 +126,12 @@ def test_a_name_no_paper_in_scope_mentions_is_refused_by_name(sample_services: S
     assert not sample_services.engine.ask("What did Ofsted say about West Sussex?").abstained  # that paper cites Ofsted
     # an acronym counts as mentioned when the papers spell it out ("looked after children")
     assert "mention" not in sample_services.engine.ask("How is Derby improving LAC health?").answer
+
+
+def test_progress_reported_in_its_own_paragraph_is_cited_there(sample_services: Services) -> None:
+    """Leeds answers each recommendation in the paragraph below it: the progress shown must be quoted from there."""
+    result = sample_services.engine.ask("What has Leeds done about recommendation 9?")
+    progress = re.search(r"Progress: (.+?) \[\d+\]", result.answer).group(1)
+    assert any(is_verbatim(progress, citation.quote) for citation in result.citations)
+    assert [c.section for c in result.citations] == ["3.10", "3.10.1"]
+    _verbatim(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.query import QueryAnalysis
-from assistant.quotes import collapse_whitespace, verified_citation
+from assistant.quotes import collapse_whitespace, is_verbatim, locate, verified_citation
 from assistant.results import Answer, Citation
 from assistant.tracker import list_recommendations
 from index.filters import SearchFilter
@@ -95,16 +95,20 @@ class TrackerAnswerer:
     def _compose(self, records: list[Recommendation], template: str, question: str = "") -> Answer | None:
         citations: list[Citation] = []
         lines: list[str] = []
+        listed = template == "tracker_item_list"
         for record in records:
             citation = self._citation(record, len(citations) + 1)
             if citation is None:
                 continue
             citations.append(citation)
-            summary_words = LISTED_SUMMARY_WORDS if template == "tracker_item_list" else SUMMARY_WORDS
-            lines.append(render(template, **self._fields(record, citation, question, summary_words)))
+            fields = self._fields(record, citation, question, LISTED_SUMMARY_WORDS if listed else SUMMARY_WORDS)
+            if fields["progress"] and not listed:
+                progress_citations = self._progress_citations(record, fields["progress"], citation, len(citations) + 1)
+                citations.extend(progress_citations)
+                fields["progress"] = self._with_markers(fields["progress"], progress_citations)
+            lines.append(render(template, **fields))
         if not citations:
             return None
-        listed = template == "tracker_item_list"
         text = "\n".join(f"- {line}" for line in lines) if listed else " ".join(lines)
         return Answer(text, citations, abstained=False)
 
@@ -132,6 +136,34 @@ class TrackerAnswerer:
         if MARKUP.search(quote) or not quote:
             quote = self._first_clean_sentence(record, chunk)
         return verified_citation(chunk, n, quote, (start, end), record.page, record.section) if quote else None
+
+    def _progress_citations(self, record: Recommendation, progress: str, own: Citation, n: int) -> list[Citation]:
+        """Progress reported in a passage of its own (a reply paragraph under the recommendation) is cited there:
+        each excerpt piece not already inside the recommendation's quote gets the passage that holds it."""
+        pieces = [piece.strip() for piece in progress.removeprefix(" Progress: ").split(" … ")]
+        chunks = self.store.all_chunks({"source": record.source})
+        citations: list[Citation] = []
+        for piece in pieces:
+            if not piece or any(is_verbatim(piece.rstrip("."), c.quote) for c in [own, *citations]):
+                continue
+            citation = self._cite_piece(piece, chunks, n + len(citations))
+            citations.extend([citation] if citation else [])
+        return citations
+
+    @staticmethod
+    def _cite_piece(piece: str, chunks: list[StoredChunk], n: int) -> Citation | None:
+        """The first passage holding the piece, with its closing full stop when the passage has one."""
+        for quote in (piece, piece.rstrip(".")):
+            for chunk in chunks:
+                span = locate(quote, chunk)
+                if span:
+                    return verified_citation(chunk, n, collapse_whitespace(quote), span, None, None)
+        return None
+
+    @staticmethod
+    def _with_markers(progress: str, citations: list[Citation]) -> str:
+        markers = " ".join(f"[{citation.n}]" for citation in citations)
+        return f"{progress} {markers}" if markers else progress
 
     def _chunk(self, chunk_id: str) -> StoredChunk | None:
         result = self.store.chunks.get(ids=[chunk_id], include=["documents", "metadatas"])
