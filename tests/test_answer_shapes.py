@@ -135,3 +135,13 @@ def test_progress_reported_in_its_own_paragraph_is_cited_there(sample_services: 
     assert any(is_verbatim(progress, citation.quote) for citation in result.citations)
     assert [c.section for c in result.citations] == ["3.10", "3.10.1"]
     _verbatim(result)
+
+
+def test_a_list_introduced_by_a_following_sentence_is_shown_as_bullets_after_it(sample_services: Services) -> None:
+    result = sample_services.engine.ask("What additional staff does the West Sussex assessment model need?")
+    lines = result.answer.splitlines()
+    opener = next(i for i, line in enumerate(lines) if "the following additional staff:" in line)
+    assert lines[opener + 1].startswith("- 8 Senior Social Work Practitioners")
+    assert lines[opener + 2].startswith("- 8 Social Workers")
+    assert all(re.search(r"\[\d+\]$", line) for line in lines[opener:opener + 3])
+    _verbatim(result)

@@ -71,8 +71,8 @@ class ExtractiveAnswerer:
             return Answer(self._abstention(scored), [], abstained=True)
         ranked = typed + [s for s in scored if s not in typed]
         if context.analysis.wants_comparison:
-            return self._compose(self._choose_per_document(ranked), by_council=True, scored=scored)
-        return self._compose(self._choose(ranked), as_quotes=context.analysis.wants_quote, scored=scored)
+            return self._compose(*self._choose_per_document(ranked), by_council=True, scored=scored)
+        return self._compose(*self._choose(ranked), as_quotes=context.analysis.wants_quote, scored=scored)
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
         all_terms = {term: context.term_weight(term) for term in content_terms(context.question)}
@@ -117,7 +117,7 @@ class ExtractiveAnswerer:
     def _sentence_text(chunk: StoredChunk, sentence: StoredSentence) -> str:
         return chunk.text[sentence.start - chunk.start: sentence.end - chunk.start]
 
-    def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _choose(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], set[tuple[str, int]]]:
         best = scored[0]
         chosen = [best]
         for candidate in scored[1:]:
@@ -127,10 +127,9 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
         for pick in list(chosen):
             chosen.extend(self._row_status(pick, scored, chosen))
-        chosen.extend(self._continuations(chosen, scored))
-        return chosen
+        return self._with_continuations(chosen, scored)
 
-    def _choose_per_document(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _choose_per_document(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], set[tuple[str, int]]]:
         """For a comparison, the best sentence of each document that speaks to the question, with its row or list."""
         chosen: list[ScoredSentence] = []
         for candidate in scored:
@@ -140,21 +139,43 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
         for pick in list(chosen):
             chosen.extend(self._row_status(pick, scored, chosen))
-        chosen.extend(self._continuations(chosen, scored))
-        return chosen
+        return self._with_continuations(chosen, scored)
 
-    def _continuations(self, chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A sentence that opens a list ("the following staff:") brings its items; "These include ..." follows its lead."""
-        extra: list[ScoredSentence] = []
+    def _with_continuations(self, chosen: list[ScoredSentence],
+                            scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], set[tuple[str, int]]]:
+        """Each chosen sentence followed by what continues it: a list's items after "the following staff:", or
+        "These include ..." after its lead (which may itself open a list: "They felt the following would help:").
+        Also returns the list items, as (passage id, position), to be shown as bullets."""
+        ordered: list[ScoredSentence] = []
+        list_items: set[tuple[str, int]] = set()
         for item in chosen:
-            opens_list = self._sentence_text(item.chunk, item.sentence).rstrip().endswith(":")
-            for following in self._following(item, scored)[: MAX_LIST_ITEMS if opens_list else 1]:
-                if following in chosen or following in extra:
+            if item not in ordered:
+                ordered.append(item)
+                chain, items = self._continuation(item, scored, [*chosen, *ordered])
+                ordered.extend(chain)
+                list_items.update((s.chunk.id, s.position) for s in items)
+        return ordered, list_items
+
+    def _continuation(self, lead: ScoredSentence, scored: list[ScoredSentence],
+                      taken: list[ScoredSentence]) -> tuple[list[ScoredSentence], list[ScoredSentence]]:
+        """The sentences continuing lead, and those of them that are a list's items."""
+        chain: list[ScoredSentence] = []
+        while True:
+            opens_list = self._opens_list(lead)
+            added: list[ScoredSentence] = []
+            for following in self._following(lead, scored)[: MAX_LIST_ITEMS if opens_list else 1]:
+                if following in taken or following in chain:
                     break
                 if not opens_list and not ANAPHORA.match(self._sentence_text(following.chunk, following.sentence)):
                     break
-                extra.append(following)
-        return extra
+                added.append(following)
+            chain.extend(added)
+            if opens_list or not added:
+                return chain, added if opens_list else []
+            lead = added[-1]
+
+    def _opens_list(self, item: ScoredSentence) -> bool:
+        return self._sentence_text(item.chunk, item.sentence).rstrip().endswith(":")
 
     @staticmethod
     def _following(item: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -185,15 +206,16 @@ class ExtractiveAnswerer:
     def _figures(self, item: ScoredSentence) -> set[str]:
         return set(FIGURES.findall(self._sentence_text(item.chunk, item.sentence)))
 
-    def _compose(self, chosen: list[ScoredSentence], by_council: bool = False, as_quotes: bool = False,
-                 scored: list[ScoredSentence] | None = None) -> Answer:
-        """Answer text in relevance order (grouped by council for comparisons); adjacent sentences share a quote."""
+    def _compose(self, chosen: list[ScoredSentence], list_items: set[tuple[str, int]], by_council: bool = False,
+                 as_quotes: bool = False, scored: list[ScoredSentence] | None = None) -> Answer:
+        """Answer text in relevance order (grouped by council for comparisons), a list's items as bullets;
+        adjacent sentences share a quote."""
         citations: list[Citation] = []
         pieces: list[str] = []
         groups = self._groups(chosen)
         if by_council:
             groups.sort(key=lambda g: (self._council(g[0].chunk), g[0].sentence.start))
-        previous_council = None
+        previous_council, after_list = None, False
         for group in groups:
             citation = self._citation(group, len(citations) + 1)
             if citation is None:
@@ -201,13 +223,20 @@ class ExtractiveAnswerer:
             citations.append(citation)
             council = self._council(group[0].chunk)
             heading = f"\n{council}: " if by_council and council != previous_council else ""
-            previous_council = council
-            if as_quotes:  # a briefing writer pastes the exact words with their reference
-                pieces.append(render("briefing_reference", quote=citation.quote, reference=citation.reference())
-                              + f" [{citation.n}]\n")
-            else:
-                pieces.append(f"{heading}{self._wording(self._whole_span(group, scored or []), citation)} [{citation.n}]")
-        return Answer(" ".join(pieces).strip(), citations, abstained=not citations)
+            is_item = (group[0].chunk.id, group[0].position) in list_items
+            # a briefing writer pastes the exact words with their reference, one quote a line
+            piece = (render("briefing_reference", quote=citation.quote, reference=citation.reference())
+                     if as_quotes else self._wording(self._whole_span(group, scored or []), citation))
+            pieces.append(f"{heading}{self._line_start(is_item, after_list)}{piece} [{citation.n}]"
+                          + ("\n" if as_quotes else ""))
+            previous_council, after_list = council, is_item
+        text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
+        return Answer(text, citations, abstained=not citations)
+
+    @staticmethod
+    def _line_start(is_item: bool, after_list: bool) -> str:
+        """A list item is a bullet; the text after a list starts a new line."""
+        return "\n- " if is_item else ("\n" if after_list else "")
 
     @staticmethod
     def _council(chunk: StoredChunk) -> str:
