@@ -18,7 +18,7 @@ RECOMMENDATION = re.compile(
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:[/-](\d{2}))?\b")
 QUANTITY = re.compile(r"^\s*(?:(?:by|to|at|for) )?(?:how (?:many|much|big|long|often)|what (?:percentage|proportion|number|figure|"
                       r"amount|cost|budget|rate)|what is the (?:cost|budget|figure|number|rate))\b", re.IGNORECASE)
-WHEN = re.compile(r"^\s*(?:when|by when|what date|by what date|which year)\b", re.IGNORECASE)
+WHEN = re.compile(r"^\s*(?:when|by when|what date|by what date|which year|(?:at )?what time)\b", re.IGNORECASE)
 QUOTE = re.compile(r"\b(?:quote|exact (?:words?|wording)|verbatim|word for word|exactly what)\b", re.IGNORECASE)
 LIST = re.compile(r"\b(?:which|list|what are the|all (?:the|of)|outstanding)\b", re.IGNORECASE)
 STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|implemented|accepted|"
@@ -43,7 +43,8 @@ COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+(?:did|does
 COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
                           re.IGNORECASE)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
-                        r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b",
+                        r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b|"
+                        r"\b\d{1,2}[:.]\d\d\s*(?:a\.?m|p\.?m)\b",  # a meeting's times: "adjourned at 7:48 p.m."
                         re.IGNORECASE)
 
 

@@ -41,6 +41,8 @@ def test_answer_types() -> None:
     assert not analyse("How many foster carers are there?").answer_type_satisfied("There are many carers.")
     assert not analyse("How much will the unit cost?").answer_type_satisfied("The unit will have 10 beds.")
     assert analyse("How much will the unit cost?").answer_type_satisfied("It will cost £1.2 million.")
+    assert analyse("What time did the meeting finish?").answer_type_satisfied("It was adjourned at 7:48 p.m.")
+    assert not analyse("What time did the meeting finish?").answer_type_satisfied("The meeting was adjourned.")
     assert not analyse("What were the GCSE results in 2010?").answer_type_satisfied("In 2009 16.7% achieved 5 GCSEs.")
     assert analyse("What were the GCSE results in 2009/10?").answer_type_satisfied("In 2010 20% achieved 5 GCSEs.")
     assert not analyse("Who chairs the panel?").answer_type_satisfied("this report sets out plans for the year")
