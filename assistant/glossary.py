@@ -18,19 +18,25 @@ def glossary() -> dict[str, str]:
         return {row["acronym"]: row["meaning"] for row in csv.DictReader(handle)}
 
 
+def meaning(acronym: str) -> str | None:
+    """The acronym's meaning; a plural ("KPIs") takes its singular's meaning, plural too."""
+    if acronym in glossary():
+        return glossary()[acronym]
+    singular = acronym[:-1] if acronym.endswith("s") else ""
+    return f"{glossary()[singular]}s" if singular in glossary() else None
+
+
 def acronyms_in(text: str) -> list[str]:
     """Acronyms of the glossary written in text, in order of first use; case must match ("PEP", not "pep")."""
-    found = [token for token in TOKEN.findall(text) if token in glossary()]
+    found = [token for token in TOKEN.findall(text) if meaning(token)]
     return list(dict.fromkeys(found))
 
 
 def expand_query(question: str) -> str:
     """The question with each acronym's meaning added, so "LAC" also finds "looked after children"."""
-    meanings = [glossary()[acronym] for acronym in acronyms_in(question)]
-    return " ".join([question, *meanings])
+    return " ".join([question, *(meaning(acronym) or "" for acronym in acronyms_in(question))])
 
 
 def explain(answer: str) -> str:
     """A line explaining the acronyms an answer uses, or "" when it uses none."""
-    used = acronyms_in(answer)
-    return "; ".join(f"{acronym}: {glossary()[acronym]}" for acronym in used)
+    return "; ".join(f"{acronym}: {meaning(acronym)}" for acronym in acronyms_in(answer))

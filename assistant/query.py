@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
+from assistant.glossary import expand_query
 from index.lexical import content_terms
 from ingest.metadata import _mentions, load_authorities
 
@@ -131,8 +132,9 @@ def analyse(question: str) -> QueryAnalysis:
 
 
 def _counted(question: str) -> frozenset[str]:
+    """Stems of what "how many" counts; an acronym also by its meaning ("KPIs" counts "indicators")."""
     match = COUNTED.search(question.rstrip("?") + " ?")
-    return content_terms(match.group(1)) if match else frozenset()
+    return content_terms(expand_query(match.group(1))) if match else frozenset()
 
 
 def place_terms(council: str) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from assistant.glossary import glossary
+from assistant.glossary import meaning
 from index.lexical import LexicalIndex, content_terms
 from index.records import StoredChunk
 
@@ -40,8 +40,8 @@ def unmentioned_names(question: str, lexical: LexicalIndex, in_scope: Callable[[
     for name in names:
         if content_terms(name) & scope_terms:
             continue
-        meaning = glossary().get(name, "").lower()
-        if meaning and any(meaning in chunk.search_text.lower() for chunk in lexical.chunks if in_scope(chunk)):
+        spelled_out = (meaning(name) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
+        if spelled_out and any(spelled_out in chunk.search_text.lower() for chunk in lexical.chunks if in_scope(chunk)):
             continue
         missing.append(name)
     return missing if scope_terms else []
