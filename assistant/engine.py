@@ -85,14 +85,15 @@ class QAEngine:
         topic = without_councils(query, search_filter.councils) if search_filter else query
         query_vector = self.retriever.embedder.embed_query(topic)
         passages = self._retrieve(topic, analysis, search_filter, query_vector, top_k)
-        return _Search(query, query_vector, search_filter, self._with_list_items(passages))
+        return _Search(query, query_vector, search_filter, self._with_following(passages))
 
-    def _with_list_items(self, passages: list[Passage]) -> list[Passage]:
-        """A passage ending "... as follows:" is followed by its list; bring that passage along, ranked last."""
+    def _with_following(self, passages: list[Passage]) -> list[Passage]:
+        """A passage ending "... as follows:" is followed by its list, and one ending with a question (a member's
+        question in council Q&A papers) by its reply; bring that passage along, ranked last."""
         present = {p.chunk.id for p in passages}
         extra: list[Passage] = []
         for passage in passages:
-            if passage.chunk.text.rstrip().endswith(":"):
+            if passage.chunk.text.rstrip().endswith((":", "?")):
                 following = self.retriever.next_chunk(passage.chunk)
                 if following is not None and following.id not in present:
                     present.add(following.id)

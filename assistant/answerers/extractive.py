@@ -23,6 +23,7 @@ TYPED_ANSWER_WINDOW = 6
 # Cells this short (a date, an owner, a figure, a RAG rating) complete a table-row answer.
 SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
+REPLY_SENTENCES = 3
 MAX_COMPARED, COMPARISON_FLOOR = 5, 0.7
 # A sentence opening like this leans on the one before it, so it travels with it.
 ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
@@ -35,6 +36,9 @@ COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations
 FIGURES = re.compile(r"\d[\d,.]*")
 
 
+LIST_ITEM, REPLY = "list item", "reply"
+
+
 @dataclass
 class ScoredSentence:
     sentence: StoredSentence
@@ -42,6 +46,13 @@ class ScoredSentence:
     position: int  # order within its chunk
     score: float
     relevance: float  # evidence that the documents speak to the question at all
+
+
+Marks = dict[tuple[str, int], str]  # (passage id, position) of a sentence -> LIST_ITEM or REPLY
+
+
+def _key(item: ScoredSentence) -> tuple[str, int]:
+    return item.chunk.id, item.position
 
 
 def _coverage(question_terms: dict[str, float], text: str) -> float:
@@ -117,7 +128,7 @@ class ExtractiveAnswerer:
     def _sentence_text(chunk: StoredChunk, sentence: StoredSentence) -> str:
         return chunk.text[sentence.start - chunk.start: sentence.end - chunk.start]
 
-    def _choose(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], set[tuple[str, int]]]:
+    def _choose(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         best = scored[0]
         chosen = [best]
         for candidate in scored[1:]:
@@ -129,7 +140,7 @@ class ExtractiveAnswerer:
             chosen.extend(self._row_status(pick, scored, chosen))
         return self._with_continuations(chosen, scored)
 
-    def _choose_per_document(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], set[tuple[str, int]]]:
+    def _choose_per_document(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         """For a comparison, the best sentence of each document that speaks to the question, with its row or list."""
         chosen: list[ScoredSentence] = []
         for candidate in scored:
@@ -142,19 +153,32 @@ class ExtractiveAnswerer:
         return self._with_continuations(chosen, scored)
 
     def _with_continuations(self, chosen: list[ScoredSentence],
-                            scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], set[tuple[str, int]]]:
+                            scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         """Each chosen sentence followed by what continues it: a list's items after "the following staff:", or
         "These include ..." after its lead (which may itself open a list: "They felt the following would help:").
-        Also returns the list items, as (passage id, position), to be shown as bullets."""
+        A question in council Q&A papers brings its reply. Also returns how the list items and replies are marked."""
         ordered: list[ScoredSentence] = []
-        list_items: set[tuple[str, int]] = set()
+        marks: Marks = {}
         for item in chosen:
             if item not in ordered:
                 ordered.append(item)
                 chain, items = self._continuation(item, scored, [*chosen, *ordered])
                 ordered.extend(chain)
-                list_items.update((s.chunk.id, s.position) for s in items)
-        return ordered, list_items
+                marks.update({_key(s): LIST_ITEM for s in items})
+                reply = self._reply(item, scored, [*chosen, *ordered])
+                ordered.extend(reply)
+                marks.update({_key(s): REPLY for s in reply[:1]})
+        return ordered, marks
+
+    @staticmethod
+    def _reply(item: ScoredSentence, scored: list[ScoredSentence], taken: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A sentence of a passage that ends by asking a question (a member's question in council Q&A papers)
+        brings the opening of the reply that follows it: the question only restates what the user asks."""
+        if not item.chunk.text.rstrip().endswith("?"):
+            return []
+        reply_id = next_chunk_id(item.chunk.id)
+        reply = sorted((s for s in scored if s.chunk.id == reply_id and s not in taken), key=lambda s: s.position)
+        return reply[:REPLY_SENTENCES]
 
     def _continuation(self, lead: ScoredSentence, scored: list[ScoredSentence],
                       taken: list[ScoredSentence]) -> tuple[list[ScoredSentence], list[ScoredSentence]]:
@@ -206,7 +230,7 @@ class ExtractiveAnswerer:
     def _figures(self, item: ScoredSentence) -> set[str]:
         return set(FIGURES.findall(self._sentence_text(item.chunk, item.sentence)))
 
-    def _compose(self, chosen: list[ScoredSentence], list_items: set[tuple[str, int]], by_council: bool = False,
+    def _compose(self, chosen: list[ScoredSentence], marks: Marks, by_council: bool = False,
                  as_quotes: bool = False, scored: list[ScoredSentence] | None = None) -> Answer:
         """Answer text in relevance order (grouped by council for comparisons), a list's items as bullets;
         adjacent sentences share a quote."""
@@ -223,20 +247,23 @@ class ExtractiveAnswerer:
             citations.append(citation)
             council = self._council(group[0].chunk)
             heading = f"\n{council}: " if by_council and council != previous_council else ""
-            is_item = (group[0].chunk.id, group[0].position) in list_items
+            mark = marks.get(_key(group[0]))
+            is_item = mark == LIST_ITEM
             # a briefing writer pastes the exact words with their reference, one quote a line
             piece = (render("briefing_reference", quote=citation.quote, reference=citation.reference())
                      if as_quotes else self._wording(self._whole_span(group, scored or []), citation))
-            pieces.append(f"{heading}{self._line_start(is_item, after_list)}{piece} [{citation.n}]"
+            pieces.append(f"{heading}{self._line_start(mark, after_list)}{piece} [{citation.n}]"
                           + ("\n" if as_quotes else ""))
             previous_council, after_list = council, is_item
         text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
         return Answer(text, citations, abstained=not citations)
 
     @staticmethod
-    def _line_start(is_item: bool, after_list: bool) -> str:
-        """A list item is a bullet; the text after a list starts a new line."""
-        return "\n- " if is_item else ("\n" if after_list else "")
+    def _line_start(mark: str | None, after_list: bool) -> str:
+        """A list item is a bullet and the text after a list starts a new line; a reply says it is one."""
+        if mark == LIST_ITEM:
+            return "\n- "
+        return ("\n" if after_list else "") + ("Reply: " if mark == REPLY else "")
 
     @staticmethod
     def _council(chunk: StoredChunk) -> str:
