@@ -57,7 +57,8 @@ QUESTION_WORDS = {"what", "whi", "when", "where", "who", "how", "doe", "did", "d
                   "exact", "word", "quot", "quote", "pleas", "me", "us", "we", "our", "can", "could", "would", "should",
                   "plain", "english", "explain", "simpli", "simpl", "term", "mean", "which", "much", "mani", "got",
                   "has", "it", "yet", "anyth", "get", "go", "come", "see", "know", "whats", "what", "like", "kind",
-                  "thing", "someth", "actual", "exact", "verbatim", "wording", "line", "still", "ever", "let"}
+                  "thing", "someth", "actual", "exact", "verbatim", "wording", "line", "still", "ever", "let",
+                  "so", "far", "moment"}
 
 
 @lru_cache(maxsize=50_000)
