@@ -124,7 +124,8 @@ def analyse(question: str) -> QueryAnalysis:
         wants_quantity=bool(QUANTITY.search(question)), wants_date=bool(WHEN.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         wants_status=bool(STATUS.search(question)),
-        wants_comparison=len(councils) > 1 or bool(COMPARISON.search(question)),
+        # one council named: "compare to similar councils" asks for benchmarks inside its own papers
+        wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
         wants_person=bool(WHO.search(question)),
         counted=_counted(question),

@@ -85,6 +85,8 @@ def test_comparisons_and_quotes_are_recognised() -> None:
     assert analyse("Which councils cut agency placements?").wants_comparison
     assert analyse("Did Leeds and Derby both accept them?").wants_comparison
     assert not analyse("What did Derby decide about campaigns with other councils?").wants_comparison
+    # one council named: its own paper's benchmarks, not a comparison across the library
+    assert not analyse("How does West Sussex compare to similar councils?").wants_comparison
     assert analyse("Give me the exact wording of recommendation 9").wants_quote
 
 
