@@ -12,8 +12,8 @@ from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
-from index.synonyms import with_synonyms
 from index.retriever import next_chunk_id
+from index.synonyms import with_synonyms
 from ingest.chunker import STATUS_COLUMN
 from ingest.structure import MARKUP
 from prompts import render
@@ -34,9 +34,7 @@ SUPPORTING_RATIO = 0.65  # a second sentence must score near the best to earn a 
 LABEL_WORDS, LABEL_PENALTY = 16, 0.8
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
 FIGURES = re.compile(r"\d[\d,.]*")
-
-
-LIST_ITEM, REPLY = "list item", "reply"
+LIST_ITEM, REPLY = "list item", "reply"  # how a sentence that continues another is shown
 
 
 @dataclass
@@ -65,7 +63,8 @@ def _coverage(question_terms: dict[str, float], text: str) -> float:
 
 
 class ExtractiveAnswerer:
-    """Scores every sentence of the retrieved passages; abstains when even the best is weak."""
+    """Scores every sentence of the retrieved passages; abstains unless one near the top is relevant and of the
+    kind of answer the question wants."""
 
     def __init__(self, max_sentences: int = 3, abstain_threshold: float = 0.38) -> None:
         self.max_sentences = max_sentences
