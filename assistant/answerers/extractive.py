@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answerers.base import AnswerContext
-from assistant.quotes import collapse_whitespace, verified_citation
-from assistant.results import Answer, Citation
+from assistant.answerers.composer import compose
+from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, repeats, sentence_text
+from assistant.quotes import collapse_whitespace
+from assistant.results import Answer
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
 from index.retriever import next_chunk_id
 from index.synonyms import with_synonyms
 from ingest.chunker import STATUS_COLUMN
-from ingest.structure import MARKUP
 from prompts import render
 
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
@@ -29,28 +29,9 @@ MAX_COMPARED, COMPARISON_FLOOR = 5, 0.7
 ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
                       r"there (?:are|is|were|was) also|"
                       r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
-NEAR_DUPLICATE = 0.9
 SUPPORTING_RATIO = 0.65  # a second sentence must score near the best to earn a place in a short answer
 LABEL_WORDS, LABEL_PENALTY = 16, 0.8
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
-FIGURES = re.compile(r"\d[\d,.]*")
-LIST_ITEM, REPLY = "list item", "reply"  # how a sentence that continues another is shown
-
-
-@dataclass
-class ScoredSentence:
-    sentence: StoredSentence
-    chunk: StoredChunk
-    position: int  # order within its chunk
-    score: float
-    relevance: float  # evidence that the documents speak to the question at all
-
-
-Marks = dict[tuple[str, int], str]  # (passage id, position) of a sentence -> LIST_ITEM or REPLY
-
-
-def _key(item: ScoredSentence) -> tuple[str, int]:
-    return item.chunk.id, item.position
 
 
 def _coverage(question_terms: dict[str, float], text: str) -> float:
@@ -73,7 +54,7 @@ class ExtractiveAnswerer:
     def answer(self, context: AnswerContext) -> Answer:
         scored = self._score(context)
         typed = [s for s in scored[:TYPED_ANSWER_WINDOW] if s.relevance >= self.abstain_threshold and (
-                 context.analysis.answer_type_satisfied(self._sentence_text(s.chunk, s.sentence))
+                 context.analysis.answer_type_satisfied(s.text)
                  or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.text)))]
         # Abstain unless a sentence near the top both speaks to the question and is the kind of answer it wants:
         # "how many" with no number near the top is not answered by these papers.
@@ -81,8 +62,8 @@ class ExtractiveAnswerer:
             return Answer(self._abstention(scored), [], abstained=True)
         ranked = typed + [s for s in scored if s not in typed]
         if context.analysis.wants_comparison:
-            return self._compose(*self._choose_per_document(ranked), by_council=True, scored=scored)
-        return self._compose(*self._choose(ranked), as_quotes=context.analysis.wants_quote, scored=scored)
+            return compose(*self._choose_per_document(ranked), scored, by_council=True)
+        return compose(*self._choose(ranked), scored, as_quotes=context.analysis.wants_quote)
 
     def _score(self, context: AnswerContext) -> list[ScoredSentence]:
         all_terms = {term: context.term_weight(term) for term in content_terms(context.question)}
@@ -98,7 +79,7 @@ class ExtractiveAnswerer:
             rank, passage = passages[chunk_id]
             prior = 1.0 - rank / max(1, len(passages))
             for position, sentence in enumerate(sentences):
-                text = self._sentence_text(passage.chunk, sentence)
+                text = sentence_text(passage.chunk, sentence)
                 dense = float(np.dot(context.query_vector, sentence.vector))
                 score = (DENSE_WEIGHT * dense + LEXICAL_WEIGHT * self._lexical(ranking_terms, passage.chunk, text)
                          + PASSAGE_WEIGHT * prior)
@@ -123,17 +104,13 @@ class ExtractiveAnswerer:
         stripped = text.strip()
         return len(stripped.split()) <= LABEL_WORDS and not stripped.endswith((".", "!", "?", ":", ";"))
 
-    @staticmethod
-    def _sentence_text(chunk: StoredChunk, sentence: StoredSentence) -> str:
-        return chunk.text[sentence.start - chunk.start: sentence.end - chunk.start]
-
     def _choose(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         best = scored[0]
         chosen = [best]
         for candidate in scored[1:]:
             if len(chosen) >= self.max_sentences:
                 break
-            if candidate.score >= SUPPORTING_RATIO * best.score and not self._repeats(candidate, chosen):
+            if candidate.score >= SUPPORTING_RATIO * best.score and not repeats(candidate, chosen):
                 chosen.append(candidate)
         for pick in list(chosen):
             chosen.extend(self._row_status(pick, scored, chosen))
@@ -163,10 +140,10 @@ class ExtractiveAnswerer:
                 ordered.append(item)
                 chain, items = self._continuation(item, scored, [*chosen, *ordered])
                 ordered.extend(chain)
-                marks.update({_key(s): LIST_ITEM for s in items})
+                marks.update({s.key: LIST_ITEM for s in items})
                 reply = self._reply(item, scored, [*chosen, *ordered])
                 ordered.extend(reply)
-                marks.update({_key(s): REPLY for s in reply[:1]})
+                marks.update({s.key: REPLY for s in reply[:1]})
         return ordered, marks
 
     @staticmethod
@@ -189,7 +166,7 @@ class ExtractiveAnswerer:
             for following in self._following(lead, scored)[: MAX_LIST_ITEMS if opens_list else 1]:
                 if following in taken or following in chain:
                     break
-                if not opens_list and not ANAPHORA.match(self._sentence_text(following.chunk, following.sentence)):
+                if not opens_list and not ANAPHORA.match(following.text):
                     break
                 added.append(following)
             chain.extend(added)
@@ -197,8 +174,9 @@ class ExtractiveAnswerer:
                 return chain, added if opens_list else []
             lead = added[-1]
 
-    def _opens_list(self, item: ScoredSentence) -> bool:
-        return self._sentence_text(item.chunk, item.sentence).rstrip().endswith(":")
+    @staticmethod
+    def _opens_list(item: ScoredSentence) -> bool:
+        return item.text.rstrip().endswith(":")
 
     @staticmethod
     def _following(item: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -215,123 +193,14 @@ class ExtractiveAnswerer:
         row = [s for s in scored if s.chunk.id == pick.chunk.id and s.sentence.column and s not in chosen]
         status = [s for s in row if STATUS_COLUMN.search(s.sentence.column)]
         companions = [min(status, key=lambda s: s.position)] if status else []
-        companions += [s for s in row if s not in companions
-                       and len(self._sentence_text(s.chunk, s.sentence).split()) <= SHORT_CELL_WORDS]
+        companions += [s for s in row if s not in companions and len(s.text.split()) <= SHORT_CELL_WORDS]
         return sorted(companions, key=lambda s: s.position)
 
-    def _repeats(self, candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
-        """Papers repeat themselves (a summary and its paragraph 1.1); a near-identical sentence adds nothing,
-        unless its figures differ ("Latest: 613" beside "Previous: 612" embeds alike but says something new)."""
-        figures = self._figures(candidate)
-        return any(float(np.dot(candidate.sentence.vector, c.sentence.vector)) >= NEAR_DUPLICATE
-                   and self._figures(c) == figures for c in chosen)
-
-    def _figures(self, item: ScoredSentence) -> set[str]:
-        return set(FIGURES.findall(self._sentence_text(item.chunk, item.sentence)))
-
-    def _compose(self, chosen: list[ScoredSentence], marks: Marks, by_council: bool = False,
-                 as_quotes: bool = False, scored: list[ScoredSentence] | None = None) -> Answer:
-        """Answer text in relevance order (grouped by council for comparisons), a list's items as bullets;
-        adjacent sentences share a quote."""
-        citations: list[Citation] = []
-        pieces: list[str] = []
-        groups = self._groups(chosen)
-        if by_council:
-            groups.sort(key=lambda g: (self._council(g[0].chunk), g[0].sentence.start))
-        previous_council, after_list = None, False
-        for group in groups:
-            citation = self._citation(group, len(citations) + 1)
-            if citation is None:
-                continue
-            citations.append(citation)
-            council = self._council(group[0].chunk)
-            heading = f"\n{council}: " if by_council and council != previous_council else ""
-            mark = marks.get(_key(group[0]))
-            is_item = mark == LIST_ITEM
-            # a briefing writer pastes the exact words with their reference, one quote a line
-            piece = (render("briefing_reference", quote=citation.quote, reference=citation.reference())
-                     if as_quotes else self._wording(self._whole_span(group, scored or []), citation))
-            pieces.append(f"{heading}{self._line_start(mark, after_list)}{piece} [{citation.n}]"
-                          + ("\n" if as_quotes else ""))
-            previous_council, after_list = council, is_item
-        text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
-        return Answer(text, citations, abstained=not citations)
-
     @staticmethod
-    def _line_start(mark: str | None, after_list: bool) -> str:
-        """A list item is a bullet and the text after a list starts a new line; a reply says it is one."""
-        if mark == LIST_ITEM:
-            return "\n- "
-        return ("\n" if after_list else "") + ("Reply: " if mark == REPLY else "")
-
-    @staticmethod
-    def _council(chunk: StoredChunk) -> str:
-        return str(chunk.document.get("council") or chunk.document.get("title") or chunk.source)
-
-    def _groups(self, chosen: list[ScoredSentence]) -> list[list[ScoredSentence]]:
-        """Sentences cited together: adjacent ones of a passage, or all of one table row when no markup lies between."""
-        groups: list[list[ScoredSentence]] = []
-        for item in chosen:
-            if any(self._repeats(item, group) for group in groups):
-                continue
-            home = next((g for g in groups if g[0].chunk.id == item.chunk.id
-                         and (self._adjacent(g, item) or self._same_clean_row(g, item))), None)
-            if home is None:
-                groups.append([item])
-            else:
-                home.append(item)
-                home.sort(key=lambda s: s.position)
-        return groups
-
-    @staticmethod
-    def _same_clean_row(group: list[ScoredSentence], item: ScoredSentence) -> bool:
-        if item.chunk.kind != "table_row":
-            return False
-        chunk = item.chunk
-        start = min(s.sentence.start for s in [*group, item])
-        end = max(s.sentence.end for s in [*group, item])
-        return not MARKUP.search(chunk.text[start - chunk.start:end - chunk.start])
-
-    @staticmethod
-    def _adjacent(group: list[ScoredSentence], item: ScoredSentence) -> bool:
-        chunk = item.chunk
-        for other in group:
-            first, second = sorted((other, item), key=lambda s: s.sentence.start)
-            gap = chunk.text[first.sentence.end - chunk.start: second.sentence.start - chunk.start]
-            if abs(other.position - item.position) == 1 and not gap.strip():
-                return True
-        return False
-
-    @staticmethod
-    def _whole_span(group: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        """Every sentence of the passage between the group's first and last, as the quote holds them all."""
-        first, last = group[0].sentence.start, group[-1].sentence.end
-        inside = [s for s in scored if s.chunk.id == group[0].chunk.id and first <= s.sentence.start < last]
-        return sorted(inside, key=lambda s: s.position) or group
-
-    def _wording(self, group: list[ScoredSentence], citation: Citation) -> str:
-        """The quote itself, or for a table row each cell under its column name, since a bare cell ("£584,000") says little."""
-        first = group[0]
-        if first.chunk.kind != "table_row" or not any(item.sentence.column for item in group):
-            return citation.quote
-        cells: dict[str, list[str]] = {}
-        for item in group:
-            column = (item.sentence.column or "").rstrip(":")
-            cells.setdefault(column, []).append(collapse_whitespace(self._sentence_text(item.chunk, item.sentence)))
-        row = f"{first.chunk.section.replace('row', 'Item').strip()}: " if first.chunk.section else ""
-        return row + " | ".join(f"{column}: {' '.join(texts)}" if column else " ".join(texts)
-                               for column, texts in cells.items())
-
-    def _citation(self, group: list[ScoredSentence], n: int) -> Citation | None:
-        chunk = group[0].chunk
-        start, end = group[0].sentence.start, group[-1].sentence.end
-        quote = collapse_whitespace(chunk.text[start - chunk.start: end - chunk.start])
-        return verified_citation(chunk, n, quote, (start, end), group[0].sentence.page, group[0].sentence.section)
-
-    def _abstention(self, scored: list[ScoredSentence]) -> str:
+    def _abstention(scored: list[ScoredSentence]) -> str:
         if not scored:
             return render("abstain", closest="").strip()
         closest = scored[0]
-        snippet = collapse_whitespace(self._sentence_text(closest.chunk, closest.sentence))
+        snippet = collapse_whitespace(closest.text)
         where = closest.chunk.document.get("title") or closest.chunk.source
         return render("abstain", closest=render("abstain_closest", where=where, snippet=snippet[:200]))

@@ -1,0 +1,44 @@
+"""A sentence of a retrieved passage with its scores, and the tests on it that choosing and writing share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.records import StoredChunk, StoredSentence
+
+NEAR_DUPLICATE = 0.9
+FIGURES = re.compile(r"\d[\d,.]*")
+LIST_ITEM, REPLY = "list item", "reply"  # how a sentence that continues another is shown
+Marks = dict[tuple[str, int], str]  # ScoredSentence.key -> LIST_ITEM or REPLY
+
+
+def sentence_text(chunk: StoredChunk, sentence: StoredSentence) -> str:
+    return chunk.text[sentence.start - chunk.start: sentence.end - chunk.start]
+
+
+@dataclass
+class ScoredSentence:
+    sentence: StoredSentence
+    chunk: StoredChunk
+    position: int  # order within its chunk
+    score: float
+    relevance: float  # evidence that the documents speak to the question at all
+
+    @property
+    def text(self) -> str:
+        return sentence_text(self.chunk, self.sentence)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.chunk.id, self.position
+
+
+def repeats(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
+    """Papers repeat themselves (a summary and its paragraph 1.1); a near-identical sentence adds nothing,
+    unless its figures differ ("Latest: 613" beside "Previous: 612" embeds alike but says something new)."""
+    figures = set(FIGURES.findall(candidate.text))
+    return any(float(np.dot(candidate.sentence.vector, c.sentence.vector)) >= NEAR_DUPLICATE
+               and set(FIGURES.findall(c.text)) == figures for c in chosen)
