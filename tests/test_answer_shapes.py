@@ -7,6 +7,7 @@ import re
 import pytest
 
 from assistant.quotes import is_verbatim
+from assistant.results import AnswerResult
 from assistant.services import Services
 from conftest import EXTERNAL_PDFS, SAMPLE_DIR
 from ingest.readers import reader_for
@@ -21,9 +22,18 @@ def _verbatim(result) -> None:  # noqa: ANN001 - an AnswerResult
         assert is_verbatim(citation.quote, (SAMPLE_DIR / citation.source).read_text(encoding="utf-8"))
 
 
-def _verbatim_in_pdf(result, name: str) -> None:  # noqa: ANN001 - an AnswerResult
-    text = reader_for(EXTERNAL_PDFS / name).read(EXTERNAL_PDFS / name).text
+def _needs_pdf(name: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not (EXTERNAL_PDFS / name).exists(), reason="../shared/external/pdfs not present")
+
+
+def _ask_about_pdf(services: Services, name: str, question: str) -> AnswerResult:
+    """Ingests one of the external PDFs, asks, and checks every quote is verbatim in the PDF's text."""
+    path = EXTERNAL_PDFS / name
+    services.pipeline.ingest([path], progress=False)
+    result = services.engine.ask(question)
+    text = reader_for(path).read(path).text
     assert all(is_verbatim(citation.quote, text) for citation in result.citations)
+    return result
 
 
 def test_a_numbered_recommendation_is_answered_from_the_tracker(sample_services: Services) -> None:
@@ -104,14 +114,12 @@ def test_a_how_many_question_leads_with_the_count_of_what_it_asks(sample_service
     _verbatim(result)
 
 
-@pytest.mark.skipif(not (EXTERNAL_PDFS / KENT_Q3).exists(), reason="../shared/external/pdfs not present")
+@_needs_pdf(KENT_Q3)
 def test_every_cited_table_row_brings_its_short_cells_with_their_figures(fresh_services: Services) -> None:
     """A KPI row cited in support brings all its figures; "Latest: 613" beside "Previous: 612" is not a duplicate."""
-    fresh_services.pipeline.ingest([EXTERNAL_PDFS / KENT_Q3], progress=False)
-    result = fresh_services.engine.ask("What is the latest figure for Kent's foster households KPI?")
+    result = _ask_about_pdf(fresh_services, KENT_Q3, "What is the latest figure for Kent's foster households KPI?")
     assert "Latest: 613" in result.answer and "Previous: 612" in result.answer
     assert not result.abstained and {c.source for c in result.citations} == {KENT_Q3}
-    _verbatim_in_pdf(result, KENT_Q3)
 
 
 def test_the_council_a_search_is_scoped_to_does_not_pick_the_answer(sample_services: Services) -> None:
@@ -148,10 +156,8 @@ def test_a_list_introduced_by_a_following_sentence_is_shown_as_bullets_after_it(
     _verbatim(result)
 
 
-@pytest.mark.skipif(not (EXTERNAL_PDFS / KENT_QA).exists(), reason="../shared/external/pdfs not present")
+@_needs_pdf(KENT_QA)
 def test_a_members_question_brings_the_reply_that_follows_it(fresh_services: Services) -> None:
     """In council Q&A papers the question restates what the user asks; the reply, in the next passage, answers."""
-    fresh_services.pipeline.ingest([EXTERNAL_PDFS / KENT_QA], progress=False)
-    result = fresh_services.engine.ask("Has KCC heard back from the satnav providers about alerts near schools?")
+    result = _ask_about_pdf(fresh_services, KENT_QA, "Has KCC heard back from the satnav providers about alerts near schools?")
     assert "Reply: " in result.answer and "remains work in progress" in result.answer
-    _verbatim_in_pdf(result, KENT_QA)
