@@ -51,13 +51,9 @@ class QAEngine:
         if unknown:
             return self._no_such_council(question, resolved, unknown, started)
         search = self._search(resolved, analysis, search_filter, self.top_k)
-        later = asks_after_papers(question, self._documents_in(search.search_filter))
-        if later:
-            return self._refusal(question, resolved, render("abstain_later", month=later), started)
-        scope = search.search_filter or SearchFilter()
-        unmentioned = unmentioned_names(resolved, self.retriever.lexical_index(), scope.matches, self._scope_terms(search))
-        if unmentioned:
-            return self._refusal(question, resolved, render("abstain_unmentioned", names=", ".join(unmentioned)), started)
+        refusal = self._refusal_before_answering(question, resolved, search)
+        if refusal:
+            return self._refusal(question, resolved, refusal, started)
         retrieved = time.perf_counter()
         answer = self._tracker_answer(question, resolved, analysis, search.search_filter, search.passages)
         if answer is None:
@@ -86,6 +82,15 @@ class QAEngine:
         query_vector = self.retriever.embedder.embed_query(topic)
         passages = self._retrieve(topic, analysis, search_filter, query_vector, top_k)
         return _Search(query, query_vector, search_filter, self._with_following(passages))
+
+    def _refusal_before_answering(self, question: str, resolved: str, search: _Search) -> str | None:
+        """Papers cannot report what happened after they were written, nor anything they never mention."""
+        later = asks_after_papers(question, self._documents_in(search.search_filter))
+        if later:
+            return render("abstain_later", month=later)
+        in_scope = (search.search_filter or SearchFilter()).matches
+        unmentioned = unmentioned_names(resolved, self.retriever.lexical_index(), in_scope, self._scope_terms(search))
+        return render("abstain_unmentioned", names=", ".join(unmentioned)) if unmentioned else None
 
     def _with_following(self, passages: list[Passage]) -> list[Passage]:
         """A passage ending "... as follows:" is followed by its list, and one ending with a question (a member's

@@ -17,8 +17,9 @@ RECOMMENDATION = re.compile(
     r"\b(?:rec(?:ommendation)?s?|action|item|R)\.?\s*(?:no\.?|number)?\s*#?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b",
     re.IGNORECASE)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:[/-](\d{2}))?\b")
-QUANTITY = re.compile(r"^\s*(?:(?:by|to|at|for) )?(?:how (?:many|much|big|long|often)|what (?:percentage|proportion|number|figure|"
-                      r"amount|cost|budget|rate)|what is the (?:cost|budget|figure|number|rate))\b", re.IGNORECASE)
+QUANTITY = re.compile(r"^\s*(?:(?:by|to|at|for) )?(?:how (?:many|much|big|long|often)|"
+                      r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)|"
+                      r"what is the (?:cost|budget|figure|number|rate))\b", re.IGNORECASE)
 WHEN = re.compile(r"^\s*(?:when|by when|what date|by what date|which year|(?:at )?what time)\b", re.IGNORECASE)
 QUOTE = re.compile(r"\b(?:quote|exact (?:words?|wording)|verbatim|word for word|exactly what)\b", re.IGNORECASE)
 LIST = re.compile(r"\b(?:which|list|what are the|all (?:the|of)|outstanding)\b", re.IGNORECASE)
@@ -38,8 +39,9 @@ PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|gro
                     r"(?-i:\b[A-Z]{2,}\b)", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 # "How many extra foster carers will ..." counts "extra foster carers": the words up to the verb.
-COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+(?:did|does|do|are|were|is|was|will|would|have|has|had|"
-                     r"can|could|should|in|on|at|for|of|from|by|across|between|\?|$)", re.IGNORECASE)
+COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+"
+                     r"(?:did|does|do|are|were|is|was|will|would|have|has|had|can|could|should|"
+                     r"in|on|at|for|of|from|by|across|between|\?|$)", re.IGNORECASE)
 # A figure and up to three following words: "twelve recommendations", "613 approved households".
 COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
                           re.IGNORECASE)
@@ -144,22 +146,27 @@ def place_terms(council: str) -> set[str]:
     return content_terms(authority.short_name if authority else council) - {"citi", "counti", "borough", "district"}
 
 
+def _spellings(council: str) -> tuple[str, ...]:
+    """Every way the council is written: its name, short name and aliases ("B&NES")."""
+    authority = next((a for a in load_authorities() if a.name == council), None)
+    return (authority.name, authority.short_name, *authority.aliases) if authority else (council,)
+
+
 def name_terms(council: str) -> frozenset[str]:
     """Search terms of every way a council is written ("B&NES", "Bath and North East Somerset"), less the
     words for a kind of council: once the search is scoped to it, they say nothing about the answer."""
-    authority = next((a for a in load_authorities() if a.name == council), None)
-    names = (authority.name, authority.short_name, *authority.aliases) if authority else (council,)
-    return frozenset().union(*(content_terms(name) for name in names)) - {"council", "counti", "citi", "borough", "district"}
+    terms = frozenset().union(*(content_terms(name) for name in _spellings(council)))
+    return terms - {"council", "counti", "citi", "borough", "district"}
 
 
 def without_councils(question: str, councils: tuple[str, ...]) -> str:
     """The question less the councils' names ("What has Kent's cabinet decided?" -> "What has cabinet decided?"):
     once the search is scoped to them the names only pull it towards passages that repeat them."""
-    names = {name for council in councils for authority in load_authorities() if authority.name == council
-             for name in (authority.name, authority.short_name, *authority.aliases)} | set(councils)
-    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    topic = re.sub(rf"(?<!\w)(?:{pattern})(?:['’]s)?(?!\w)", " ", question, flags=re.IGNORECASE) if names else question
-    return " ".join(topic.split())
+    if not councils:
+        return question
+    names = sorted({name for council in councils for name in _spellings(council)}, key=len, reverse=True)
+    pattern = "|".join(re.escape(name) for name in names)
+    return " ".join(re.sub(rf"(?<!\w)(?:{pattern})(?:['’]s)?(?!\w)", " ", question, flags=re.IGNORECASE).split())
 
 
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)

@@ -159,5 +159,6 @@ def test_a_list_introduced_by_a_following_sentence_is_shown_as_bullets_after_it(
 @_needs_pdf(KENT_QA)
 def test_a_members_question_brings_the_reply_that_follows_it(fresh_services: Services) -> None:
     """In council Q&A papers the question restates what the user asks; the reply, in the next passage, answers."""
-    result = _ask_about_pdf(fresh_services, KENT_QA, "Has KCC heard back from the satnav providers about alerts near schools?")
+    question = "Has KCC heard back from the satnav providers about alerts near schools?"
+    result = _ask_about_pdf(fresh_services, KENT_QA, question)
     assert "Reply: " in result.answer and "remains work in progress" in result.answer

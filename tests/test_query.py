@@ -103,7 +103,8 @@ def test_acronyms_expand_searches_and_are_explained() -> None:
     assert "looked after children" in expand_query("How many LAC?")
     assert explain("The PEP was late.") == "PEP: personal education plan"
     assert explain("Nothing to explain here.") == ""
-    assert "key performance indicators" in expand_query("How many KPIs were red?")  # a plural takes its singular's meaning
+    # a plural takes its singular's meaning
+    assert "key performance indicators" in expand_query("How many KPIs were red?")
     assert explain("Four KPIs were red.") == "KPIs: key performance indicators"
     assert "indic" in analyse("How many KPIs were red?").counted  # "nine indicators" answers it
 
