@@ -41,4 +41,5 @@ class Services:
     @cached_property
     def engine(self) -> QAEngine:
         answerer = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.abstain_threshold)
-        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k, TrackerAnswerer(self.store))
+        tracker = TrackerAnswerer(self.store, self.retriever)
+        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k, tracker)

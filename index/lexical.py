@@ -19,6 +19,7 @@ class LexicalIndex:
 
     def __init__(self, chunks: list[StoredChunk]) -> None:
         self.chunks = chunks
+        self._by_id = {chunk.id: chunk for chunk in chunks}
         self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
         if chunks:
@@ -27,6 +28,14 @@ class LexicalIndex:
             self._bm25.index(tokens, show_progress=False)
         self._chunk_terms = [content_terms(chunk.search_text) for chunk in chunks]
         self._document_frequency = Counter(term for terms in self._chunk_terms for term in terms)
+
+    def chunk(self, chunk_id: str) -> StoredChunk | None:
+        return self._by_id.get(chunk_id)
+
+    def chunks_of(self, source: str) -> list[StoredChunk]:
+        """The document's chunks in reading order (ids end in the chunk's ordinal)."""
+        return sorted((chunk for chunk in self.chunks if chunk.source == source),
+                      key=lambda chunk: int(chunk.id.rsplit(":", 1)[1]))
 
     def terms_in(self, keep: Callable[[StoredChunk], bool]) -> frozenset[str]:
         """Every term used by the chunks that keep() accepts, e.g. the papers of the councils asked about."""

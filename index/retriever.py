@@ -58,8 +58,7 @@ class HybridRetriever:
 
     def next_chunk(self, chunk: StoredChunk) -> StoredChunk | None:
         """The passage that follows this one in its document, e.g. the items of a list it introduces."""
-        following = next_chunk_id(chunk.id)
-        return next((c for c in self.lexical_index().chunks if c.id == following), None)
+        return self.lexical_index().chunk(next_chunk_id(chunk.id))
 
     def retrieve(self, query: str, top_k: int = 8, search_filter: SearchFilter | None = None,
                  query_vector: np.ndarray | None = None, item_numbers: tuple[str, ...] = ()) -> list[Passage]:
@@ -68,7 +67,6 @@ class HybridRetriever:
         vector = self.embedder.embed_query(query) if query_vector is None else query_vector
         where = search_filter.chroma_where()
         lexical = self.lexical_index()
-        by_id = {chunk.id: chunk for chunk in lexical.chunks}
         dense_chunks = [cid for cid, _ in self.store.query_chunks(vector, self.candidate_pool, where)]
         sentence_hits = self.store.query_sentences(vector, self.candidate_pool * 3, where)
         best_sentence: dict[str, float] = {}
@@ -81,4 +79,5 @@ class HybridRetriever:
                     and search_filter.matches(c)]
         rankings = [dense_sentences, dense_chunks, keyword[: self.candidate_pool], numbered]
         fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])
-        return [Passage(by_id[cid], score, best_sentence.get(cid, 0.0)) for cid, score in fused if cid in by_id][:top_k]
+        passages = [(lexical.chunk(cid), score, best_sentence.get(cid, 0.0)) for cid, score in fused]
+        return [Passage(chunk, score, best) for chunk, score, best in passages if chunk is not None][:top_k]

@@ -11,6 +11,7 @@ from assistant.tracker import list_recommendations
 from index.filters import SearchFilter
 from index.lexical import content_terms
 from index.records import StoredChunk
+from index.retriever import HybridRetriever
 from index.store import ChromaStore
 from ingest.recommendations import Recommendation
 from ingest.structure import MARKUP
@@ -61,8 +62,9 @@ def _wanted_statuses(question: str) -> tuple[str, ...]:
 class TrackerAnswerer:
     """Used before the extractive answerer: a numbered recommendation or a status list has a record to answer from."""
 
-    def __init__(self, store: ChromaStore) -> None:
+    def __init__(self, store: ChromaStore, retriever: HybridRetriever) -> None:
         self.store = store
+        self.retriever = retriever  # its keyword index holds every passage in memory
 
     def answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
                facet: str | None = None) -> Answer | None:
@@ -128,7 +130,7 @@ class TrackerAnswerer:
     def _citation(self, record: Recommendation, n: int) -> Citation | None:
         if not record.chunk_id:
             return None
-        chunk = self._chunk(record.chunk_id)
+        chunk = self.retriever.lexical_index().chunk(record.chunk_id)
         if chunk is None:
             return None
         start, end = max(record.start, chunk.start), min(record.end, chunk.end)
@@ -141,7 +143,7 @@ class TrackerAnswerer:
         """Progress reported in a passage of its own (a reply paragraph under the recommendation) is cited there:
         each excerpt piece not already inside the recommendation's quote gets the passage that holds it."""
         pieces = [piece.strip() for piece in progress.removeprefix(" Progress: ").split(" … ")]
-        chunks = self.store.all_chunks({"source": record.source})
+        chunks = self.retriever.lexical_index().chunks_of(record.source)
         citations: list[Citation] = []
         for piece in pieces:
             if not piece or any(is_verbatim(piece.rstrip("."), c.quote) for c in [own, *citations]):
@@ -164,12 +166,6 @@ class TrackerAnswerer:
     def _with_markers(progress: str, citations: list[Citation]) -> str:
         markers = " ".join(f"[{citation.n}]" for citation in citations)
         return f"{progress} {markers}" if markers else progress
-
-    def _chunk(self, chunk_id: str) -> StoredChunk | None:
-        result = self.store.chunks.get(ids=[chunk_id], include=["documents", "metadatas"])
-        if not result["ids"]:
-            return None
-        return StoredChunk.from_chroma(result["ids"][0], result["documents"][0], result["metadatas"][0])
 
     def _first_clean_sentence(self, record: Recommendation, chunk: StoredChunk) -> str:
         sentences = [s for s in self.store.sentences_of([chunk.id]) if record.start <= s.start < record.end]
