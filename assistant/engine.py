@@ -117,10 +117,12 @@ class QAEngine:
 
     @staticmethod
     def _analyse(question: str, resolved: str) -> QueryAnalysis:
-        analysis = analyse(resolved)
-        own_numbers = analyse(question).recommendation_numbers
+        analysis, own = analyse(resolved), analyse(question)
+        # "did it pass?" after "who moved the motion?" no longer asks who
+        analysis = replace(analysis, role=own.role)
         # "what about rec 16?" asks about 16, not the 15 of the earlier turn
-        return replace(analysis, recommendation_numbers=own_numbers) if own_numbers else analysis
+        numbers = own.recommendation_numbers or analysis.recommendation_numbers
+        return replace(analysis, recommendation_numbers=numbers)
 
     @staticmethod
     def _scope_terms(search: _Search) -> frozenset[str]:

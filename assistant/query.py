@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from assistant.glossary import expand_query
 from index.lexical import content_terms
+from index.synonyms import with_synonyms
 from ingest.metadata import _mentions, load_authorities
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -32,6 +33,9 @@ MONEY_QUESTION = re.compile(r"\b(?:cost|costs|budget|spend|spent|save|saved|savi
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
 WHAT_IS = re.compile(r"^\s*what (?:is|was|are|were)\b", re.IGNORECASE)
 WHO = re.compile(r"^\s*(?:who|whom|whose|who's)\b", re.IGNORECASE)
+# "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body.
+WHO_DOES = re.compile(r"^\s*who\s+(?!(?:is|was|are|were|will|would|has|have|had|did|does|do|can|could|should|shall|"
+                      r"may|might|must)\b)([a-z]+)", re.IGNORECASE)
 # People and bodies as council papers name them: roles, teams, boards, initials of posts ("AD HOS").
 PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|group|team|panel|board|committee|"
                     r"commission|council|service|member|cabinet|trust|partnership|worker|practitioner|adviser|"
@@ -67,6 +71,7 @@ class QueryAnalysis:
     wants_money: bool = False
     wants_person: bool = False
     counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "how many ..." counts
+    role: frozenset[str] = field(default_factory=frozenset)  # stem of the verb in "who chairs ...", with synonyms
 
     def counts_asked(self, text: str) -> bool:
         """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
@@ -82,6 +87,8 @@ class QueryAnalysis:
         if self.wants_date and not DATE_WORDS.search(text):
             return False
         if self.wants_person and not PERSON.search(text):
+            return False
+        if self.role and not with_synonyms(content_terms(text)) & self.role:
             return False
         return not (self.years and _states_other_years(text, self.years))
 
@@ -131,7 +138,13 @@ def analyse(question: str) -> QueryAnalysis:
         wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
         wants_person=bool(WHO.search(question)),
         counted=_counted(question),
+        role=_role(question),
     )
+
+
+def _role(question: str) -> frozenset[str]:
+    match = WHO_DOES.search(question)
+    return with_synonyms(content_terms(match.group(1))) if match else frozenset()
 
 
 def _counted(question: str) -> frozenset[str]:

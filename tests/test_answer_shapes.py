@@ -162,3 +162,12 @@ def test_a_members_question_brings_the_reply_that_follows_it(fresh_services: Ser
     question = "Has KCC heard back from the satnav providers about alerts near schools?"
     result = _ask_about_pdf(fresh_services, KENT_QA, question)
     assert "Reply: " in result.answer and "remains work in progress" in result.answer
+
+
+def test_who_chairs_a_body_is_answered_only_by_a_passage_that_says_who_chairs_it(sample_services: Services) -> None:
+    answered = sample_services.engine.ask("Who chairs Leeds's Looked After Children Programme Group?")
+    assert "chaired by the deputy director" in answered.answer
+    _verbatim(answered)
+    refused = sample_services.engine.ask("Who chairs the Corporate Parenting Members Group in B&NES?")
+    assert refused.abstained and not refused.citations  # the papers only send it reports
+    assert not sample_services.engine.ask("Who chairs the group?", ["Which Leeds group manages the risks?"]).abstained

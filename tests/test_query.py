@@ -81,6 +81,14 @@ def test_proper_names_are_the_capitalised_words_that_do_not_open_a_sentence() ->
     assert proper_names("what did the council decide?") == []
 
 
+def test_who_does_what_needs_the_doing_in_the_answer() -> None:
+    chairs = analyse("Who chairs the Overview and Scrutiny Panel?")
+    assert chairs.answer_type_satisfied("This group is chaired by the deputy director.")
+    assert not chairs.answer_type_satisfied("A report goes to the Overview and Scrutiny Panel in autumn.")
+    assert analyse("Who leads on CAMHS?").answer_type_satisfied("The work was led by the Head of Service.")
+    assert analyse("Who is responsible for it?").role == frozenset()  # "is" is no deed to look for
+
+
 def test_comparisons_and_quotes_are_recognised() -> None:
     assert analyse("Which councils cut agency placements?").wants_comparison
     assert analyse("Did Leeds and Derby both accept them?").wants_comparison
