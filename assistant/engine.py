@@ -14,7 +14,7 @@ from assistant.glossary import expand_query, explain
 from assistant.query import (QueryAnalysis, analyse, asks_after_papers, name_terms, papers_named, place_terms,
                              without_councils)
 from assistant.results import Answer, AnswerResult
-from assistant.unmentioned import unmentioned_names
+from assistant.unmentioned import names_no_citation_mentions, unmentioned_names
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
@@ -61,6 +61,7 @@ class QAEngine:
             context = AnswerContext(search.query, search.query_vector, search.passages, sentences,
                                     self.retriever.lexical_index().term_weight, analysis, self._scope_terms(search))
             answer = self.answerer.answer(context)
+        answer = self._unless_names_unmatched(resolved, answer, search)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
@@ -123,6 +124,16 @@ class QAEngine:
         # "what about rec 16?" asks about 16, not the 15 of the earlier turn
         numbers = own.recommendation_numbers or analysis.recommendation_numbers
         return replace(analysis, recommendation_numbers=numbers)
+
+    def _unless_names_unmatched(self, resolved: str, answer: Answer, search: _Search) -> Answer:
+        """An answer none of whose passages mentions any name the question uses ("GCSE") answers another question."""
+        lexical = self.retriever.lexical_index()
+        unmatched = names_no_citation_mentions(resolved, answer.citations, lexical, self._scope_terms(search))
+        if not unmatched:
+            return answer
+        closest = answer.citations[0]
+        where = render("abstain_closest", where=closest.title or closest.source, snippet=closest.quote[:200])
+        return Answer(render("abstain_names_unmatched", names=", ".join(unmatched), closest=where), [], abstained=True)
 
     @staticmethod
     def _scope_terms(search: _Search) -> frozenset[str]:

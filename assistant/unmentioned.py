@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections import Counter
+from typing import Callable, Iterable
 
 from assistant.glossary import meaning
+from assistant.results import Citation
 from index.lexical import LexicalIndex, content_terms
 from index.records import StoredChunk
 
 # A capitalised word or acronym ("Ofsted", "GCSE", "Q3", "B&NES's").
 CAPITALISED = re.compile(r"\b[A-Z][\w&'’-]*")
 POSSESSIVE = re.compile(r"['’]s$")
+COMMON_IN = 3
 
 
 def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> list[str]:
@@ -33,15 +36,34 @@ def unmentioned_names(question: str, lexical: LexicalIndex, in_scope: Callable[[
     """The question's names that no in-scope chunk contains, as a word or, for an acronym, as its spelled-out
     meaning ("LAC" is found in "looked after children")."""
     names = proper_names(question, ignored_terms)
-    if not names:
+    scope_terms = lexical.terms_in(in_scope) if names else frozenset()
+    if not scope_terms:
         return []
-    scope_terms = lexical.terms_in(in_scope)
-    missing = []
-    for name in names:
-        if content_terms(name) & scope_terms:
-            continue
-        spelled_out = (meaning(name) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
-        if spelled_out and any(spelled_out in chunk.search_text.lower() for chunk in lexical.chunks if in_scope(chunk)):
-            continue
-        missing.append(name)
-    return missing if scope_terms else []
+    texts = [chunk.search_text for chunk in lexical.chunks if in_scope(chunk)]
+    return [name for name in names if not _mentioned(name, scope_terms, texts)]
+
+
+def _mentioned(name: str, terms: frozenset[str], texts: Iterable[str]) -> bool:
+    if content_terms(name) & terms:
+        return True
+    spelled_out = (meaning(name) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
+    return bool(spelled_out) and any(spelled_out in text.lower() for text in texts)
+
+
+def names_no_citation_mentions(question: str, citations: list[Citation], lexical: LexicalIndex,
+                               ignored_terms: frozenset[str] = frozenset()) -> list[str]:
+    """All the question's names when not one of them is in a cited passage, nor common in a cited paper
+    ("GCSE results" answered from a row on school attainment, in a paper that names GCSEs once); else none."""
+    names = proper_names(question, ignored_terms)
+    if not names or not citations:
+        return []
+    texts = [citation.text for citation in citations]
+    terms = frozenset().union(*(content_terms(text) for text in texts), *(
+        _common_terms(lexical.chunks_of(source)) for source in {citation.source for citation in citations}))
+    return [] if any(_mentioned(name, terms, texts) for name in names) else names
+
+
+def _common_terms(chunks: list[StoredChunk]) -> frozenset[str]:
+    """Terms used by at least COMMON_IN passages of a paper: its subject matter, which any passage of it speaks to."""
+    counts = Counter(term for chunk in chunks for term in content_terms(chunk.search_text))
+    return frozenset(term for term, count in counts.items() if count >= COMMON_IN)

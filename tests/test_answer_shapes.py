@@ -171,3 +171,18 @@ def test_who_chairs_a_body_is_answered_only_by_a_passage_that_says_who_chairs_it
     refused = sample_services.engine.ask("Who chairs the Corporate Parenting Members Group in B&NES?")
     assert refused.abstained and not refused.citations  # the papers only send it reports
     assert not sample_services.engine.ask("Who chairs the group?", ["Which Leeds group manages the risks?"]).abstained
+
+
+def test_an_answer_whose_passages_mention_none_of_the_names_asked_about_is_withheld(sample_services: Services) -> None:
+    """B&NES's paper names GCSEs once, for 2009; a row on school attainment is not an answer about GCSEs."""
+    result = sample_services.engine.ask("What GCSE grades did children in care in B&NES get in 2010?")
+    assert result.abstained and "do not mention GCSE" in result.answer and not result.citations
+    answered = sample_services.engine.ask("What did B&NES children in care achieve at GCSE?")
+    assert not answered.abstained and "GCSE" in answered.citations[0].text
+
+
+@_needs_pdf(KENT_Q3)
+def test_a_name_common_in_the_cited_paper_counts_as_mentioned(fresh_services: Services) -> None:
+    """The Q3 report is about its KPIs: a passage of it answers a KPI question without saying "KPI"."""
+    result = _ask_about_pdf(fresh_services, KENT_Q3, "What is the latest figure for Kent's foster households KPI?")
+    assert not result.abstained and "613" in result.answer
