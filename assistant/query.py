@@ -76,7 +76,7 @@ class QueryAnalysis:
     def counts_asked(self, text: str) -> bool:
         """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
         return bool(self.counted) and any(
-            content_terms(match.group(1)) & self.counted for match in COUNT_PHRASE.finditer(text))
+            with_synonyms(content_terms(match.group(1))) & self.counted for match in COUNT_PHRASE.finditer(text))
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""

@@ -55,6 +55,7 @@ def test_how_many_questions_know_what_they_count() -> None:
     assert analysis.counts_asked("As of December there were 613 approved households.")
     assert not analysis.counts_asked("The report was published on 28 February 2012.")
     assert analyse("How many recommendations were made?").counts_asked("It makes a total of twelve recommendations.")
+    assert analyse("How many extra staff will fostering get?").counts_asked("It needs 3 fte.")  # fte: staff
     assert analyse("By how much will the service grow?").wants_quantity
     assert analyse("What did Kent decide?").counted == frozenset()
 
