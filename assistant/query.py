@@ -49,6 +49,8 @@ COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+"
 # A figure and up to three following words: "twelve recommendations", "613 approved households".
 COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
                           re.IGNORECASE)
+# "30 additional foster carers" counts a change, not the carers a council has.
+INCREMENT_TERMS = frozenset({"addit", "extra", "more", "new", "fewer", "further"})
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b|"
                         r"\b\d{1,2}[:.]\d\d\s*(?:a\.?m|p\.?m)\b",  # a meeting's times: "adjourned at 7:48 p.m."
@@ -75,12 +77,28 @@ class QueryAnalysis:
 
     def counts_asked(self, text: str) -> bool:
         """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
-        return bool(self.counted) and any(
-            with_synonyms(content_terms(match.group(1))) & self.counted for match in COUNT_PHRASE.finditer(text))
+        return any(not self._counts_change(words) for words in self._count_phrases(text))
+
+    def _count_phrases(self, text: str) -> list[frozenset[str]]:
+        """The words after each figure that name what the question counts ("30 additional foster carers")."""
+        phrases = (with_synonyms(content_terms(match.group(1))) for match in COUNT_PHRASE.finditer(text))
+        return [words for words in phrases if words & self.counted]
+
+    def _counts_change(self, words: frozenset[str]) -> bool:
+        """"30 additional carers" counts a change, which answers "how many extra carers" but not "how many carers"."""
+        return bool(words & INCREMENT_TERMS) and not self.counted & INCREMENT_TERMS
+
+    def _gives_count(self, text: str) -> bool:
+        """A count of what is asked, or the thing named beside a figure ("the number of carers stands at 612"),
+        but not only a change in it ("30 additional carers" for "how many carers")."""
+        phrases = self._count_phrases(text)
+        if not phrases:
+            return bool(DIGITS.search(text)) and bool(with_synonyms(content_terms(text)) & self.counted)
+        return any(not self._counts_change(words) for words in phrases)
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
-        if self.wants_quantity and not DIGITS.search(text):
+        if self.wants_quantity and not (self._gives_count(text) if self.counted else DIGITS.search(text)):
             return False
         if self.wants_money and not MONEY.search(text):
             return False

@@ -186,3 +186,12 @@ def test_a_name_common_in_the_cited_paper_counts_as_mentioned(fresh_services: Se
     """The Q3 report is about its KPIs: a passage of it answers a KPI question without saying "KPI"."""
     result = _ask_about_pdf(fresh_services, KENT_Q3, "What is the latest figure for Kent's foster households KPI?")
     assert not result.abstained and "613" in result.answer
+
+
+def test_a_change_in_a_number_does_not_answer_how_many_there_are(sample_services: Services) -> None:
+    """West Sussex's paper gives only the extra carers it plans; it never says how many it has."""
+    refused = sample_services.engine.ask("How many foster carers has West Sussex got?")
+    assert refused.abstained and not refused.citations
+    planned = sample_services.engine.ask("How many extra foster carers does West Sussex plan to recruit?")
+    assert "additional in-house foster carers" in planned.answer
+    _verbatim(planned)

@@ -56,6 +56,11 @@ def test_how_many_questions_know_what_they_count() -> None:
     assert not analysis.counts_asked("The report was published on 28 February 2012.")
     assert analyse("How many recommendations were made?").counts_asked("It makes a total of twelve recommendations.")
     assert analyse("How many extra staff will fostering get?").counts_asked("It needs 3 fte.")  # fte: staff
+    carers = analyse("How many approved foster carers does West Sussex have?")
+    assert not carers.answer_type_satisfied("This assumes 30 additional in-house foster carers.")  # a change
+    assert carers.answer_type_satisfied("The number of foster carers stands at 612.")
+    assert not carers.answer_type_satisfied("The report was published in 2009.")
+    assert analyse("How many extra foster carers are planned?").answer_type_satisfied("30 additional foster carers")
     assert analyse("By how much will the service grow?").wants_quantity
     assert analyse("What did Kent decide?").counted == frozenset()
 

@@ -55,7 +55,7 @@ class ExtractiveAnswerer:
         scored = self._score(context)
         typed = [s for s in scored[:TYPED_ANSWER_WINDOW] if s.relevance >= self.abstain_threshold and (
                  context.analysis.answer_type_satisfied(s.text)
-                 or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.text)))]
+                 or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.search_text)))]
         # Abstain unless a sentence near the top both speaks to the question and is the kind of answer it wants:
         # "how many" with no number near the top is not answered by these papers.
         if not typed:
