@@ -1,4 +1,4 @@
-"""Names a question uses (Ofsted, GCSE, Mockingbird) that no paper in scope, or no passage an answer cites, mentions."""
+"""Names a question uses (Ofsted, GCSE, Mockingbird) that no paper in scope, or no cited passage, mentions."""
 
 from __future__ import annotations
 
