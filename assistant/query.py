@@ -31,6 +31,12 @@ COMPARISON = re.compile(r"\b(?:which|what|both|all|each|the|different)\s+(?:coun
 MONEY_QUESTION = re.compile(r"\b(?:cost|costs|budget|spend|spent|save|saved|savings?|money|funding|price|pay|paid|£)",
                             re.IGNORECASE)
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
+# A sum that was only expected: "against the £500k projection" does not say what was saved.
+EXPECTED_SUM = re.compile(r"(?:£|\$|€)\s*[\d,.]+\s*(?:k|m|bn|million)?\s+(?:\w+\s+)?(?:projection|projected|target|"
+                          r"estimate|estimated|forecast|budget|budgeted|planned|ambition)\b|"
+                          r"\b(?:projected|target|estimated|forecast|budgeted|planned)\s+(?:\w+\s+)?(?:of\s+)?(?:£|\$|€)",
+                          re.IGNORECASE)
+EXPECTATION_WORDS = re.compile(r"\b(?:project|target|estimat|forecast|budget|plan|expect|will|going to|aim)", re.IGNORECASE)
 WHAT_IS = re.compile(r"^\s*what (?:is|was|are|were)\b", re.IGNORECASE)
 WHO = re.compile(r"^\s*(?:who|whom|whose|who's)\b", re.IGNORECASE)
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body.
@@ -74,6 +80,7 @@ class QueryAnalysis:
     wants_person: bool = False
     counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "how many ..." counts
     role: frozenset[str] = field(default_factory=frozenset)  # stem of the verb in "who chairs ...", with synonyms
+    asks_expected: bool = False  # "how much is planned", not "how much was saved"
 
     def counts_asked(self, text: str) -> bool:
         """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
@@ -96,11 +103,16 @@ class QueryAnalysis:
             return bool(DIGITS.search(text)) and bool(with_synonyms(content_terms(text)) & self.counted)
         return any(not self._counts_change(words) for words in phrases)
 
+    @staticmethod
+    def _only_expected(text: str) -> bool:
+        """Every sum in the text is a projection, target or budget."""
+        return len(EXPECTED_SUM.findall(text)) >= len(re.findall(r"(?:£|\$|€)\s*\d", text)) > 0
+
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
         if self.wants_quantity and not (self._gives_count(text) if self.counted else DIGITS.search(text)):
             return False
-        if self.wants_money and not MONEY.search(text):
+        if self.wants_money and not (MONEY.search(text) and (self.asks_expected or not self._only_expected(text))):
             return False
         if self.wants_date and not DATE_WORDS.search(text):
             return False
@@ -155,7 +167,7 @@ def analyse(question: str) -> QueryAnalysis:
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
         wants_person=bool(WHO.search(question)),
-        counted=_counted(question),
+        counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
         role=_role(question),
     )
 

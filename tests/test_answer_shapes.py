@@ -195,3 +195,12 @@ def test_a_change_in_a_number_does_not_answer_how_many_there_are(sample_services
     planned = sample_services.engine.ask("How many extra foster carers does West Sussex plan to recruit?")
     assert "additional in-house foster carers" in planned.answer
     _verbatim(planned)
+
+
+def test_a_sum_only_projected_does_not_say_what_was_spent_or_saved(sample_services: Services) -> None:
+    """Leeds's paper promises a report on 2011/12 savings against a £500k projection; it never gives the savings."""
+    refused = sample_services.engine.ask("How much money did Leeds save on external placements during 2011/12?")
+    assert refused.abstained and not refused.citations
+    planned = sample_services.engine.ask("How much did Leeds project to save on external placements?")
+    assert "£500k" in planned.answer
+    _verbatim(planned)

@@ -61,6 +61,10 @@ def test_how_many_questions_know_what_they_count() -> None:
     assert carers.answer_type_satisfied("The number of foster carers stands at 612.")
     assert not carers.answer_type_satisfied("The report was published in 2009.")
     assert analyse("How many extra foster carers are planned?").answer_type_satisfied("30 additional foster carers")
+    saved = analyse("How much did Leeds actually save in 2011/12?")
+    assert not saved.answer_type_satisfied("A report on savings in 2011/12 against the £500k projection.")
+    assert saved.answer_type_satisfied("Savings of £420k were achieved in 2011/12.")
+    assert analyse("How much is planned for 2010?").answer_type_satisfied("A planned spend of £186,000 in 2010.")
     assert analyse("By how much will the service grow?").wants_quantity
     assert analyse("What did Kent decide?").counted == frozenset()
 
