@@ -188,19 +188,23 @@ def test_a_name_common_in_the_cited_paper_counts_as_mentioned(fresh_services: Se
     assert not result.abstained and "613" in result.answer
 
 
+def _refused_but_answered_as_a_plan(services: Services, outcome: str, plan: str, planned_words: str) -> None:
+    """The papers give only what was planned: the outcome question is refused, the plan question answered."""
+    refused = services.engine.ask(outcome)
+    assert refused.abstained and not refused.citations
+    planned = services.engine.ask(plan)
+    assert planned_words in planned.answer
+    _verbatim(planned)
+
+
 def test_a_change_in_a_number_does_not_answer_how_many_there_are(sample_services: Services) -> None:
     """West Sussex's paper gives only the extra carers it plans; it never says how many it has."""
-    refused = sample_services.engine.ask("How many foster carers has West Sussex got?")
-    assert refused.abstained and not refused.citations
-    planned = sample_services.engine.ask("How many extra foster carers does West Sussex plan to recruit?")
-    assert "additional in-house foster carers" in planned.answer
-    _verbatim(planned)
+    _refused_but_answered_as_a_plan(sample_services, "How many foster carers has West Sussex got?",
+                                    "How many extra foster carers does West Sussex plan to recruit?",
+                                    "additional in-house foster carers")
 
 
 def test_a_sum_only_projected_does_not_say_what_was_spent_or_saved(sample_services: Services) -> None:
     """Leeds's paper promises a report on 2011/12 savings against a £500k projection; it never gives the savings."""
-    refused = sample_services.engine.ask("How much money did Leeds save on external placements during 2011/12?")
-    assert refused.abstained and not refused.citations
-    planned = sample_services.engine.ask("How much did Leeds project to save on external placements?")
-    assert "£500k" in planned.answer
-    _verbatim(planned)
+    _refused_but_answered_as_a_plan(sample_services, "How much money did Leeds save on external placements during 2011/12?",
+                                    "How much did Leeds project to save on external placements?", "£500k")
