@@ -206,5 +206,6 @@ def test_a_change_in_a_number_does_not_answer_how_many_there_are(sample_services
 
 def test_a_sum_only_projected_does_not_say_what_was_spent_or_saved(sample_services: Services) -> None:
     """Leeds's paper promises a report on 2011/12 savings against a £500k projection; it never gives the savings."""
-    _refused_but_answered_as_a_plan(sample_services, "How much money did Leeds save on external placements during 2011/12?",
-                                    "How much did Leeds project to save on external placements?", "£500k")
+    outcome = "How much money did Leeds save on external placements during 2011/12?"
+    plan = "How much did Leeds project to save on external placements?"
+    _refused_but_answered_as_a_plan(sample_services, outcome, plan, "£500k")
