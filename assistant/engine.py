@@ -29,6 +29,7 @@ class _Search:
     query_vector: np.ndarray
     search_filter: SearchFilter | None
     passages: list[Passage]
+    scope_terms: frozenset[str]  # the names of the councils searched, which every passage shares
 
 
 class QAEngine:
@@ -59,7 +60,7 @@ class QAEngine:
         if answer is None:
             sentences = self.store.sentences_of([p.chunk.id for p in search.passages])
             context = AnswerContext(search.query, search.query_vector, search.passages, sentences,
-                                    self.retriever.lexical_index().term_weight, analysis, self._scope_terms(search))
+                                    self.retriever.lexical_index().term_weight, analysis, search.scope_terms)
             answer = self.answerer.answer(context)
         answer = self._unless_names_unmatched(resolved, answer, search)
         finished = time.perf_counter()
@@ -82,7 +83,8 @@ class QAEngine:
         topic = without_councils(query, search_filter.councils) if search_filter else query
         query_vector = self.retriever.embedder.embed_query(topic)
         passages = self._retrieve(topic, analysis, search_filter, query_vector, top_k)
-        return _Search(query, query_vector, search_filter, self._with_following(passages))
+        return _Search(query, query_vector, search_filter, self._with_following(passages),
+                       self._scope_terms(search_filter))
 
     def _refusal_before_answering(self, question: str, resolved: str, search: _Search) -> str | None:
         """Papers cannot report what happened after they were written, nor anything they never mention."""
@@ -90,7 +92,7 @@ class QAEngine:
         if later:
             return render("abstain_later", month=later)
         in_scope = (search.search_filter or SearchFilter()).matches
-        unmentioned = unmentioned_names(resolved, self.retriever.lexical_index(), in_scope, self._scope_terms(search))
+        unmentioned = unmentioned_names(resolved, self.retriever.lexical_index(), in_scope, search.scope_terms)
         return render("abstain_unmentioned", names=", ".join(unmentioned)) if unmentioned else None
 
     def _with_following(self, passages: list[Passage]) -> list[Passage]:
@@ -128,7 +130,7 @@ class QAEngine:
     def _unless_names_unmatched(self, resolved: str, answer: Answer, search: _Search) -> Answer:
         """An answer none of whose passages mentions any name the question uses ("GCSE") answers another question."""
         lexical = self.retriever.lexical_index()
-        unmatched = names_no_citation_mentions(resolved, answer.citations, lexical, self._scope_terms(search))
+        unmatched = names_no_citation_mentions(resolved, answer.citations, lexical, search.scope_terms)
         if not unmatched:
             return answer
         closest = answer.citations[0]
@@ -136,8 +138,8 @@ class QAEngine:
         return Answer(render("abstain_names_unmatched", names=", ".join(unmatched), closest=where), [], abstained=True)
 
     @staticmethod
-    def _scope_terms(search: _Search) -> frozenset[str]:
-        councils = search.search_filter.councils if search.search_filter else ()
+    def _scope_terms(search_filter: SearchFilter | None) -> frozenset[str]:
+        councils = search_filter.councils if search_filter else ()
         return frozenset().union(*(name_terms(council) for council in councils))
 
     @staticmethod

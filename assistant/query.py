@@ -36,6 +36,7 @@ EXPECTED_SUM = re.compile(r"(?:£|\$|€)\s*[\d,.]+\s*(?:k|m|bn|million)?\s+(?:\
                           r"estimate|estimated|forecast|budget|budgeted|planned|ambition)\b|"
                           r"\b(?:projected|target|estimated|forecast|budgeted|planned)\s+(?:\w+\s+)?(?:of\s+)?(?:£|\$|€)",
                           re.IGNORECASE)
+SUM = re.compile(r"(?:£|\$|€)\s*\d")
 EXPECTATION_WORDS = re.compile(r"\b(?:project|target|estimat|forecast|budget|plan|expect|will|going to|aim)", re.IGNORECASE)
 WHAT_IS = re.compile(r"^\s*what (?:is|was|are|were)\b", re.IGNORECASE)
 WHO = re.compile(r"^\s*(?:who|whom|whose|who's)\b", re.IGNORECASE)
@@ -106,7 +107,7 @@ class QueryAnalysis:
     @staticmethod
     def _only_expected(text: str) -> bool:
         """Every sum in the text is a projection, target or budget."""
-        return len(EXPECTED_SUM.findall(text)) >= len(re.findall(r"(?:£|\$|€)\s*\d", text)) > 0
+        return len(EXPECTED_SUM.findall(text)) >= len(SUM.findall(text)) > 0
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""

@@ -12,7 +12,7 @@ from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, 
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
 from index.lexical import content_terms
-from index.records import StoredChunk, StoredSentence
+from index.records import StoredSentence
 from index.retriever import next_chunk_id
 from index.synonyms import with_synonyms
 from ingest.chunker import STATUS_COLUMN
@@ -77,26 +77,24 @@ class ExtractiveAnswerer:
         scored = []
         for chunk_id, sentences in by_chunk.items():
             rank, passage = passages[chunk_id]
+            chunk = passage.chunk
             prior = 1.0 - rank / max(1, len(passages))
+            # A table cell is judged with its row: "Not accepted" answers a question about the row's subject.
+            row_weight = 0.8 if chunk.kind == "table_row" else 0.0
+            ranking_in_chunk = row_weight * _coverage(ranking_terms, chunk.search_text)
+            all_in_chunk = _coverage(all_terms, chunk.search_text)
             for position, sentence in enumerate(sentences):
-                text = sentence_text(passage.chunk, sentence)
+                text = sentence_text(chunk, sentence)
                 dense = float(np.dot(context.query_vector, sentence.vector))
-                score = (DENSE_WEIGHT * dense + LEXICAL_WEIGHT * self._lexical(ranking_terms, passage.chunk, text)
-                         + PASSAGE_WEIGHT * prior)
-                if passage.chunk.kind != "table_row" and self._label_like(text):
+                lexical = max(_coverage(ranking_terms, text), ranking_in_chunk)
+                score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
+                if chunk.kind != "table_row" and self._label_like(text):
                     score *= LABEL_PENALTY  # a title line echoes the question's words but answers nothing
                 if context.analysis.counts_asked(text):
                     score += COUNT_BONUS
-                relevance = 0.7 * dense + 0.3 * max(self._lexical(all_terms, passage.chunk, text),
-                                                    _coverage(all_terms, passage.chunk.search_text))
-                scored.append(ScoredSentence(sentence, passage.chunk, position, score, relevance))
+                relevance = 0.7 * dense + 0.3 * max(_coverage(all_terms, text), all_in_chunk)
+                scored.append(ScoredSentence(sentence, chunk, position, score, relevance))
         return sorted(scored, key=lambda s: s.score, reverse=True)
-
-    @staticmethod
-    def _lexical(terms: dict[str, float], chunk: StoredChunk, text: str) -> float:
-        """A table cell is judged with its row: "Not accepted" answers a question about the row's subject."""
-        coverage = _coverage(terms, text)
-        return max(coverage, 0.8 * _coverage(terms, chunk.search_text)) if chunk.kind == "table_row" else coverage
 
     @staticmethod
     def _label_like(text: str) -> bool:
