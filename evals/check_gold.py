@@ -13,13 +13,15 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
 DEFAULT_SAMPLE_DIRS = (PROJECT_ROOT / "samples" / "reports", PROJECT_ROOT.parent / "shared" / "corpus")
-DEFAULT_PDF_DIR = (PROJECT_ROOT / ".." / "shared" / "external" / "pdfs").resolve()
+DEFAULT_PDF_DIRS = tuple((PROJECT_ROOT / ".." / "shared" / "external" / name).resolve() for name in ("pdfs", "kcc-library"))
 
 FIELDS = ("id", "type", "question", "history", "sources", "pages", "evidence", "answer", "must_include")
 TYPES = frozenset(
     {"fact", "status", "commitment", "list", "cross_doc", "plain_language", "quote", "unanswerable", "followup"}
 )
-ID_PREFIX = {"sample.jsonl": "s", "external.jsonl": "e"}
+ID_PREFIX = {"sample": "s", "external": "e", "kcc": "k"}  # by the file name's first word
+SPLITS = frozenset({"dev", "test"})
+OPTIONAL_FIELDS = ("table",)  # true for a question answered from a table cell (a row and a column)
 _WS = re.compile(r"\s+")
 
 
@@ -36,9 +38,9 @@ def is_str_list(value: Any) -> bool:
 class Sources:
     """Loads source documents (text files and per-page PDF text) on demand, with caching."""
 
-    def __init__(self, sample_dirs: list[Path], pdf_dir: Path) -> None:
+    def __init__(self, sample_dirs: list[Path], pdf_dirs: list[Path]) -> None:
         self.sample_dirs = sample_dirs
-        self.pdf_dir = pdf_dir
+        self.pdf_dirs = pdf_dirs
 
     def find_txt(self, name: str) -> Path | None:
         for directory in self.sample_dirs:
@@ -55,9 +57,9 @@ class Sources:
     @lru_cache(maxsize=None)
     def pdf_pages(self, name: str) -> tuple[str, ...] | str:
         """Per-page collapsed text of a PDF, or a string explaining why it could not be read."""
-        path = self.pdf_dir / name
-        if not path.is_file():
-            return f"PDF source not found: {path}"
+        path = next((folder / name for folder in self.pdf_dirs if (folder / name).is_file()), None)
+        if path is None:
+            return f"PDF source not found: {name} (looked in {[str(d) for d in self.pdf_dirs]})"
         try:
             from pypdf import PdfReader  # imported lazily so schema checks work without pypdf
         except ImportError:
@@ -66,16 +68,20 @@ class Sources:
         return tuple(collapse(page.extract_text() or "") for page in reader.pages)
 
 
-def check_schema(rec: Any, where: str, prefix: str | None) -> list[str]:
-    """Return schema problems for one record (empty list if none)."""
+def check_schema(rec: Any, where: str, prefix: str | None, split_required: bool = False) -> list[str]:
+    """Return schema problems for one record (empty list if none); a split set's records also carry "split"."""
     if not isinstance(rec, dict):
         return [f"{where}: record is not a JSON object"]
     errs: list[str] = []
-    keys = list(rec.keys())
-    if set(keys) != set(FIELDS) or len(keys) != len(FIELDS):
-        missing = [k for k in FIELDS if k not in rec]
-        extra = [k for k in keys if k not in FIELDS]
+    required = FIELDS + (("split",) if split_required else ())
+    missing = [k for k in required if k not in rec]
+    extra = [k for k in rec if k not in required and k not in OPTIONAL_FIELDS]
+    if missing or extra:
         return [f"{where}: wrong fields (missing {missing}, extra {extra})"]
+    if split_required and rec["split"] not in SPLITS:
+        errs.append(f"{where}: split must be one of {sorted(SPLITS)}, not {rec['split']!r}")
+    if "table" in rec and not isinstance(rec["table"], bool):
+        errs.append(f"{where}: table must be true or false")
     rid, rtype = rec["id"], rec["type"]
     if not isinstance(rid, str) or not re.fullmatch(r"[a-z]\d{3}", rid):
         errs.append(f"{where}: bad id {rid!r}")
@@ -173,7 +179,9 @@ def check_file(path: Path, docs: Sources, seen_ids: set[str]) -> tuple[int, list
     """Check every record in one JSON-lines dataset file; return (record count, failures)."""
     errs: list[str] = []
     count = 0
-    prefix = ID_PREFIX.get(path.name)
+    family = re.split(r"[^a-z]", path.stem, maxsplit=1)[0]
+    prefix = ID_PREFIX.get(family)
+    split_required = family == "kcc"
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -189,7 +197,7 @@ def check_file(path: Path, docs: Sources, seen_ids: set[str]) -> tuple[int, list
             if rec["id"] in seen_ids:
                 errs.append(f"{where}: duplicate id")
             seen_ids.add(rec["id"])
-        schema_errs = check_schema(rec, where, prefix)
+        schema_errs = check_schema(rec, where, prefix, split_required)
         errs.extend(schema_errs)
         if not schema_errs:
             errs.extend(check_evidence(rec, where, docs))
@@ -202,14 +210,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sample-dir", type=Path, default=None,
                         help="folder holding the .txt sample reports (default: samples/reports, "
                              "falling back to ../shared/corpus)")
-    parser.add_argument("--pdf-dir", type=Path, default=DEFAULT_PDF_DIR, help="folder holding the PDF sources")
+    parser.add_argument("--pdf-dir", type=Path, action="append", default=None,
+                        help="folder holding PDF sources (repeatable; default: ../shared/external/pdfs and kcc-library)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sample_dirs = [args.sample_dir] if args.sample_dir else list(DEFAULT_SAMPLE_DIRS)
-    docs = Sources(sample_dirs, args.pdf_dir)
+    docs = Sources(sample_dirs, args.pdf_dir or list(DEFAULT_PDF_DIRS))
     files = sorted(args.datasets_dir.glob("*.jsonl"))
     if not files:
         print(f"no datasets found in {args.datasets_dir}", file=sys.stderr)
