@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
+from ingest.structure import ASKED, ITEM_LABEL, REPLY_LABEL
+
 AUTHORITIES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authorities.csv"
 # The title block, "Report to:"/"Date:" panel or minutes heading sits on a paper's first page.
 HEAD_CHARS = 3000
@@ -296,6 +298,8 @@ def _title(header: list[str], lines: list[str], fields: dict[str, str], committe
         return re.sub(r"\s+", " ", fields["title"]).strip(" .;:")
     if committee and any(re.search(r"\bminutes\b", line, re.IGNORECASE) for line in header[:8]):
         return f"Minutes of the {committee}"
+    if any(ASKED.match(line) for line in header):  # a pack of members' questions: its first question is not its title
+        return f"Questions to the {committee}" if committee else "Questions and answers"
     for block in _blocks(lines):
         if len(block) > 3 or any(len(line) > 120 for line in block):
             continue  # a prose paragraph, not a heading
@@ -329,6 +333,7 @@ def _skips_as_title(line: str) -> bool:
         or line.lower().strip(" :") in SECTION_WORDS
         or _is_council_name(line)
         or _heading_body(line)
+        or bool(ASKED.match(line) or ITEM_LABEL.match(line) or REPLY_LABEL.match(line))  # an item of a Q&A pack or minutes
     )
 
 
