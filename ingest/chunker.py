@@ -10,6 +10,9 @@ from ingest.sentences import sentence_spans
 from ingest.structure import MARKUP, ROW_LABEL, Block, clean_cell
 
 STATUS_COLUMN = re.compile(r"progress|position|status|update|comment|outcome|response|rag", re.IGNORECASE)
+# A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)").
+FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?", re.IGNORECASE)
+SUBJECT_WORDS = 20
 
 
 @dataclass
@@ -116,6 +119,10 @@ class Chunker:
                 sentence = self._sentence(document, s, e, block.section, column, block.heading)
                 if column and STATUS_COLUMN.search(column):
                     sentence.embed_text = f"{column}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
+                elif column and FIGURE_CELL.fullmatch(sentence.embed_text):
+                    # "44.9" under "2007" means nothing alone: it is the rate of the row's subject in the table's measure
+                    about = " ".join(filter(None, [block.table_context, subject]))
+                    sentence.embed_text = f"{' '.join(about.split()[:SUBJECT_WORDS])}, {column}: {sentence.embed_text}"
                 elif column:
                     sentence.embed_text = f"{column}: {sentence.embed_text}"
                 sentences.append(sentence)

@@ -15,6 +15,8 @@ MARKDOWN_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # Row labels such as "15.", "1 5." (a split PDF-to-text number), "R12", "3a".
 ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNORECASE)
 MARKUP = re.compile(r"<[^>]{1,200}>")
+FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
+YEAR_CELL = re.compile(r"^(?:19|20)\d\d(?:[/-]\d{2}(?:\d{2})?)?$")
 # Items of a questions-and-answers pack or of minutes: "Question 2", "Minute 12", "(Item 1)", "Agenda item 4".
 ITEM_LABEL = re.compile(r"^[ \t]*\(?(?:question|minute|(?:agenda[ \t]+)?item)[ \t]+(?:no\.?[ \t]*)?\d{1,3}[a-z]?\)?[ \t.:]*$",
                         re.IGNORECASE)
@@ -89,8 +91,9 @@ def _looks_like_heading(line: _Line, next_blank: bool) -> bool:
 
 
 def _looks_like_header_row(cells: list[str]) -> bool:
+    """Short column titles; years may head columns ("2005 | 2006"), but a measured figure ("42.8") is data."""
     filled = [c for c in cells if c]
-    if len(filled) < 2 or ROW_LABEL.match(filled[0]):
+    if len(filled) < 2 or ROW_LABEL.match(filled[0]) or any(FIGURE.match(c) and not YEAR_CELL.match(c) for c in filled):
         return False
     return all(len(c.split()) <= 6 and not c.endswith(".") for c in filled)
 
