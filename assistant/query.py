@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from assistant.glossary import expand_query
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
-from ingest.metadata import _mentions, load_authorities
+from ingest.metadata import _mentions, load_authorities, spellings
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -191,9 +191,9 @@ def place_terms(council: str) -> set[str]:
 
 
 def _spellings(council: str) -> tuple[str, ...]:
-    """Every way the council is written: its name, short name and aliases ("B&NES")."""
+    """Every way the council is written: its name, short name, aliases ("B&NES") and usual variants ("KCC")."""
     authority = next((a for a in load_authorities() if a.name == council), None)
-    return (authority.name, authority.short_name, *authority.aliases) if authority else (council,)
+    return spellings(authority) if authority else (council,)
 
 
 def name_terms(council: str) -> frozenset[str]:

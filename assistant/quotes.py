@@ -28,7 +28,7 @@ def verified_citation(chunk: StoredChunk, n: int, quote: str, span: tuple[int, i
     document = chunk.document
     return Citation(n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
                     date=document.get("date"), page=page or chunk.page, section=section or chunk.section,
-                    quote=quote, text=chunk.text, start=span[0], end=span[1])
+                    quote=quote, text=chunk.text, start=span[0], end=span[1], item=chunk.item)
 
 
 def locate(quote: str, chunk: StoredChunk) -> tuple[int, int] | None:

@@ -19,12 +19,14 @@ class Citation:
     text: str
     start: int = field(default=0, repr=False)
     end: int = field(default=0, repr=False)
+    item: str | None = None  # in a questions-and-answers pack or minutes: who asked whom, or the minute
 
     def reference(self) -> str:
-        """A paste-ready reference: title, council, date, then page or paragraph."""
+        """A paste-ready reference: title, council, date, the item quoted (so a reply is its speaker's), then page
+        or paragraph."""
         place = f"p. {self.page}" if self.page else (f"para. {self.section}" if self.section and not self.section.startswith("row")
                                                      else self.section)
-        parts = [self.title or self.source, self.council, self.date, place]
+        parts = [self.title or self.source, self.council, self.date, self.item, place]
         return ", ".join(part for part in parts if part)
 
     def to_json(self) -> dict[str, Any]:

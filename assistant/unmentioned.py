@@ -14,6 +14,9 @@ from index.records import StoredChunk
 # A capitalised word or acronym ("Ofsted", "GCSE", "Q3", "B&NES's").
 CAPITALISED = re.compile(r"\b[A-Z][\w&'’-]*")
 POSSESSIVE = re.compile(r"['’]s$")
+# Words quoted from a paper ("the recommendation 'Each Council children's home should ...'"): capitals there
+# are the paper's, not names the user brings, and a quote's first word is capitalised whatever it is.
+QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|(?<![\w’'])['‘][^'‘’]{3,}['’](?![\w’'])")
 COMMON_IN = 3
 
 
@@ -21,10 +24,13 @@ def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> 
     """Capitalised words that do not open a sentence, so name something; words whose terms are all ignored
     (the councils searched) or stopwords are left out."""
     names = []
+    quoted = [span.span() for span in QUOTED.finditer(question)]
     for match in CAPITALISED.finditer(question):
         before = question[: match.start()].rstrip()
         if not before or before.endswith((".", "?", "!", ":")):
             continue  # a sentence's first word is capitalised whatever it is
+        if any(start <= match.start() < end for start, end in quoted):
+            continue
         name = POSSESSIVE.sub("", match.group(0))
         if content_terms(name) - ignored_terms:
             names.append(name)
@@ -44,10 +50,17 @@ def unmentioned_names(question: str, lexical: LexicalIndex, in_scope: Callable[[
 
 
 def _mentioned(name: str, terms: frozenset[str], texts: Iterable[str]) -> bool:
-    if content_terms(name) & terms:
+    """The name in any form: as written, singular or plural ("GCSEs" is found in "GCSE"), or spelled out."""
+    if any(content_terms(form) & terms for form in _number_forms(name)):
         return True
     spelled_out = (meaning(name) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
     return bool(spelled_out) and any(spelled_out in text.lower() for text in texts)
+
+
+def _number_forms(name: str) -> tuple[str, ...]:
+    """The name, and its plural or singular: the stemmer leaves acronyms' plurals ("GCSEs", "KPIs") alone."""
+    other = name[:-1] if name.endswith("s") and len(name) > 2 else f"{name}s"
+    return name, other
 
 
 def names_no_citation_mentions(question: str, citations: list[Citation], lexical: LexicalIndex,

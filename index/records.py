@@ -61,6 +61,7 @@ class StoredChunk:
     heading: str | None
     page: int | None
     document: dict[str, str | bool] = field(default_factory=dict)
+    item: str | None = None  # who asked whom, or the minute, in a questions-and-answers pack or minutes
 
     @classmethod
     def from_chroma(cls, chunk_id: str, text: str, meta: dict) -> "StoredChunk":
@@ -69,5 +70,5 @@ class StoredChunk:
             kind=meta.get("kind", "paragraph"), start=int(meta["start"]), end=int(meta["end"]),
             section=meta.get("section") or None, heading=meta.get("heading") or None,
             page=int(meta["page"]) if meta.get("page") else None,
-            document={key: meta[key] for key in DOCUMENT_FIELDS if key in meta},
+            document={key: meta[key] for key in DOCUMENT_FIELDS if key in meta}, item=meta.get("item") or None,
         )

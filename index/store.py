@@ -149,6 +149,7 @@ class ChromaStore:
         return {
             "source": record.source, "ingest_id": record.ingest_id, "ordinal": chunk.ordinal, "kind": chunk.kind,
             "start": chunk.start, "end": chunk.end, "section": chunk.section, "heading": chunk.heading,
+            "item": chunk.item,
             "page": chunk.page, "search_text": chunk.search_text,
         }
 

@@ -10,6 +10,9 @@ from ingest.sentences import sentence_spans
 from ingest.structure import MARKUP, ROW_LABEL, Block, clean_cell
 
 STATUS_COLUMN = re.compile(r"progress|position|status|update|comment|outcome|response|rag", re.IGNORECASE)
+# A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)").
+FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?", re.IGNORECASE)
+SUBJECT_WORDS = 20
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Chunk:
     heading: str | None
     page: int | None
     sentences: list[Sentence] = field(default_factory=list)
+    item: str | None = None  # who asked whom, or the minute, in a questions-and-answers pack or minutes
 
     @property
     def word_count(self) -> int:
@@ -73,7 +77,7 @@ class Chunker:
                 self._emit_paragraphs(document, pending, chunks)
                 self._emit_row(document, block, chunks)
                 continue
-            if pending and (pending[-1].heading != block.heading or self._words(document, pending + [block]) > self.max_words):
+            if pending and (pending[-1].heading != block.heading or pending[-1].item != block.item or self._words(document, pending + [block]) > self.max_words):
                 self._emit_paragraphs(document, pending, chunks)
             pending.append(block)
         self._emit_paragraphs(document, pending, chunks)
@@ -90,11 +94,13 @@ class Chunker:
             for block in blocks
             for s, e in sentence_spans(document.text, block.start, block.end)
         ]
-        heading = blocks[0].heading
+        heading, item = blocks[0].heading, blocks[0].item
+        # the item's heading (who asked whom) is searchable in its reply too: "what did Mr Baker say about ..."
+        prefix = "".join(f"{title}\n" for title in dict.fromkeys(filter(None, [item, heading])))
         for group in self._groups(sentences, self.max_words):
-            prefix = f"{heading}\n" if heading else ""
             body = " ".join(_plain(document.text[s.start:s.end]) for s in group)
             chunks.append(self._chunk(document, "paragraph", group, prefix + body, group[0].section, heading, len(chunks)))
+            chunks[-1].item = item
         blocks.clear()
 
     def _emit_row(self, document: LoadedDocument, block: Block, chunks: list[Chunk]) -> None:
@@ -113,6 +119,10 @@ class Chunker:
                 sentence = self._sentence(document, s, e, block.section, column, block.heading)
                 if column and STATUS_COLUMN.search(column):
                     sentence.embed_text = f"{column}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
+                elif column and FIGURE_CELL.fullmatch(sentence.embed_text):
+                    # "44.9" under "2007" means nothing alone: it is the rate of the row's subject in the table's measure
+                    about = " ".join(filter(None, [block.table_context, subject]))
+                    sentence.embed_text = f"{' '.join(about.split()[:SUBJECT_WORDS])}, {column}: {sentence.embed_text}"
                 elif column:
                     sentence.embed_text = f"{column}: {sentence.embed_text}"
                 sentences.append(sentence)
@@ -126,6 +136,7 @@ class Chunker:
             chunk.start = min(chunk.start, block.start) if len(group) == len(sentences) else chunk.start
             chunk.end = max(chunk.end, block.end) if len(group) == len(sentences) else chunk.end
             chunk.text = document.text[chunk.start:chunk.end]
+            chunk.item = block.item
             chunks.append(chunk)
 
     def _merge_row_continuations(self, document: LoadedDocument, chunks: list[Chunk]) -> list[Chunk]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
+from ingest.structure import ASKED, ITEM_LABEL, REPLY_LABEL
+
 AUTHORITIES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authorities.csv"
 # The title block, "Report to:"/"Date:" panel or minutes heading sits on a paper's first page.
 HEAD_CHARS = 3000
@@ -25,6 +27,13 @@ AMBIGUOUS_SHORT_NAMES = frozenset(
     {"Reading", "Down", "Eden", "Hart", "Bury", "Harrow", "Highland", "Rugby", "Craven", "Angus", "Boston",
      "Sutton", "Brent", "Newport"}
 )
+COUNCIL_KINDS = ("City", "County", "Borough", "District", "Metropolitan Borough", "County Borough", "Metropolitan District")
+# "Kent CC", "Rushmoor BC": a council's kind by its initials, the longest kinds first
+KIND_INITIALS = (("Metropolitan Borough", "MBC"), ("County Borough", "CBC"), ("County", "CC"), ("City", "CC"),
+                 ("Borough", "BC"), ("District", "DC"))
+COMPASS_INITIALS = ((" North East ", " NE "), (" North West ", " NW "), (" South East ", " SE "), (" South West ", " SW "))
+MIN_INITIALS = 3
+KIND_WORDS = ("County", "City", "Borough", "District")  # initials of "X Council" alone ("ELC") are too often other things
 # Weights for choosing the council: naming the authority ("Kent County Council", "KCC") counts more than
 # naming the place ("Kent"); mentions on the first page count double; a paper calling itself "the County
 # Council" favours county councils over the neighbours it mentions.
@@ -296,6 +305,8 @@ def _title(header: list[str], lines: list[str], fields: dict[str, str], committe
         return re.sub(r"\s+", " ", fields["title"]).strip(" .;:")
     if committee and any(re.search(r"\bminutes\b", line, re.IGNORECASE) for line in header[:8]):
         return f"Minutes of the {committee}"
+    if any(ASKED.match(line) for line in header):  # a pack of members' questions: its first question is not its title
+        return f"Questions to the {committee}" if committee else "Questions and answers"
     for block in _blocks(lines):
         if len(block) > 3 or any(len(line) > 120 for line in block):
             continue  # a prose paragraph, not a heading
@@ -329,6 +340,7 @@ def _skips_as_title(line: str) -> bool:
         or line.lower().strip(" :") in SECTION_WORDS
         or _is_council_name(line)
         or _heading_body(line)
+        or bool(ASKED.match(line) or ITEM_LABEL.match(line) or REPLY_LABEL.match(line))  # an item of a Q&A pack or minutes
     )
 
 
@@ -435,11 +447,49 @@ def _key(words: list[str]) -> str:
 
 
 def _variants(authority: Authority) -> list[str]:
-    """Common written forms not worth listing per row: "Kent Council", "Derby City Council" and so on."""
-    place = authority.short_name
-    kinds = ("City", "County", "Borough", "District", "Metropolitan Borough", "County Borough", "Metropolitan District")
-    return [f"{place} Council", f"City of {place} Council", f"London Borough of {place}",
-            f"Royal Borough of {place}"] + [f"{place} {kind} Council" for kind in kinds]
+    """Common written forms not worth listing per row: "Kent Council", "Derby City Council", "Kent CC",
+    "Bath & NE Somerset" and so on."""
+    forms: list[str] = []
+    for place in _place_forms(authority.short_name):
+        forms += [place, f"{place} Council", f"City of {place} Council", f"London Borough of {place}",
+                  f"Royal Borough of {place}"] + [f"{place} {kind} Council" for kind in COUNCIL_KINDS]
+        forms += [f"{place} {short}" for long, short in KIND_INITIALS if f" {long} Council" in f" {authority.name}"]
+    return forms[1:]  # the bare short name is not explicit
+
+
+def _place_forms(place: str) -> list[str]:
+    """A place name as people shorten it: "&" for "and", compass points as initials ("NE", "N.E.")."""
+    forms = [f" {place} "]
+    for long, short in ((" and ", " & "), *COMPASS_INITIALS):
+        forms += [form.replace(long, short) for form in forms if long in form]
+    forms += [form.replace(short, " " + ".".join(short.strip()) + ". ") for form in forms
+              for _, short in COMPASS_INITIALS if short in form]
+    return list(dict.fromkeys(" ".join(form.split()) for form in forms))
+
+
+def spellings(authority: Authority) -> tuple[str, ...]:
+    """Every way the council is written: its name, short name, aliases ("B&NES"), usual variants ("Bath & NE
+    Somerset", "Kent CC") and its initials when no other council shares them ("KCC")."""
+    initials = _unique_initials(load_authorities()).get(authority)
+    places = _place_forms(authority.short_name)
+    kind = next((short for long, short in KIND_INITIALS if f" {long} Council" in f" {authority.name}"), None)
+    forms = (authority.name, *places, *authority.aliases, *(f"{place} {kind}" for place in places if kind),
+             *filter(None, [initials]))
+    return tuple(dict.fromkeys(forms))
+
+
+def _initials(name: str) -> str:
+    """"KCC" for "Kent County Council": capitals of the words, less "and", "of", "upon" and the like."""
+    return "".join(word[0] for word in name.split() if word[:1].isupper())
+
+
+@cache
+def _unique_initials(authorities: tuple[Authority, ...]) -> dict[Authority, str]:
+    """Each council's initials where no other council shares them ("KCC"; not "DCC", which is Derby, Devon,
+    Durham ...); three letters at least, as two are too often something else."""
+    counts = Counter(_initials(a.name) for a in authorities)
+    return {a: _initials(a.name) for a in authorities if len(_initials(a.name)) >= MIN_INITIALS
+            and counts[_initials(a.name)] == 1 and any(kind in a.name.split() for kind in KIND_WORDS)}
 
 
 @cache
@@ -448,7 +498,9 @@ def _name_index() -> tuple[dict[str, Authority], dict[str, Authority], int]:
     explicit: dict[str, Authority] = {}
     short: dict[str, Authority] = {}
     authorities = load_authorities()
-    passes = ([a.name] for a in authorities), (list(a.aliases) for a in authorities), map(_variants, authorities)
+    initials = _unique_initials(authorities)
+    passes = (([a.name] for a in authorities), (list(a.aliases) for a in authorities), map(_variants, authorities),
+              ([initials[a]] if a in initials else [] for a in authorities))
     for names_per_authority in passes:
         for authority, names in zip(authorities, names_per_authority):
             for name in names:

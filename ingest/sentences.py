@@ -17,6 +17,16 @@ ABBREVIATIONS = {"e.g", "i.e", "etc", "no", "nos", "rec", "para", "paras", "cllr
                  "st", "vs", "ref", "dept", "cf", "fig", "incl", "govt", "yr", "yrs", "jan", "feb", "mar", "apr",
                  "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 MIN_SENTENCE_CHARS = 3
+# A sentence carried over a blank line (a PDF page break, a wrapped paragraph): the text before stops without a
+# sentence's end and the text after goes on with a lower-case word (not a list marker such as "a)" or "ii.").
+SENTENCE_END = re.compile(r"[.!?:;][\"'\u2019\u201d)\]]*$")
+LOWER_CASE_WORD = re.compile(r"[a-z][a-z'\u2019-]*(?=[\s,;:]|$)")
+
+
+def continues_sentence(before: str, after: str) -> bool:
+    """True when `after` carries on the sentence `before` left unfinished."""
+    before, after = before.rstrip(), after.lstrip()
+    return bool(before) and not SENTENCE_END.search(before) and LOWER_CASE_WORD.match(after) is not None
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +45,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans: list[tuple[int, int]] = []
     segment_start = start
     for match in HARD_BREAK.finditer(text, start, end):
+        if not match.group().strip() and continues_sentence(text[segment_start:match.start()], text[match.end():end]):
+            continue
         spans.extend(_segment_sentences(text, segment_start, match.start()))
         segment_start = match.end()
     spans.extend(_segment_sentences(text, segment_start, end))

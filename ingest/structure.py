@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.sentences import SENTENCE_END, continues_sentence
+
 # "2.1", "3.8.1", optionally behind a list bullet; the number must be followed by text.
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
 # "1 Purpose of this report", "3. Panel Comments": a top-level number before a short title.
@@ -13,6 +15,25 @@ MARKDOWN_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # Row labels such as "15.", "1 5." (a split PDF-to-text number), "R12", "3a".
 ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNORECASE)
 MARKUP = re.compile(r"<[^>]{1,200}>")
+FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
+YEAR_CELL = re.compile(r"^(?:19|20)\d\d(?:[/-]\d{2}(?:\d{2})?)?$")
+# Items of a questions-and-answers pack or of minutes: "Question 2", "Minute 12", "(Item 1)", "Agenda item 4".
+ITEM_LABEL = re.compile(r"^[ \t]*\(?(?:question|minute|(?:agenda[ \t]+)?item)[ \t]+(?:no\.?[ \t]*)?\d{1,3}[a-z]?\)?[ \t.:]*$",
+                        re.IGNORECASE)
+# Who asked whom: "Question by Mr X to Mrs Y, Cabinet Member for ...", "Question 3 from Cllr X to the Leader".
+ASKED = re.compile(r"^[ \t]*question[ \t]+(?:\d{1,3}[ \t]+)?(?:by|from)[ \t]+\S.*?[ \t]to[ \t]+\S", re.IGNORECASE)
+MAX_ROLE_WORDS = 12
+ITEM_NUMBER = re.compile(r"^(\d{1,4})\.?[ \t]")  # "88. 24/00108 - Revenue and Capital Budget ..."
+MAX_TITLE_WORDS = 16  # a numbered line longer than this is a paragraph's opening, not a title
+MAX_TITLE_LINES, MAX_ITEM_TITLE_WORDS = 3, 40  # a minute's title may wrap: "90. 24/00109 - Transfer the 18-25 ..."
+# "Answer", "Reply:": the label that opens the reply to a question, a heading even with text right under it.
+REPLY_LABEL = re.compile(r"^[ \t]*(?:answer|reply|response)[ \t]*:?[ \t]*$", re.IGNORECASE)
+# A heading is whole on its line: a line ending in a joining word or followed by a lower-case line is a wrapped sentence.
+CONTINUED_LINE = re.compile(r"(?:[,(\u2013-]|\b(?:and|or|of|to|the|a|an|as|for|in|on|by|with|that|at|from))[ \t]*$")
+# A line this long with text right under it is a paragraph's first line, not a title.
+MAX_TITLE_WORDS_ABOVE_TEXT = 8
+# A page number on a line of its own, which PDF text puts between the parts of a paragraph or a minute.
+PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$")
 
 
 @dataclass
@@ -28,6 +49,7 @@ class Block:
     table_context: str | None = None
     cells: list[str] = field(default_factory=list)
     row_label: str | None = None
+    item: str | None = None  # the item of a Q&A pack or minutes the block belongs to: who asked whom, its number
 
 
 @dataclass
@@ -69,8 +91,9 @@ def _looks_like_heading(line: _Line, next_blank: bool) -> bool:
 
 
 def _looks_like_header_row(cells: list[str]) -> bool:
+    """Short column titles; years may head columns ("2005 | 2006"), but a measured figure ("42.8") is data."""
     filled = [c for c in cells if c]
-    if len(filled) < 2 or ROW_LABEL.match(filled[0]):
+    if len(filled) < 2 or ROW_LABEL.match(filled[0]) or any(FIGURE.match(c) and not YEAR_CELL.match(c) for c in filled):
         return False
     return all(len(c.split()) <= 6 and not c.endswith(".") for c in filled)
 
@@ -97,8 +120,33 @@ def _known_line_kind(cells: list[str], names: tuple[str, ...] | None) -> str:
     return "group" if len(filled) == 1 and cells[0] and not ROW_LABEL.match(cells[0]) else "row"
 
 
+def _text_line(lines: list[_Line]) -> _Line | None:
+    """The first line that holds text, passing blank lines and page numbers."""
+    return next((line for line in lines if line.stripped and not PAGE_NUMBER.match(line.text)), None)
+
+
+def _continues(paragraph: list[_Line], following: _Line | None) -> bool:
+    """A paragraph cut by a page break or blank line mid-sentence: it stops without a sentence's end and the
+    next text line goes on in lower case ("... their duty as" / "a Corporate Parent, and ...")."""
+    return bool(paragraph) and following is not None and not following.is_table and continues_sentence(
+        paragraph[-1].stripped, following.stripped)
+
+
+def _opens_paragraph(line: _Line, next_line: _Line | None) -> bool:
+    """The line opens a paragraph, not a heading: it ends on a joining word or comma, it is a long lead-in
+    ("3. Further to comments and questions from Members it was noted:"), or it wraps onto the line under it."""
+    long = len(line.stripped.split()) > MAX_TITLE_WORDS_ABOVE_TEXT
+    if CONTINUED_LINE.search(line.stripped) or (long and line.stripped.endswith(":")):
+        return True
+    if next_line is None or not next_line.stripped or next_line.is_table:
+        return False
+    numbered = NUMBERED_PARAGRAPH.match(next_line.text) or NUMBERED_TITLE.match(next_line.text)
+    return continues_sentence(line.stripped, next_line.stripped) or (not numbered and long)
+
+
 class StructureParser:
-    """Splits text into blocks; every block knows its heading, its paragraph number or table row."""
+    """Splits text into blocks; every block knows its heading, its paragraph number or table row, and in a
+    questions-and-answers pack or minutes, the item (who asked whom, the minute) it belongs to."""
 
     def parse(self, text: str, table_lines: dict[int, tuple[str, ...] | None] | None = None) -> list[Block]:
         """table_lines (from readers that see the table layout) overrides the guessing of header and row lines."""
@@ -109,23 +157,39 @@ class StructureParser:
         section: str | None = None
         header: list[str] | None = None
         context: str | None = None
+        item: str | None = None
+        label: str | None = None  # "Question 2" before the item's own heading names who asked whom
         paragraph: list[_Line] = []
 
+        def add_heading(first: _Line, last: _Line, title: str) -> None:
+            nonlocal heading, context
+            heading = context = title
+            blocks.append(Block("heading", first.start, last.end, section, heading, item=item))
+
         def flush_paragraph() -> None:
-            nonlocal section, context
+            nonlocal section, context, item, label
             if not paragraph:
                 return
+            if ASKED.match(paragraph[0].text):  # "Question by Mr X to Mrs Y, Cabinet Member for ...": the item's heading
+                count = self._asked_lines(paragraph)
+                asked = re.sub(r"\s+", " ", " ".join(line.stripped for line in paragraph[:count])).strip(" ,")
+                item, label = (f"{label}: {asked}" if label else asked), None
+                add_heading(paragraph[0], paragraph[count - 1], item)
+                del paragraph[:count]
+                if not paragraph:
+                    return
             match = NUMBERED_PARAGRAPH.match(paragraph[0].text)
             if match:
                 section = match.group(1)
-            blocks.append(Block("paragraph", paragraph[0].start, paragraph[-1].end, section, heading))
+            blocks.append(Block("paragraph", paragraph[0].start, paragraph[-1].end, section, heading, item=item))
             context = " ".join(line.stripped for line in paragraph)
             paragraph.clear()
 
         for index, line in enumerate(lines):
-            next_blank = index + 1 >= len(lines) or not lines[index + 1].stripped
-            if not line.stripped:
-                flush_paragraph()
+            next_line = lines[index + 1] if index + 1 < len(lines) else None
+            if not line.stripped or PAGE_NUMBER.match(line.text):
+                if not _continues(paragraph, _text_line(lines[index + 1:])):
+                    flush_paragraph()
                 continue
             if line.is_table:
                 flush_paragraph()
@@ -137,28 +201,70 @@ class StructureParser:
                     context = next((c for c in cells if c), context)
                 else:
                     blocks.append(self._table_row(line, cells, header, heading, context, blocks))
+                    blocks[-1].item = item
                 continue
             header = None
-            title = self._heading_text(line, next_blank)
+            if ITEM_LABEL.match(line.text):
+                # "(Item 1)" under a minute's title makes that title the item; "Question 2" opens an item
+                title = self._title_above(paragraph, blocks, lines, index)
+                flush_paragraph()
+                named = line.stripped.strip("(). :")
+                if title is not None:
+                    number = ITEM_NUMBER.match(title)
+                    section = number.group(1) if number else section
+                    item, label = f"{title} ({named})", None
+                    heading = context = item
+                else:
+                    item = label = named
+                    add_heading(line, line, named)
+                continue
+            if REPLY_LABEL.match(line.text):  # the reply starts here, even right under the question
+                flush_paragraph()
+                add_heading(line, line, line.stripped.rstrip(": "))
+                continue
+            title = self._heading_text(line, next_line)
             if title and not paragraph:
                 number = NUMBERED_TITLE.match(line.text)
-                heading = title
                 section = number.group(1) if number else section
-                context = title
-                blocks.append(Block("heading", line.start, line.end, section, heading))
+                add_heading(line, line, title)
                 continue
-            if NUMBERED_PARAGRAPH.match(line.text) or line.stripped.startswith(("- ", "* ", "\u2022")):
+            if NUMBERED_PARAGRAPH.match(line.text) or line.stripped.startswith(("- ", "* ", "\u2022")) or ASKED.match(line.text):
                 flush_paragraph()
             paragraph.append(line)
         flush_paragraph()
         return blocks
 
-    def _heading_text(self, line: _Line, next_blank: bool) -> str | None:
+    def _title_above(self, paragraph: list[_Line], blocks: list[Block], lines: list[_Line], index: int) -> str | None:
+        """The title an "(Item 1)" line sits under: the heading just above it, or a short line the paragraph
+        holds alone (a title not followed by a blank line is not otherwise seen as one)."""
+        words = " ".join(line.stripped for line in paragraph).split()
+        if paragraph and len(paragraph) <= MAX_TITLE_LINES and len(words) <= MAX_ITEM_TITLE_WORDS and not SENTENCE_END.search(words[-1]):
+            paragraph.clear()
+            return " ".join(words).strip("*_ ")
+        previous = _text_line(lines[index - 1::-1]) if index else None
+        if not paragraph and blocks and blocks[-1].kind == "heading" and previous is not None and blocks[-1].end == previous.end:
+            return blocks[-1].heading
+        return None
+
+    @staticmethod
+    def _asked_lines(paragraph: list[_Line]) -> int:
+        """How many lines of the paragraph say who asks whom: the first, and each short line its comma carries on to
+        ("Question by Mr X to Mrs Y," / "Cabinet Member for Highways")."""
+        count = 1
+        while (count < len(paragraph) and paragraph[count - 1].stripped.endswith(",")
+               and len(paragraph[count].stripped.split()) <= MAX_ROLE_WORDS and not SENTENCE_END.search(paragraph[count].stripped)):
+            count += 1
+        return count
+
+    def _heading_text(self, line: _Line, next_line: _Line | None) -> str | None:
         markdown = MARKDOWN_HEADING.match(line.text)
         if markdown:
             return markdown.group(2).strip("*_ ")
+        if _opens_paragraph(line, next_line):
+            return None
+        next_blank = next_line is None or not next_line.stripped
         if NUMBERED_TITLE.match(line.text) and not line.stripped.endswith("."):
-            return line.stripped
+            return line.stripped if len(line.stripped.split()) <= MAX_TITLE_WORDS else None
         if NUMBERED_PARAGRAPH.match(line.text):
             return None
         return line.stripped.strip("*_ ") if _looks_like_heading(line, next_blank) else None

@@ -120,7 +120,7 @@ PDF_EXPECTED = {
         author="Dylan Jeffrey – Cabinet Member for Communications and Democratic Services",
     ),
     "kcc_2025-03-13_council_questions-and-answers.pdf": DocumentMetadata(
-        title="Question by Paul Stepto to Rory Love",
+        title="Questions to the County Council",  # its first question is not its title
         council="Kent County Council",
         council_inferred=False,
         committee="County Council",

@@ -6,8 +6,11 @@ from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, 
 from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.records import StoredChunk
+from ingest.sentences import SENTENCE_END, continues_sentence
 from ingest.structure import MARKUP
 from prompts import render
+
+ROW_NAME_WORDS = 20  # a first cell longer than this is the row's content, not its name
 
 
 def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSentence], by_council: bool = False,
@@ -20,7 +23,8 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
     if by_council:
         groups.sort(key=lambda g: (_council(g[0].chunk), g[0].sentence.start))
     previous_council, after_list = None, False
-    for group in groups:
+    for chosen_group in groups:
+        group = _whole_span(chosen_group, scored)
         citation = _citation(group, len(citations) + 1)
         if citation is None:
             continue
@@ -30,7 +34,7 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
         mark = marks.get(group[0].key)
         # a briefing writer pastes the exact words with their reference, one quote a line
         piece = (render("briefing_reference", quote=citation.quote, reference=citation.reference())
-                 if as_quotes else _wording(_whole_span(group, scored), citation))
+                 if as_quotes else _wording(group, citation, scored))
         pieces.append(f"{heading}{_line_start(mark, after_list)}{piece} [{citation.n}]" + ("\n" if as_quotes else ""))
         previous_council, after_list = council, mark == LIST_ITEM
     text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
@@ -84,24 +88,51 @@ def _adjacent(group: list[ScoredSentence], item: ScoredSentence) -> bool:
 
 
 def _whole_span(group: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
-    """Every sentence of the passage between the group's first and last, as the quote holds them all."""
-    first, last = group[0].sentence.start, group[-1].sentence.end
-    inside = [s for s in scored if s.chunk.id == group[0].chunk.id and first <= s.sentence.start < last]
-    return sorted(inside, key=lambda s: s.position) or group
+    """Every sentence of the passage between the group's first and last, as the quote holds them all, starting
+    where the first sentence really starts: a piece cut from the end of the sentence before it ("a Corporate
+    Parent, and to extend ...") brings that sentence along, so an answer never starts mid-clause."""
+    passage = sorted((s for s in scored if s.chunk.id == group[0].chunk.id), key=lambda s: s.position)
+    at = next((index for index, s in enumerate(passage) if s is group[0]), 0)
+    while at > 0 and _cut_from(passage[at - 1], passage[at]):
+        at -= 1
+    first, last = min(passage[at].sentence.start, group[0].sentence.start), group[-1].sentence.end
+    inside = [s for s in passage if first <= s.sentence.start < last]
+    return inside or group
 
 
-def _wording(group: list[ScoredSentence], citation: Citation) -> str:
-    """The quote itself, or for a table row each cell under its column name, since a bare cell ("£584,000") says little."""
+def _cut_from(before: ScoredSentence, sentence: ScoredSentence) -> bool:
+    """The sentence carries on the one before it: that one stops without a sentence's end, and this one goes on in
+    lower case or after a comma. Cells of a table row are separate even when they read on."""
+    if sentence.chunk.kind == "table_row" and before.sentence.column != sentence.sentence.column:
+        return False
+    previous = before.text.rstrip()
+    return continues_sentence(previous, sentence.text) or (previous.endswith(",") and not SENTENCE_END.search(previous))
+
+
+def _wording(group: list[ScoredSentence], citation: Citation, scored: list[ScoredSentence]) -> str:
+    """The quote itself, or for a table row the row's name and each cell under its column name, since a bare cell
+    ("£584,000") says little; a merged cell's repeated text is shown once and cells are never run together."""
     first = group[0]
-    if first.chunk.kind != "table_row" or not any(item.sentence.column for item in group):
+    if first.chunk.kind != "table_row":
         return citation.quote
     cells: dict[str, list[str]] = {}
     for item in group:
-        column = (item.sentence.column or "").rstrip(":")
-        cells.setdefault(column, []).append(collapse_whitespace(item.text))
-    row = f"{first.chunk.section.replace('row', 'Item').strip()}: " if first.chunk.section else ""
-    return row + " | ".join(f"{column}: {' '.join(texts)}" if column else " ".join(texts)
-                           for column, texts in cells.items())
+        text = collapse_whitespace(item.text)
+        if not any(text in texts for texts in cells.values()):
+            cells.setdefault((item.sentence.column or "").rstrip(":"), []).append(text)
+    shown = "; ".join(f"{column}: {' '.join(texts)}" if column else " ".join(texts) for column, texts in cells.items())
+    row = _row_name(first, scored)
+    return f"{row}: {shown}" if row and row not in shown else shown
+
+
+def _row_name(cell: ScoredSentence, scored: list[ScoredSentence]) -> str:
+    """What the row is about: its number ("Item 15"), else its first cell ("Foster households")."""
+    section = cell.chunk.section or ""
+    if section.startswith("row "):
+        return section.replace("row", "Item", 1)
+    first = min((s for s in scored if s.chunk.id == cell.chunk.id), key=lambda s: s.position, default=cell)
+    name = collapse_whitespace(first.text)
+    return name if first is not cell and len(name.split()) <= ROW_NAME_WORDS else ""
 
 
 def _citation(group: list[ScoredSentence], n: int) -> Citation | None:

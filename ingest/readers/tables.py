@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 Cell = str | None  # None: the cell is covered by a merged neighbour (pdfplumber's convention)
 MAX_HEADER_WORDS = 8
+MERGED_TEXT_WORDS = 3
 BLOCK_SEPARATOR = "\n\n"
 
 
@@ -22,6 +23,18 @@ def _keep_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
     rows = [row + [""] * (width - len(row)) for row in rows]
     filled = [i for i in range(width) if any(clean(row[i]) for row in rows)]
     return [[row[i] for i in filled] for row in rows]
+
+
+def _unmerged(row: list[Cell]) -> list[Cell]:
+    """A merged cell that a reader repeats in every column it spans (python-docx does) is kept once: the
+    repeats become covered cells. Only text of a few words counts, since short values ("0", "Red") may
+    really repeat."""
+    kept: list[Cell] = []
+    for index, cell in enumerate(row):
+        text = clean(cell)
+        repeated = index > 0 and len(text.split()) >= MERGED_TEXT_WORDS and text == clean(row[index - 1])
+        kept.append(None if repeated else cell)
+    return kept
 
 
 def _header_rows(rows: list[list[Cell]]) -> int:
@@ -56,7 +69,7 @@ class TableText:
 
 def table_text(raw_rows: list[list[Cell]]) -> TableText | None:
     """Header first, then one line per row; None when the 'table' is empty or a frame of one column or one row."""
-    rows = _keep_rows(raw_rows)
+    rows = _keep_rows([_unmerged(row) for row in raw_rows])
     if len(rows) < 2 or len(rows[0]) < 2:
         return None
     header_count = _header_rows(rows)
