@@ -26,7 +26,7 @@ _SEPARATOR = r"(?:\s*,\s+|,(?!\d{3}\b)|\s*,?\s*(?:and|&)\s+)"
 NUMBER_LIST = re.compile(r"\(\s*(\d{1,3}(?:" + _SEPARATOR + r"\d{1,3})*)\s*\)|"
                          r"(?<![£$\d,.])\b(\d{1,3}(?:" + _SEPARATOR + r"\d{1,3}\b)+)(?![,.]?\d)")
 # "Recommendation 3", "para 2.4", "Rec 6(I)": a reference to one item, neither a count nor a list.
-REFERENCE = re.compile(r"\b(?:recommendations?|recs?\.?|actions?|paras?\.?|paragraphs?|items?|nos?\.)\s+\d{1,3}[a-z]?\b"
+REFERENCE = re.compile(r"\b(?:recommendation|rec\.?|action|para\.?|paragraph|item|no\.)\s+\d{1,3}[a-z]?\b"
                        r"(?:\s*\([ivx\d]+\))?", re.I)
 ABOUT_RECOMMENDATIONS = re.compile(r"\b(?:recommendations?|actions?)\b", re.I)
 ADDS_TO_PREVIOUS = re.compile(r"\b(?:a further|another|an additional|further)\s+$", re.I)
@@ -73,12 +73,14 @@ def _sentence_claim(sentence: str, where: str, previous: list[StatusClaim]) -> S
         return None
     group = min(found)[1]
     value = _value(count.group(1)) if count else None
+    quote = sentence.strip()
     if value is not None and count and ADDS_TO_PREVIOUS.search(counted[:count.start()]):
         earlier = next((c for c in reversed(previous) if c.group == group and c.where == where and c.count), None)
-        if earlier:
+        if earlier:  # "11 have been fully achieved. A further 9 have been achieved": one claim of 20
             previous.remove(earlier)
             value += earlier.count or 0
-    return StatusClaim(group, value, numbers, where, sentence.strip())
+            quote = f"{earlier.quote} {quote}"
+    return StatusClaim(group, value, numbers, where, quote)
 
 
 def prose_claims(text: str, blocks: list[Block]) -> list[StatusClaim]:
