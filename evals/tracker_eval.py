@@ -95,14 +95,15 @@ def match(gold: list[dict[str, Any]], found: list[Recommendation], score: Tracke
     score.extra.extend(free)
 
 
-def evaluate(path: Path = TRACKER_GOLD) -> TrackerScore:
-    gold = load_gold(path)
+def evaluate(path: Path = TRACKER_GOLD, gold: list[dict[str, Any]] | None = None) -> TrackerScore:
+    """Scores every gold record of the file, or the given subset of it."""
+    gold = load_gold(path) if gold is None else gold
     score = TrackerScore(gold=len(gold))
     by_source: dict[str, list[dict[str, Any]]] = {}
     for record in gold:
         by_source.setdefault(record["source"], []).append(record)
     for source, records in by_source.items():
-        found = [r for r in extract(document_path(source))]
+        found = extract(document_path(source))
         score.found += len(found)
         match(records, found, score)
     return score
