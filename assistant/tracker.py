@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.store import ChromaStore
+from ingest.recommendations import Recommendation, has_text_column
 from ingest.statuses import OUTSTANDING, STATUSES
 from ingest.structure import StructureParser
 from ingest.summaries import check_claims, prose_claims, table_claims
-from ingest.recommendations import Recommendation, has_text_column
 from ingest.tracked import KINDS
 
 OUTSTANDING_FILTER = "outstanding"  # every status of work still to do, as one filter

@@ -7,7 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.tracker import OUTSTANDING_FILTER, check_summaries, list_recommendations, rollups
+from assistant.tracker import (
+    OUTSTANDING_FILTER,
+    check_summaries,
+    list_recommendations,
+    rollups,
+)
 from assistant.tracker_export import write_export
 from index.store import ChromaStore
 from ingest.statuses import STATUSES

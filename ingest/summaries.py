@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from ingest.sentences import sentence_spans
-from ingest.statuses import (ACHIEVED, HEADLINE_RULES, IN_PROGRESS, NOT_ACCEPTED, OUTSTANDING, PARTLY, PENDING,
-                             first_match)
+from ingest.statuses import (
+    ACHIEVED,
+    HEADLINE_RULES,
+    IN_PROGRESS,
+    NOT_ACCEPTED,
+    OUTSTANDING,
+    PARTLY,
+    PENDING,
+    first_match,
+)
 from ingest.structure import Block
 
 # What a summary can say about a group of recommendations; "outstanding" covers every status of work still to do.
@@ -111,8 +119,7 @@ def table_claims(blocks: list[Block], has_text_column: Callable[[list[str]], boo
             continue
         status = first_match(notes[0], HEADLINE_RULES)
         if status:
-            where = f"table under para {block.section}" if block.section else "summary table"
-            by_group.setdefault((group_of(status), where), []).append(block.row_label)
+            by_group.setdefault((group_of(status), "summary table"), []).append(block.row_label)
     return [StatusClaim(group, None, tuple(numbers), where, f"{len(numbers)} rows marked {group}")
             for (group, where), numbers in by_group.items()]
 

@@ -49,7 +49,7 @@ class Recommendation:
                 if key not in ("text", "history") and value is not None}
 
     @classmethod
-    def from_metadata(cls, text: str, meta: dict[str, Any]) -> "Recommendation":
+    def from_metadata(cls, text: str, meta: dict[str, Any]) -> Recommendation:
         fields = {key: meta.get(key) for key in cls.__dataclass_fields__ if key not in ("text", "history")}
         fields.update(start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), ordinal=int(meta.get("ordinal", 0)),
                       page=int(meta["page"]) if meta.get("page") else None, source=meta.get("source", ""),

@@ -8,17 +8,17 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from test_cli import DERBY, run
 
 from assistant.services import Services
 from assistant.tracker import list_recommendations, rollups
 from assistant.tracker_export import COLUMNS, export_rows, write_csv, write_xlsx
-from conftest import EXTERNAL_PDFS, SAMPLE_DIR
 from evals.tracker_eval import TRACKER_GOLD, evaluate, extract, load_gold
 from ingest.readers import reader_for
 from ingest.statuses import entry_status
 from ingest.structure import StructureParser
 from ingest.summaries import check_claims, prose_claims
-from test_cli import DERBY, run
 
 KCC = EXTERNAL_PDFS.parent
 CABINET_MINUTES = KCC / "pdfs" / "kcc_2025-01-30_cabinet_minutes.pdf"

@@ -112,18 +112,16 @@ class TrackerAnswerer:
         return None
 
     def status_list(self, councils: tuple[str, ...], statuses: tuple[str, ...]) -> Answer | None:
-        """Every record in the statuses (never a sample), after each paper's counts by status."""
+        """Every record in the statuses (never a sample); an outstanding list opens with each paper's counts."""
         everything = self._records(councils)
-        records = [r for r in everything if r.status in statuses]
+        records = sorted((r for r in everything if r.status in statuses), key=lambda r: (r.source, r.ordinal))
         if not records:
             return None
         sources = {r.source for r in records}
         heads = [render("tracker_rollup", council=rollup.council, source=rollup.source or "",
                         total=str(sum(rollup.counts.values())), counts=_counts(rollup.counts),
-                        listed=str(sum(r.status in statuses for r in everything if r.source == rollup.source)),
-                        which="outstanding" if statuses == OUTSTANDING else " or ".join(statuses))
-                 for rollup in rollups(everything) if rollup.source in sources]
-        records.sort(key=lambda r: (r.source, r.ordinal))
+                        outstanding=str(len(rollup.outstanding)))
+                 for rollup in rollups(everything) if rollup.source in sources] if statuses == OUTSTANDING else []
         return self._compose(records, "tracker_item_list", heads=heads)
 
     def decisions(self, question: str, councils: tuple[str, ...]) -> Answer | None:
