@@ -22,6 +22,7 @@ DECISION_LABEL = re.compile(r"^[ \t]*Decision[ \t]*:[ \t]*", re.I | re.M)
 DECISION_END = re.compile(r"^[ \t]*(?:Reasons?(?:\(s\))?[ \t]+for[ \t]+(?:the[ \t]+)?decision|Background\b)", re.I | re.M)
 ITEM = re.compile(r"^[ \t]*\(?([A-Za-z]|\d{1,2}|[ivx]{1,4})[.)][ \t]+(\S.*)$")
 PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$")
+SUBHEADING_WORDS = 8
 
 
 @dataclass
@@ -69,11 +70,19 @@ def list_items(text: str, start: int, end: int) -> list[tuple[str, _Span]]:
         elif items and not blank and not match:
             last = items[-1][1]
             items[-1] = (items[-1][0], _Span(f"{last.text} {line.text}", last.start, line.end))
+        elif blank and _subheading(line.text):
+            continue  # "2025-26 Council Tax" between the parts of a budget resolution
         elif items or blank:
             break
         blank = False
     return [(label, _Span(_squash(span.text).rstrip(";").removesuffix(" and").rstrip(";, "), span.start, span.end))
             for label, span in items]
+
+
+def _subheading(line: str) -> bool:
+    """A short title line inside a list: a few words, no closing punctuation."""
+    words = line.split()
+    return 0 < len(words) <= SUBHEADING_WORDS and not line.rstrip().endswith((".", ":", ";", ","))
 
 
 def _paragraph_end(text: str, start: int) -> int:
@@ -102,15 +111,19 @@ class ResolutionReader:
             decision = DECISION_NUMBER.search(title or "")
             fields = dict(body=body, meeting_date=meeting_date, decision_number=decision.group(1) if decision else None,
                           heading=title)
-            end = _paragraph_end(text, match.end())
-            resolved = _squash(text[match.end():end])
+            start, end = match.end(), _paragraph_end(text, match.end())
+            resolved = _squash(text[start:end])
+            if not resolved.removeprefix("that").strip(" :"):  # "RESOLVED that:" with the resolution below
+                start = len(text) - len(text[end:].lstrip())
+                end = _paragraph_end(text, start)
+                resolved = _squash(text[start:end])
             items = list_items(text, end, len(text)) if resolved.endswith(":") else []
             if items:
                 for label, span in items:
                     number = f"{minute}({label})" if minute else f"({label})"
                     records.append(self._record(document, number, span.text, span.start, span.end, **fields))
             elif resolved:
-                records.append(self._record(document, minute, resolved, match.end(), end, **fields))
+                records.append(self._record(document, minute, resolved, start, end, **fields))
         return records
 
     @staticmethod

@@ -135,6 +135,46 @@ def test_a_record_of_decision_gives_its_lettered_parts() -> None:
     assert records[1].text.startswith("DELEGATE authority to the Corporate Director of Adult Social Care and Health")
 
 
+MINUTES = """MINUTES of a meeting of the County Council held on Thursday, 13 February 2025.
+
+12.   Budget 2025-26
+(Item 6)
+
+(1) The Chairman put the budget to the vote.
+
+RESOLVED that:
+
+County Council is asked to agree the following:
+
+Capital Programme
+(a)    The 10-year Capital programme of £1,419m.
+(b)    The directorate capital programmes.
+
+Council Tax
+(c)    To increase Council Tax band rates
+up to the maximum permitted.
+
+13.   Motion on farming
+(Item 7)
+
+RESOLVED that the motion be carried.
+"""
+
+
+def test_the_resolution_reader_follows_the_minute_its_list_and_wrapped_lines() -> None:
+    from ingest.document import LoadedDocument
+    from ingest.resolutions import ResolutionReader
+
+    records = ResolutionReader().read(LoadedDocument("m.txt", MINUTES, "text"), "County Council", "2025-02-13")
+    assert [(r.number, r.text) for r in records] == [
+        ("12(a)", "The 10-year Capital programme of £1,419m."), ("12(b)", "The directorate capital programmes."),
+        ("12(c)", "To increase Council Tax band rates up to the maximum permitted."),
+        ("13", "the motion be carried.")]
+    assert {(r.kind, r.status, r.body, r.meeting_date) for r in records} == {
+        ("resolution", "accepted", "County Council", "2025-02-13")}
+    assert MINUTES[records[2].start:records[2].end].startswith("To increase")  # the span cites the source
+
+
 @pytest.fixture(scope="module")
 def kent_services(tmp_path_factory: pytest.TempPathFactory, sample_services: Services) -> Services:
     from assistant.settings import load_settings
