@@ -102,7 +102,7 @@ class TrackerAnswerer:
             records = [r for n in analysis.recommendation_numbers for r in self._records(councils, number=n)]
             template = "tracker_item_quote" if analysis.wants_quote else "tracker_item"
             return self._compose(records[:MAX_NUMBERED], template, facet or question) if records else None
-        if analysis.wants_list and DECISION_WORDS.search(question) and councils:
+        if analysis.wants_list and DECISION_WORDS.search(question) and (councils or asked_date(question)):
             answer = self.decisions(question, councils)
             if answer is not None:
                 return answer
