@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser-deps)")]
 
 TIMEOUT_MS = 30_000
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +66,10 @@ def test_outstanding_filter_rollup_and_excel_download(page, sample_services: Ser
 
     page.get_by_text("Counts by status and outstanding").click()
     rollup = page.locator("#tracker-rollup")
-    rollup.get_by_text("13 in progress", exact=False).or_(rollup.get_by_text("11 in progress")).first.wait_for()
+    rollup.get_by_text("13 outstanding", exact=False).first.wait_for()
     assert "Derby City Council" in rollup.inner_text() and "13 outstanding" in rollup.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "recommendations-outstanding.png"), animations="disabled", full_page=True)
 
     with page.expect_download() as downloading:
         page.locator("#tracker-download-xlsx").click()
