@@ -15,7 +15,7 @@ import gradio as gr  # noqa: E402
 from assistant.app_chat import build_chat_tab  # noqa: E402
 from assistant.app_common import AppContext  # noqa: E402
 from assistant.app_library import build_library_tab  # noqa: E402
-from assistant.app_tracker import build_tracker_tab  # noqa: E402
+from assistant.app_tracker import build_tracker_tab, register_api  # noqa: E402
 from assistant.services import Services  # noqa: E402
 from assistant.web_security import launch_options, prepare_environment  # noqa: E402
 
@@ -55,6 +55,7 @@ def build_app(services: Services) -> gr.Blocks:
             with gr.Tab("Documents", id="documents") as library_tab:
                 build_library_tab(context, library_tab, filter_inputs)
         gr.api(ask, api_name="ask")
+        register_api(context)
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return app
 

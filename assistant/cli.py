@@ -108,23 +108,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_recommendations(args: argparse.Namespace) -> int:
-    from assistant.tracker import list_recommendations
+    from assistant.tracker_cli import run
 
-    records = list_recommendations(_services(args).store, council=args.council, status=args.status, search=args.search)
-    if args.json:
-        print(json.dumps([record.to_json() for record in records], ensure_ascii=False, indent=2))
-        return 0
-    if not records:
-        print("No recommendations match; `scrutiny list` shows what is ingested.")
-    for record in records:
-        where = ", ".join(filter(None, [record.source, record.section, f"p. {record.page}" if record.page else None]))
-        print(f"[{record.status}] {record.number or '-'}. {record.text}")
-        details = [f"target: {record.target_date}" if record.target_date else None,
-                   f"owner: {record.owner}" if record.owner else None, record.council, where]
-        print("    " + " | ".join(filter(None, details)))
-        if record.progress:
-            print("    progress: " + " ".join(record.progress.split())[:300])
-    return 0
+    return run(args, _services(args).store)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -176,11 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     remove = command("remove", cmd_remove, "Remove a document (by its file name) from the index.")
     remove.add_argument("source")
     tracker = command("recommendations", cmd_recommendations,
-                      "List tracked recommendations and actions with their target date, owner, progress and status.")
-    tracker.add_argument("--council", help="part of the council's name, any case (e.g. Derby)")
-    tracker.add_argument("--status", help="achieved, in progress, accepted, not accepted, ongoing or unknown")
-    tracker.add_argument("--search", metavar="TEXT", help="words that must appear in the text or progress")
-    tracker.add_argument("--json", action="store_true", help="print a JSON list of records")
+                      "List tracked recommendations, actions and resolutions with their status, owner, target date and history; "
+                      "roll them up, check them against each paper's own summary, or export them.")
+    from assistant.tracker_cli import add_arguments
+
+    add_arguments(tracker)
     serving = command("serve", cmd_serve, "Open the web app: chat with sources, recommendations, document library.")
     serving.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     serving.add_argument("--port", type=int, default=7860)

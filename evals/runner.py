@@ -15,6 +15,8 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.metrics import Attempt, Cited, QuestionScore, score, summarise_by_kind
+from evals.tracker_eval import TRACKER_GOLD, document_path, load_gold
+from evals.tracker_eval import report as tracker_report
 from index.embedder import Embedder
 
 RETRIEVAL_DEPTH = 10
@@ -171,6 +173,9 @@ def run(datasets: list[Path], report_dir: Path | None, index_dir: Path | None, l
     report: dict[str, Any] = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "datasets": {}}
     with tempfile.TemporaryDirectory(prefix="scrutiny-eval-") as scratch:
         for path in datasets:
+            if path.stem == TRACKER_GOLD.stem:  # records, not questions: scored by the tracker's own metrics
+                report["tracker"] = tracker_report(path)
+                continue
             work_dir = (index_dir or Path(scratch)) / path.stem
             report["datasets"][path.stem] = evaluate_dataset(path, embedder, work_dir, limit, baseline_model)
             print(format_table(path.stem, report["datasets"][path.stem]), flush=True)
@@ -193,4 +198,10 @@ def default_datasets() -> list[Path]:
             chosen.append(path)
         except (ValueError, FileNotFoundError) as error:
             print(f"skipping {path.name}: {error}", file=sys.stderr)
+    try:
+        for record in load_gold(TRACKER_GOLD):
+            document_path(record["source"])
+        chosen.append(TRACKER_GOLD)
+    except ValueError as error:
+        print(f"skipping the tracker set: {error}", file=sys.stderr)
     return chosen

@@ -69,9 +69,11 @@ class Chunker:
     def chunk(self, document: LoadedDocument, blocks: list[Block]) -> list[Chunk]:
         chunks: list[Chunk] = []
         pending: list[Block] = []
-        for block in blocks:
+        for index, block in enumerate(blocks):
             if block.kind == "heading":
                 self._emit_paragraphs(document, pending, chunks)
+                if index == len(blocks) - 1:  # a closing line read as a heading ("4. RESOLVED that ...") is kept
+                    self._emit_paragraphs(document, [block], chunks)
                 continue
             if block.kind == "table_row":
                 self._emit_paragraphs(document, pending, chunks)

@@ -1,22 +1,27 @@
-"""Extracts recommendations and actions (number, text, target date, progress, owner, status) from parsed blocks."""
+"""Extracts recommendations and actions (number, text, target date, progress, owner, status) from parsed blocks,
+and, through the resolution reader, what minutes resolved and records of decision decided."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from typing import Any
 
 from ingest.document import LoadedDocument
-from ingest.sentences import sentence_spans
+from ingest.metadata import extract_metadata
+from ingest.resolutions import ResolutionReader
+from ingest.statuses import STATUSES, entry_status
 from ingest.structure import NUMBERED_PARAGRAPH, Block
+from ingest.summaries import apply_claims, prose_claims, table_claims
+from ingest.tracked import Recommendation
 
-STATUSES = ("achieved", "in progress", "accepted", "not accepted", "ongoing", "unknown")
+__all__ = ["STATUSES", "Recommendation", "RecommendationExtractor", "link_chunks", "normalise_status"]
 
-# Column roles by what the header means; the first matching role wins, so "Target date" is a date, not text.
+# Column roles by what the header means; the first matching role wins, so "Target date" is a date, not text,
+# and "Comment by Corporate Parenting Panel" is a comment on the position, not the position.
 COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"^(?:no\.?|nos?\.|number|ref\.?|reference|item|#|rec\.? no\.?|recommendation no\.?)$", re.I)),
     ("owner", re.compile(r"\b(?:who|owner|lead|responsib\w*|accountable|officer)\b", re.I)),
     ("target_date", re.compile(r"\b(?:target|when|deadline|due|timescales?|timeframe|date|completion|by when)\b", re.I)),
+    ("comment", re.compile(r"^comments?\b|\bcomments? (?:by|from|of)\b", re.I)),
     ("progress", re.compile(r"\b(?:progress|position|comments?|update|status|response|rag)\b", re.I)),
     ("text", re.compile(r"\b(?:recommendations?|actions?|objectives?|proposals?|commitments?|tasks?|measures?)\b", re.I)),
 )
@@ -28,88 +33,19 @@ NUMBERED_RECOMMENDATION = re.compile(
 DECISION_HEADING = re.compile(r"^[#\s]*(?:\d{1,2}\.?\s+)?(?:\*\*)?recommendations?(?:\*\*)?\s*:?\s*$", re.I)
 LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2}(?:\.\d{1,2})?)[.)]?|[-*\u2022\u25aa\u00a7])\s+(\S.*)$")
 
-# Status rules, tried in order on a piece of progress text; the first that matches decides. Future or
-# negated completion ("should be completed", "not yet achieved") is work in progress, so it is tried before "achieved".
-STATUS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("not accepted", re.compile(r"\bnot (?:been )?(?:accepted|agreed|supported|approved)\b|\b(?:rejected|declined)\b", re.I)),
-    ("in progress", re.compile(r"\bnot (?:yet )?(?:been )?(?:achieved|completed?|implemented)\b|"
-                               r"\b(?:should|will|to|must|would) (?:be |have been )?(?:achieved?|completed?|implemented|"
-                               r"delivered|finalised)\b", re.I)),
-    ("achieved", re.compile(r"(?<!being )\b(?:achieved|completed|implemented|fully met|delivered|finalised)\b|"
-                            r"\bin place\b(?! to)|(?<!is )(?<!be )\bestablished\b(?! to)|\b(?:has|have) been (?:established|produced|appointed|introduced|set up)\b|"
-                            r"\b(?:has|have) (?:produced|established|introduced)\b", re.I)),
-    ("in progress", re.compile(r"\b(?:in progress|underway|under way|taking place|in hand|on target|on track|partially|"
-                               r"(?:is|are) being \w+(?:ed|en)|progress (?:has been|is being) made|work has (?:started|begun)|"
-                               r"planned|in the process of)\b", re.I)),
-    ("ongoing", re.compile(r"\b(?:on[- ]?going|continues|continuing|continue to|monitored|under (?:constant )?review|"
-                           r"kept under review)\b", re.I)),
-    ("accepted", re.compile(r"\b(?:accepted|agreed|approved)\b|\baccepts? (?:this|the) recommendation", re.I)),
-)
-# A target-date cell ("Ongoing", "Achieved March '03") says little else; "Complete work by ..." is a plan, not a result.
-DATE_RULES = tuple(rule for rule in STATUS_RULES if rule[0] == "ongoing") + (("achieved", re.compile(r"\bachieved\b", re.I)),)
 
-
-@dataclass
-class Recommendation:
-    """One recommendation or action and the span of the document it was read from."""
-
-    number: str | None
-    text: str
-    target_date: str | None
-    progress: str | None
-    owner: str | None
-    status: str
-    section: str | None
-    heading: str | None
-    page: int | None
-    start: int
-    end: int
-    kind: str = "recommendation"  # "recommendation" (tracked) | "decision" (asked of this meeting)
-    ordinal: int = 0
-    source: str = ""
-    council: str | None = None
-    chunk_id: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The `scrutiny recommendations --json` contract."""
-        return {"source": self.source, "council": self.council, "number": self.number, "text": self.text,
-                "target_date": self.target_date, "progress": self.progress, "owner": self.owner,
-                "status": self.status, "section": self.section, "page": self.page}
-
-    def to_metadata(self) -> dict[str, Any]:
-        """Chroma metadata (the text is stored as the row's document); None values are dropped."""
-        return {key: value for key, value in asdict(self).items() if key != "text" and value is not None}
-
-    @classmethod
-    def from_metadata(cls, text: str, meta: dict[str, Any]) -> "Recommendation":
-        fields = {key: meta.get(key) for key in cls.__dataclass_fields__ if key != "text"}
-        fields.update(start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), ordinal=int(meta.get("ordinal", 0)),
-                      page=int(meta["page"]) if meta.get("page") else None, source=meta.get("source", ""),
-                      status=meta.get("status", "unknown"), kind=meta.get("kind", "recommendation"))
-        return cls(text=text, **fields)
-
-
-def _first_sentence(text: str) -> str:
-    spans = sentence_spans(text)
-    return text[spans[0][0]:spans[0][1]] if spans else text
-
-
-def _first_match(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
-    return next((status for status, pattern in rules if pattern.search(text)), None)
-
-
-def normalise_status(progress: str | None, target_date: str | None = None) -> str:
-    """The status the progress reports: the first sentence of each progress part (one per line: a column or
-    a reply paragraph) decides, then the whole progress text, then the target-date cell; see STATUS_RULES."""
-    cells = [cell for cell in (progress or "").split("\n") if cell.strip()]
-    return (_first_match(" ".join(_first_sentence(cell) for cell in cells), STATUS_RULES)
-            or _first_match(" ".join(cells), STATUS_RULES)
-            or _first_match(target_date or "", DATE_RULES)
-            or "unknown")
+def normalise_status(progress: str | None, target_date: str | None = None, paper_date: str | None = None) -> str:
+    """The status an entry reports; see ingest.statuses."""
+    return entry_status(progress, target_date, paper_date)
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def has_text_column(header: list[str]) -> bool:
+    """A table whose rows carry recommendations in full (not a number | status summary)."""
+    return "text" in column_roles(header).values()
 
 
 def column_roles(header: list[str]) -> dict[int, str]:
@@ -126,21 +62,30 @@ def column_roles(header: list[str]) -> dict[int, str]:
 
 
 class RecommendationExtractor:
-    """Finds tracked recommendations in action-plan tables and "Recommendation N –" paragraphs.
+    """Finds tracked recommendations in action-plan tables and "Recommendation N –" paragraphs, with statuses read
+    from each whole entry and then made to agree with the paper's own summary of them; and what minutes resolved.
 
-    When a paper tracks none, the items under its own "Recommendations" heading (what it asks the
-    meeting to decide) are listed instead, with status unknown.
+    When a paper tracks and resolves nothing, the items under its own "Recommendations" heading (what it asks
+    the meeting to decide) are listed instead, with status unknown.
     """
 
+    def __init__(self) -> None:
+        self.resolutions = ResolutionReader()
+
     def extract(self, document: LoadedDocument, blocks: list[Block]) -> list[Recommendation]:
+        paper = extract_metadata(document.text)
         found = self._table_rows(document, blocks) + self._numbered_paragraphs(document, blocks)
-        self._apply_summaries(blocks, found)
+        for record in found:
+            record.status = entry_status(record.progress, record.target_date, paper.date)
+        apply_claims(found, table_claims(blocks, has_text_column) + prose_claims(document.text, blocks))
+        found += self.resolutions.read(document, paper.committee, paper.date)
         if not found:
             found = self._decision_lists(document, blocks)
         found.sort(key=lambda rec: rec.start)
         for ordinal, rec in enumerate(found):
             rec.ordinal = ordinal
             rec.source = document.source
+            rec.paper_date = paper.date
         return found
 
     # --- action-plan tables ----------------------------------------------------------------
@@ -173,7 +118,11 @@ class RecommendationExtractor:
         for index, role in roles.items():
             if index < len(cells) and cells[index]:
                 fields.setdefault(role, []).append(cells[index])
-        # Progress columns stay one per line so that each column's first sentence counts for the status.
+        # Progress columns stay one per line so that each column's first sentence counts for the status; a
+        # comment on the position is kept with it but marked, so that it never decides the status.
+        progress = fields.pop("progress", []) + [f"Comment: {comment}" for comment in fields.pop("comment", [])]
+        if progress:
+            fields["progress"] = progress
         return {role: ("\n" if role == "progress" else " ").join(values) for role, values in fields.items()}
 
     @staticmethod
@@ -187,38 +136,18 @@ class RecommendationExtractor:
         for role in ("text", "target_date", "progress", "owner"):
             if fields.get(role):
                 current = getattr(record, role)
-                setattr(record, role, f"{current} {fields[role]}" if current else fields[role])
+                joint = "\n" if role == "progress" else " "
+                setattr(record, role, f"{current}{joint}{fields[role]}" if current else fields[role])
         record.end = max(record.end, block.end)
-        record.status = normalise_status(record.progress, record.target_date)
 
     @staticmethod
     def _from_row(document: LoadedDocument, block: Block, fields: dict[str, str]) -> Recommendation:
         number = block.row_label or (fields.get("number") or "").rstrip(".") or None
         return Recommendation(
             number=number, text=fields["text"], target_date=fields.get("target_date"), progress=fields.get("progress"),
-            owner=fields.get("owner"), status=normalise_status(fields.get("progress"), fields.get("target_date")),
+            owner=fields.get("owner"), status="unknown",
             section=block.section, heading=block.heading, page=document.page_at(block.start),
             start=block.start, end=block.end)
-
-    @staticmethod
-    def _apply_summaries(blocks: list[Block], records: list[Recommendation]) -> None:
-        """A table of short "number | status | note" rows (no text column) summarises records listed in full
-        elsewhere: it adds no records, but its status wins and is noted in the progress."""
-        by_number: dict[str, list[Recommendation]] = {}
-        for record in records:
-            by_number.setdefault(record.number or "", []).append(record)
-        for block in blocks:
-            if block.kind != "table_row" or "text" in column_roles(block.table_header or []).values():
-                continue
-            notes = [cell for cell in block.cells[1:] if cell]
-            matches = by_number.get(block.row_label or "", [])
-            if len(matches) != 1 or not notes or any(len(note.split()) > 12 for note in notes):
-                continue
-            status = _first_match(notes[0], STATUS_RULES)
-            if status:
-                record = matches[0]
-                record.status = status
-                record.progress = "\n".join(filter(None, [record.progress, f"Summary: {'; '.join(notes)}"]))
 
     # --- "3.8 Recommendation 7 – That ..." followed by "3.8.1 This recommendation is accepted" ---------
     def _numbered_paragraphs(self, document: LoadedDocument, blocks: list[Block]) -> list[Recommendation]:
@@ -234,7 +163,7 @@ class RecommendationExtractor:
             progress = "\n".join(self._body(document.text[b.start:b.end]) for b in replies) or None
             records.append(Recommendation(
                 number=match.group(1), text=_squash(match.group(2)), target_date=None, progress=progress, owner=None,
-                status=normalise_status(progress), section=block.section, heading=block.heading,
+                status="unknown", section=block.section, heading=block.heading,
                 page=document.page_at(block.start), start=block.start, end=max([block.end] + [b.end for b in replies])))
         return records
 

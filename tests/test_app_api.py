@@ -48,8 +48,8 @@ def test_empty_question_is_refused_with_advice(client) -> None:  # noqa: ANN001
         client.predict(question="  ", api_name="/ask")
 
 
-def test_only_ask_is_exposed(client) -> None:  # noqa: ANN001
-    assert list(client.view_api(return_format="dict", print_info=False)["named_endpoints"]) == ["/ask"]
+def test_only_ask_and_recommendations_are_exposed(client) -> None:  # noqa: ANN001
+    assert list(client.view_api(return_format="dict", print_info=False)["named_endpoints"]) == ["/ask", "/recommendations"]
 
 
 def test_index_files_are_not_served(client, sample_services: Services) -> None:  # noqa: ANN001

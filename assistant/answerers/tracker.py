@@ -1,34 +1,46 @@
-"""Answers status and list questions from the recommendations tracker, each record cited to its source passage."""
+"""Answers status, outstanding-list and decision questions from the recommendations tracker, each record cited."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from dateutil import parser as date_parser
 
 from assistant.answerers.base import AnswerContext
 from assistant.query import QueryAnalysis
 from assistant.quotes import collapse_whitespace, is_verbatim, locate, verified_citation
 from assistant.results import Answer, Citation
-from assistant.tracker import list_recommendations
+from assistant.tracker import list_recommendations, rollups
 from index.filters import SearchFilter
 from index.lexical import content_terms
 from index.records import StoredChunk
 from index.retriever import HybridRetriever
 from index.store import ChromaStore
 from ingest.recommendations import Recommendation
+from ingest.statuses import OUTSTANDING, STATUSES
 from ingest.structure import MARKUP
 from prompts import render
 
 STATUS_WORDS = (
     (re.compile(r"\bnot (?:been )?accepted|\brejected|\bturned down", re.I), ("not accepted",)),
-    (re.compile(r"\bfurther work|\boutstanding|\bstill|\bnot yet|\bin progress|\bunfinished|\bremaining", re.I),
-     ("in progress", "ongoing")),
+    (re.compile(r"\bpart(?:ly|ially) (?:achieved|done|complete)", re.I), ("partly achieved",)),
+    (re.compile(r"\bfurther work|\boutstanding|\bstill|\bnot yet|\bin progress|\bunfinished|\bremaining|"
+                r"\bincomplete|\bto (?:be )?do(?:ne)?\b", re.I), OUTSTANDING),
     (re.compile(r"\bachieved|\bcompleted?|\bdone\b|\bfinished|\bdelivered", re.I), ("achieved",)),
 )
-MAX_LISTED = 15
+# "Which decisions did Kent's Cabinet take on 30 January 2025?", "What did the council resolve in January?"
+DECISION_WORDS = re.compile(r"\b(?:decisions?|decided|decide|resolv\w*|resolutions?|agreed|agree)\b", re.I)
+DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?"
+                            r"\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.I)
 MAX_NUMBERED = 3
 PROGRESS_WORDS = 90
 # A list names each recommendation briefly so that all of it fits in a glance; one item gets more of its text.
 SUMMARY_WORDS, LISTED_SUMMARY_WORDS = 25, 12
+
+
+def _counts(counts: Counter) -> str:
+    return ", ".join(f"{n} {status}" for status in STATUSES if (n := counts.get(status)))
 
 
 def _opening(text: str, max_words: int) -> str:
@@ -51,6 +63,22 @@ def _progress_excerpt(progress: str, question: str) -> str:
     if not overlap:
         return _opening(progress, PROGRESS_WORDS)
     return f"{sentences[0]} … {sentences[best]}" if best > 1 else " ".join(sentences[:2])
+
+
+def asked_date(question: str) -> str | None:
+    """ "30 January 2025" -> "2025-01-30"; "January 2025" -> "2025-01"; None when the question names no date."""
+    match = DAY_MONTH_YEAR.search(question)
+    if not match:
+        return None
+    day, month, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (None, match.group(4),
+                                                                                                 match.group(5))
+    parsed = date_parser.parse(f"{day or 1} {month} {year}")
+    return parsed.strftime("%Y-%m-%d" if day else "%Y-%m")
+
+
+def _bodies(question: str, records: list[Recommendation]) -> set[str]:
+    """The deciding bodies the question names ("Cabinet", "County Council"); none named means any."""
+    return {r.body for r in records if r.body and re.search(rf"\b{re.escape(r.body)}\b", question, re.I)}
 
 
 def _wanted_statuses(question: str) -> tuple[str, ...]:
@@ -103,12 +131,37 @@ class TrackerAnswerer:
             records = [r for n in analysis.recommendation_numbers for r in self._records(councils, number=n)]
             template = "tracker_item_quote" if analysis.wants_quote else "tracker_item"
             return self._compose(records[:MAX_NUMBERED], template, facet or question) if records else None
+        if analysis.wants_list and DECISION_WORDS.search(question) and (councils or asked_date(question)):
+            answer = self.decisions(question, councils)
+            if answer is not None:
+                return answer
         statuses = _wanted_statuses(question)
         if analysis.wants_list and statuses and councils:
-            records = [r for s in statuses for r in self._records(councils, status=s)]
-            records.sort(key=lambda r: (r.source, r.ordinal))
-            return self._compose(records[:MAX_LISTED], "tracker_item_list") if records else None
+            return self.status_list(councils, statuses)
         return None
+
+    def status_list(self, councils: tuple[str, ...], statuses: tuple[str, ...]) -> Answer | None:
+        """Every record in the statuses (never a sample); an outstanding list opens with each paper's counts."""
+        everything = self._records(councils)
+        records = sorted((r for r in everything if r.status in statuses), key=lambda r: (r.source, r.ordinal))
+        if not records:
+            return None
+        sources = {r.source for r in records}
+        heads = [render("tracker_rollup", council=rollup.council, source=rollup.source or "",
+                        total=str(sum(rollup.counts.values())), counts=_counts(rollup.counts),
+                        outstanding=str(len(rollup.outstanding)))
+                 for rollup in rollups(everything) if rollup.source in sources] if statuses == OUTSTANDING else []
+        return self._compose(records, "tracker_item_list", heads=heads)
+
+    def decisions(self, question: str, councils: tuple[str, ...]) -> Answer | None:
+        """What the named body resolved, at the meeting on the date asked, each with its decision number."""
+        records = [r for r in list_recommendations(self.store, kind="resolution", with_history=False)
+                   if not councils or r.council in councils]
+        bodies = _bodies(question, records)
+        when = asked_date(question)
+        records = [r for r in records if (not bodies or r.body in bodies)
+                   and (not when or (r.meeting_date or r.paper_date or "").startswith(when))]
+        return self._compose(records, "tracker_resolution_list") if records else None
 
     def answer_for_passage(self, chunk_id: str, analysis: QueryAnalysis, question: str = "") -> Answer | None:
         """A status question whose best passage is a tracked recommendation is answered from that record."""
@@ -120,19 +173,21 @@ class TrackerAnswerer:
         return self._compose(records[:1], "tracker_item", question) if records else None
 
     def _records(self, councils: tuple[str, ...], **where: str) -> list[Recommendation]:
-        found = [r for r in list_recommendations(self.store, **where) if r.kind == "recommendation"]
+        found = list_recommendations(self.store, kind="recommendation", with_history=False, **where)
         return [r for r in found if not councils or r.council in councils]
 
-    def _compose(self, records: list[Recommendation], template: str, question: str = "") -> Answer | None:
+    def _compose(self, records: list[Recommendation], template: str, question: str = "",
+                 heads: list[str] | None = None) -> Answer | None:
         citations: list[Citation] = []
         lines: list[str] = []
-        listed = template == "tracker_item_list"
+        listed = template in ("tracker_item_list", "tracker_resolution_list")
         for record in records:
             citation = self._citation(record, len(citations) + 1)
             if citation is None:
                 continue
             citations.append(citation)
-            fields = self._fields(record, citation, question, LISTED_SUMMARY_WORDS if listed else SUMMARY_WORDS)
+            fields = self._fields(record, citation, question,
+                                  LISTED_SUMMARY_WORDS if template == "tracker_item_list" else SUMMARY_WORDS)
             if fields["progress"] and not listed:
                 progress_citations = self._progress_citations(record, fields["progress"], citation, len(citations) + 1)
                 citations.extend(progress_citations)
@@ -141,7 +196,7 @@ class TrackerAnswerer:
         if not citations:
             return None
         text = "\n".join(f"- {line}" for line in lines) if listed else " ".join(lines)
-        return Answer(text, citations, abstained=False)
+        return Answer("\n".join([*(heads or []), text]), citations, abstained=False)
 
     @staticmethod
     def _fields(record: Recommendation, citation: Citation, question: str, summary_words: int) -> dict[str, str]:
@@ -153,6 +208,8 @@ class TrackerAnswerer:
             "text": summary, "progress": f" Progress: {progress.rstrip('.')}." if progress else "",
             "target": f" Target date: {record.target_date}." if record.target_date else "",
             "owner": f" Owner: {record.owner}." if record.owner else "", "n": str(citation.n),
+            "body": record.body or "", "date": record.meeting_date or record.paper_date or "",
+            "decision": f", decision {record.decision_number}" if record.decision_number else "",
             "quote": citation.quote, "reference": citation.reference(),
         }
 
