@@ -91,7 +91,7 @@ class QAEngine:
         later = asks_after_papers(question, self._documents_in(search.search_filter))
         if later:
             return render("abstain_later", month=later)
-        in_scope = (search.search_filter or SearchFilter()).matches
+        in_scope = search.search_filter or SearchFilter()
         unmentioned = unmentioned_names(resolved, self.retriever.lexical_index(), in_scope, search.scope_terms)
         return render("abstain_unmentioned", names=", ".join(unmentioned)) if unmentioned else None
 
@@ -168,8 +168,8 @@ class QAEngine:
         indexed = self._indexed_councils()
         if not analysis.councils or any(name in indexed for name in analysis.councils):
             return []
-        unattributed = self.retriever.lexical_index().terms_in(lambda chunk: not chunk.document.get("council"))
-        if any(place_terms(name) <= unattributed for name in analysis.councils):
+        lexical, unattributed = self.retriever.lexical_index(), (lambda document: not document.get("council"))
+        if any(lexical.terms_in(place_terms(name), unattributed) == place_terms(name) for name in analysis.councils):
             return []
         return list(analysis.councils)
 

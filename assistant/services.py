@@ -10,7 +10,7 @@ from assistant.engine import QAEngine
 from assistant.settings import Settings
 from index.embedder import Embedder
 from index.retriever import HybridRetriever
-from index.store import ChromaStore, make_client
+from index.store import ChromaStore, open_store
 from ingest.pipeline import IngestPipeline
 
 
@@ -22,8 +22,8 @@ class Services:
 
     @cached_property
     def store(self) -> ChromaStore:
-        client = make_client(self.settings.index, self.settings.chroma_host, self.settings.chroma_port)
-        return ChromaStore(client, self.settings.collection_prefix)
+        return open_store(self.settings.index, self.settings.chroma_host, self.settings.chroma_port,
+                          self.settings.collection_prefix)
 
     @cached_property
     def embedder(self) -> Embedder:

@@ -19,15 +19,9 @@ def list_recommendations(store: ChromaStore, council: str | None = None, status:
                          source: str | None = None) -> list[Recommendation]:
     """Records of complete ingests in document order. council matches a case-insensitive part of the council
     name ("derby" finds "Derby City Council"); search is a case-insensitive phrase in the text or progress."""
-    where: dict[str, str] = {}
-    if status:
-        where["status"] = normalise_status_filter(status)
-    if number:
-        where["number"] = number.strip().rstrip(".")
-    if source:
-        where["source"] = source
-    chroma_where = {"$and": [{k: v} for k, v in where.items()]} if len(where) > 1 else (where or None)
-    records = [Recommendation.from_metadata(row["text"], row) for row in store.recommendations(chroma_where)]
+    rows = store.recommendations(status=normalise_status_filter(status) if status else None,
+                                 number=number.strip().rstrip(".") if number else None, source=source or None)
+    records = [Recommendation.from_metadata(row["text"], row) for row in rows]
     if council:
         records = [r for r in records if council.lower() in (r.council or "").lower()]
     if search:
