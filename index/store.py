@@ -316,7 +316,8 @@ class ChromaStore:
         """Tracker records of one ingest; like chunks they stay invisible until the document record is written."""
         ids = [f"{source}:{ingest_id}:rec:{record.ordinal}" for record in records]
         metas = [_clean({**record.to_metadata(), "source": source, "ingest_id": ingest_id}) for record in records]
-        self._upsert(self.recommendation_rows, ids, vectors, [record.text for record in records], metas)
+        with self._writing():  # on handles that have seen every other process's writes
+            self._upsert(self.recommendation_rows, ids, vectors, [record.text for record in records], metas)
 
     def remove(self, source: str) -> bool:
         """Deletes the document record first, so a half-finished removal leaves only invisible rows."""
