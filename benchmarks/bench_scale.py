@@ -228,6 +228,59 @@ def measure(index: Path, questions_limit: int | None, add: Path | None) -> dict[
     return out
 
 
+def keyword_only(sizes: list[int], work: Path) -> list[dict[str, Any]]:
+    """The keyword index alone at each size (no Chroma, no model): open, search p50/p95 with and without a
+    council filter, adding one paper. Built from the sample papers' paragraphs under varied councils."""
+    import re
+
+    from index.filters import SearchFilter
+    from index.lexical import KeywordIndex, KeywordPassage, item_labels
+
+    paragraphs = [" ".join(part.split()) for path in sorted(SAMPLE_DIR.glob("*.txt"))
+                  for part in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")) if len(part.split()) > 8]
+    queries = [q.question for q in __import__("evals.gold", fromlist=["load_dataset"]).load_dataset(
+        PROJECT / "evals" / "datasets" / "sample.jsonl")]
+    rows = []
+    for size in sizes:
+        folder = work / f"keyword-{size}"
+        index, rng, batch, made = KeywordIndex(folder), random.Random(size), [], 0
+        while made < size:
+            start = rng.randrange(len(paragraphs))
+            passages = [KeywordPassage(n, text, item_labels(text, None)) for n, text in
+                        enumerate(paragraphs[start:start + 100])]
+            batch.append(({"source": f"paper-{made}.pdf", "ingest_id": "v1", "council": rng.choice(COUNCILS),
+                           "date": f"{rng.randint(2012, 2025)}-01-01"}, passages))
+            made += len(passages)
+            if len(batch) == 50:
+                index.add_documents(batch)
+                batch = []
+        index.add_documents(batch)
+        started = time.perf_counter()
+        reopened = KeywordIndex(folder)
+        open_s = time.perf_counter() - started
+        timings = {"all": [], "council": []}
+        for question in queries:
+            for name, search_filter in (("all", None), ("council", SearchFilter(councils=(COUNCILS[3],)))):
+                started = time.perf_counter()
+                reopened.search(question, 40, search_filter)
+                reopened.labelled(["7"], search_filter)
+                timings[name].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        index.add_documents([({"source": "new.pdf", "ingest_id": "v1", "council": COUNCILS[0]},
+                              [KeywordPassage(n, text) for n, text in enumerate(paragraphs[:60])])])
+        add_s = time.perf_counter() - started
+        started = time.perf_counter()
+        reopened.refresh()
+        refresh_s = time.perf_counter() - started
+        rows.append({"passages": reopened.passage_count, "segments": len(reopened.segments), "open_s": open_s,
+                     "search_p50_ms": percentile(timings["all"], 50), "search_p95_ms": percentile(timings["all"], 95),
+                     "filtered_p50_ms": percentile(timings["council"], 50),
+                     "filtered_p95_ms": percentile(timings["council"], 95), "add_paper_s": add_s,
+                     "reader_refresh_s": refresh_s, "peak_mib": peak_mib()})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def percentile(values: list[float], q: float) -> float:
     import numpy as np
 
@@ -272,6 +325,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=None, help="sample gold questions asked per library")
     parser.add_argument("--work", type=Path, default=None, help="folder for the indexes (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=PROJECT / "benchmarks" / "scale.json")
+    parser.add_argument("--keyword-only", action="store_true", help="time the keyword index alone at each size")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--ingest", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--add", type=Path, help=argparse.SUPPRESS)
@@ -285,6 +339,9 @@ def main() -> None:
         print(json.dumps(ingest_cold(args.files, args.ingest, not args.no_raw_embedding)))
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    if args.keyword_only:
+        args.json.write_text(json.dumps({"keyword_only": keyword_only(args.sizes, work)}, indent=2))
+        return
     results: dict[str, Any] = {"sizes": args.sizes, "libraries": []}
     kcc_files = sorted(KCC_DIR.glob("*.pdf"))[: args.kcc_files]
     if kcc_files:

@@ -101,13 +101,20 @@ class _Segment:
         document = self.documents[self.row_document[row]]
         return f"{document['source']}:{document['ingest_id']}:{int(self.ordinals[row])}"
 
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, counts) of the passages using the term."""
+    def postings(self, term: str, values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, counts) of the passages using the term; or (rows, values) for values aligned with the counts."""
         column = self.columns.get(term)
         if column is None:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         start, end = self.by_term.indptr[column], self.by_term.indptr[column + 1]
-        return self.by_term.indices[start:end], self.by_term.data[start:end]
+        return self.by_term.indices[start:end], (self.by_term.data if values is None else values)[start:end]
+
+    def saturated(self, average_length: float) -> np.ndarray:
+        """BM25's term-frequency part of every posting, tf / (tf + k1 (1 - b + b len / average len)), computed
+        once per change of the index so a search only adds up precomputed numbers."""
+        counts = self.by_term.data
+        lengths = self.lengths[self.by_term.indices]
+        return (counts / (counts + K1 * (1 - B + B * lengths / average_length))).astype(np.float32)
 
     @classmethod
     def build(cls, name: str, documents: list[tuple[dict[str, Any], list[KeywordPassage]]]) -> "_Segment":
@@ -212,6 +219,7 @@ class KeywordIndex:
         self._masks: dict[Any, list[np.ndarray]] = {}
         self._document_frequency: dict[str, int] = {}
         self._live_rows: list[np.ndarray] = []
+        self._saturated: list[np.ndarray] = []
         self._total, self._average_length = 0, 1.0
         self.refresh()
 
@@ -303,6 +311,7 @@ class KeywordIndex:
             length += float(segment.lengths[live].sum())
         self._document_frequency = dict(frequency)
         self._total, self._average_length = total, (length / total if total else 1.0)
+        self._saturated = [segment.saturated(self._average_length) for segment in self.segments]
 
     def _document_mask(self, segment: _Segment, keep: Callable[[Mapping[str, Any]], bool]) -> np.ndarray:
         return np.array([self.live.get(meta["source"]) == meta["ingest_id"] and keep(meta)
@@ -344,13 +353,13 @@ class KeywordIndex:
             return []
         tokens += sorted(with_synonyms(frozenset(tokens)) - set(tokens))
         found: list[tuple[float, int, int]] = []
+        weights = {term: self._idf(term) for term in tokens}
         for index, (segment, mask) in enumerate(zip(self.segments, self._row_masks(search_filter))):
             scores = np.zeros(segment.rows, dtype=np.float32)
             for term in tokens:
-                rows, counts = segment.postings(term)
+                rows, saturated = segment.postings(term, self._saturated[index])
                 if len(rows):
-                    normaliser = K1 * (1 - B + B * segment.lengths[rows] / self._average_length)
-                    scores[rows] += self._idf(term) * counts / (counts + normaliser)
+                    scores[rows] += weights[term] * saturated
             scores[~mask] = 0.0
             hits = np.flatnonzero(scores > 0)
             if len(hits) > limit:  # the best, and any tied with the last of them

@@ -151,8 +151,8 @@ class ChromaStore:
         self.index_dir, self.host, self.port, self.prefix = index_dir, host, port, prefix
         self._generations = None if host else _Generations(index_dir)
         self._lock_path, self._holding_lock = index_dir / "write.lock", False
+        self._seen = self._generations.read() if self._generations else 0  # read first: a later write reopens
         self._connect()
-        self._seen = self._generations.read() if self._generations else 0
         self.keyword = KeywordIndex(None if host else index_dir / "keyword" / prefix)
         self._lexical = LexicalIndex(self.keyword, self.chunks_by_id)
         self._documents_cache: tuple[float, list[dict[str, Any]]] | None = None
@@ -265,6 +265,8 @@ class ChromaStore:
     def list_documents(self) -> list[dict[str, Any]]:
         """Every complete document's metadata; a question reads this several times, so it is kept for a second
         (writes through this store clear it at once; another process's writes show within the second)."""
+        if self._generations is not None and self._epoch != _Generations.epochs.get(str(self.index_dir), 0):
+            self._connect()  # another store of this process reopened Chroma for this folder
         now = time.monotonic()
         if self._documents_cache is None or now - self._documents_cache[0] > DOCUMENTS_CACHE_SECONDS:
             result = self.documents.get(include=["metadatas"])
