@@ -241,7 +241,10 @@ class KeywordIndex:
             return False
         manifest = json.loads(path.read_text(encoding="utf-8"))
         loaded = {segment.name: segment for segment in self.segments}
-        self.segments = [loaded.get(name) or _Segment.load(self.folder, name) for name in manifest["segments"]]
+        try:
+            self.segments = [loaded.get(name) or _Segment.load(self.folder, name) for name in manifest["segments"]]
+        except FileNotFoundError:  # a writer merged those segments meanwhile; its newer manifest lists the result
+            return self.refresh()
         self.live, self._manifest_stamp = manifest["documents"], stamp
         self._recount()
         return True
