@@ -13,7 +13,7 @@ from assistant.steps import (LaterThanPapersGuard, NamesUnmatchedCheck, UnknownC
                              UnmentionedNamesGuard)
 from index.embedder import Embedder
 from index.retriever import HybridRetriever
-from index.store import ChromaStore, make_client
+from index.store import ChromaStore, open_store
 from ingest.pipeline import IngestPipeline
 
 
@@ -25,8 +25,8 @@ class Services:
 
     @cached_property
     def store(self) -> ChromaStore:
-        client = make_client(self.settings.index, self.settings.chroma_host, self.settings.chroma_port)
-        return ChromaStore(client, self.settings.collection_prefix)
+        return open_store(self.settings.index, self.settings.chroma_host, self.settings.chroma_port,
+                          self.settings.collection_prefix)
 
     @cached_property
     def embedder(self) -> Embedder:

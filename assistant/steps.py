@@ -71,8 +71,8 @@ class UnknownCouncilGuard:
         indexed = indexed_councils(self.store)
         if not councils or any(name in indexed for name in councils):
             return None
-        unattributed = self.retriever.lexical_index().terms_in(lambda chunk: not chunk.document.get("council"))
-        if any(place_terms(name) <= unattributed for name in councils):
+        lexical, unattributed = self.retriever.lexical_index(), (lambda document: not document.get("council"))
+        if any(lexical.terms_in(place_terms(name), unattributed) == place_terms(name) for name in councils):
             return None
         covered = ", ".join(sorted(indexed)) or "none yet"
         return render("abstain_council", councils=", ".join(councils), covered=covered)
@@ -98,7 +98,7 @@ class UnmentionedNamesGuard:
         self.retriever = retriever
 
     def refuse(self, turn: Turn, search: Search) -> str | None:
-        in_scope = (search.search_filter or SearchFilter()).matches
+        in_scope = search.search_filter or SearchFilter()
         unmentioned = unmentioned_names(turn.resolved, self.retriever.lexical_index(), in_scope, search.scope_terms)
         return render("abstain_unmentioned", names=", ".join(unmentioned)) if unmentioned else None
 

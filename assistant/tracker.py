@@ -29,32 +29,19 @@ def normalise_status_filter(status: str) -> str:
     return wanted
 
 
-def _where(status: str | None, number: str | None, source: str | None, kind: str | None) -> dict[str, Any] | None:
-    where: list[dict[str, Any]] = []
-    if status:
-        wanted = normalise_status_filter(status)
-        if wanted == OUTSTANDING_FILTER:
-            where += [{"status": {"$in": list(OUTSTANDING)}}, {"kind": "recommendation"}]
-        else:
-            where.append({"status": wanted})
-    if number:
-        where.append({"number": number.strip().rstrip(".")})
-    if source:
-        where.append({"source": source})
-    if kind:
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-        where.append({"kind": kind})
-    return {"$and": where} if len(where) > 1 else (where[0] if where else None)
-
-
 def list_recommendations(store: ChromaStore, council: str | None = None, status: str | None = None,
                          search: str | None = None, number: str | None = None, source: str | None = None,
                          kind: str | None = None, with_history: bool = True) -> list[Recommendation]:
     """Records of complete ingests in document order. council matches a case-insensitive part of the council
     name ("derby" finds "Derby City Council"); search is a case-insensitive phrase in the text or progress;
     status "outstanding" is every recommendation with work still to do. Each record carries its history."""
-    rows = store.recommendations(_where(status, number, source, kind))
+    if kind and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
+    wanted = normalise_status_filter(status) if status else None
+    if wanted == OUTSTANDING_FILTER:
+        wanted, kind = tuple(OUTSTANDING), "recommendation"
+    rows = store.recommendations(status=wanted, number=number.strip().rstrip(".") if number else None,
+                                 source=source or None, kind=kind)
     records = [Recommendation.from_metadata(row["text"], row) for row in rows]
     if council:
         records = [r for r in records if council.lower() in (r.council or "").lower()]
@@ -62,7 +49,7 @@ def list_recommendations(store: ChromaStore, council: str | None = None, status:
         phrase = search.lower()
         records = [r for r in records if phrase in f"{r.text} {r.progress or ''}".lower()]
     if with_history and records:
-        link_history(records, [Recommendation.from_metadata(row["text"], row) for row in store.recommendations(None)])
+        link_history(records, [Recommendation.from_metadata(row["text"], row) for row in store.recommendations()])
     return records
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-from typing import Callable, Iterable
+from typing import Iterable
 
 from assistant.glossary import meaning
 from assistant.results import Citation
-from index.lexical import LexicalIndex, content_terms
-from index.records import StoredChunk
+from index.filters import SearchFilter
+from index.lexical import LexicalIndex, content_terms, is_content_term
 
 # A capitalised word or acronym ("Ofsted", "GCSE", "Q3", "B&NES's").
 CAPITALISED = re.compile(r"\b[A-Z][\w&'’-]*")
@@ -37,23 +36,36 @@ def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> 
     return list(dict.fromkeys(names))
 
 
-def unmentioned_names(question: str, lexical: LexicalIndex, in_scope: Callable[[StoredChunk], bool],
+def unmentioned_names(question: str, lexical: LexicalIndex, in_scope: SearchFilter,
                       ignored_terms: frozenset[str] = frozenset()) -> list[str]:
-    """The question's names that no in-scope chunk contains, as a word or, for an acronym, as its spelled-out
+    """The question's names that no in-scope passage contains, as a word or, for an acronym, as its spelled-out
     meaning ("LAC" is found in "looked after children")."""
     names = proper_names(question, ignored_terms)
-    scope_terms = lexical.terms_in(in_scope) if names else frozenset()
-    if not scope_terms:
+    if not names or not lexical.count_in(in_scope):
         return []
-    texts = [chunk.search_text for chunk in lexical.chunks if in_scope(chunk)]
-    return [name for name in names if not _mentioned(name, scope_terms, texts)]
+    return [name for name in names if not _mentioned_in_scope(name, lexical, in_scope)]
+
+
+def _mentioned_in_scope(name: str, lexical: LexicalIndex, in_scope: SearchFilter) -> bool:
+    """Asked of the keyword index, so the cost follows the passages holding the name's words, not the library."""
+    if lexical.terms_in(content_terms(name), in_scope):
+        return True
+    spelled_out = _spelled_out(name)
+    if not spelled_out:
+        return False
+    candidates = lexical.chunks(lexical.passages_with_all(content_terms(spelled_out), in_scope))
+    return any(spelled_out in chunk.search_text.lower() for chunk in candidates)
+
+
+def _spelled_out(name: str) -> str:
+    return (meaning(name) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
 
 
 def _mentioned(name: str, terms: frozenset[str], texts: Iterable[str]) -> bool:
     """The name in any form: as written, singular or plural ("GCSEs" is found in "GCSE"), or spelled out."""
     if any(content_terms(form) & terms for form in _number_forms(name)):
         return True
-    spelled_out = (meaning(name) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
+    spelled_out = _spelled_out(name)
     return bool(spelled_out) and any(spelled_out in text.lower() for text in texts)
 
 
@@ -72,11 +84,11 @@ def names_no_citation_mentions(question: str, citations: list[Citation], lexical
         return []
     texts = [citation.text for citation in citations]
     terms = frozenset().union(*(content_terms(text) for text in texts), *(
-        _common_terms(lexical.chunks_of(source)) for source in {citation.source for citation in citations}))
+        _common_terms(lexical, source) for source in {citation.source for citation in citations}))
     return [] if any(_mentioned(name, terms, texts) for name in names) else names
 
 
-def _common_terms(chunks: list[StoredChunk]) -> frozenset[str]:
+def _common_terms(lexical: LexicalIndex, source: str) -> frozenset[str]:
     """Terms used by at least COMMON_IN passages of a paper: its subject matter, which any passage of it speaks to."""
-    counts = Counter(term for chunk in chunks for term in content_terms(chunk.search_text))
-    return frozenset(term for term, count in counts.items() if count >= COMMON_IN)
+    counts = lexical.passage_term_counts(source)
+    return frozenset(term for term, count in counts.items() if count >= COMMON_IN and is_content_term(term))

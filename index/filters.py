@@ -1,4 +1,5 @@
-"""Metadata filters (councils, documents, years) that apply alike to Chroma queries and the lexical index."""
+"""Metadata filters (councils, documents, years); the store translates them for Chroma, the keyword index applies
+them to its documents."""
 
 from __future__ import annotations
 
@@ -20,20 +21,6 @@ class SearchFilter:
     @property
     def is_empty(self) -> bool:
         return not (self.councils or self.sources or self.year_from or self.year_to)
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.councils:
-            clauses.append({"council": {"$in": list(self.councils)}})
-        if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
-        if self.year_from is not None:
-            clauses.append({"year": {"$gte": self.year_from}})
-        if self.year_to is not None:
-            clauses.append({"year": {"$lte": self.year_to}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def matches(self, chunk: StoredChunk) -> bool:
         return self.matches_document(chunk.document, chunk.source)

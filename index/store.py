@@ -1,22 +1,59 @@
-"""The Chroma store: an embedded PersistentClient by default, a Chroma server when a host is configured."""
+"""The store: Chroma collections, the keyword index kept beside them, and the only place Chroma's filter syntax is
+written. Embedded by default; a Chroma server when a host is configured."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Protocol, Sequence
 
 import chromadb
 import numpy as np
+from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import InternalError
 
+from index.filters import SearchFilter
+from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex, item_labels
 from index.records import DocumentRecord, StoredChunk, StoredSentence
 from ingest.chunker import Chunk
 from ingest.recommendations import Recommendation
 
 COSINE = {"hnsw": {"space": "cosine"}}
 DOCUMENTS_CACHE_SECONDS = 1.0
+# When a filtered vector query fails mid-write in another process, the unfiltered query is this much deeper.
+UNFILTERED_DEPTH = 4
+# Reconciling the keyword index with more documents than this reads all passages in one call.
+BULK_RECONCILE = 20
+
+
+class Store(Protocol):
+    """What the engine, the tracker and ingestion need from an index; filters are SearchFilters or field values."""
+
+    def sync(self) -> str: ...
+    def list_documents(self) -> list[dict[str, Any]]: ...
+    def document(self, source: str) -> dict[str, Any] | None: ...
+    def document_text(self, source: str) -> str | None: ...
+    def lexical_index(self) -> LexicalIndex: ...
+    def query_chunks(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
+                     ) -> list[tuple[str, float]]: ...
+    def query_sentences(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
+                        ) -> list[tuple[str, float]]: ...
+    def chunks_by_id(self, chunk_ids: Sequence[str]) -> list[StoredChunk]: ...
+    def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]: ...
+    def recommendations(self, status: str | tuple[str, ...] | None = None, number: str | None = None,
+                        source: str | None = None, chunk_id: str | None = None,
+                        kind: str | None = None) -> list[dict[str, Any]]: ...
+    def write_document(self, record: DocumentRecord, chunks: Sequence[Chunk], chunk_vectors: np.ndarray,
+                       sentence_vectors: np.ndarray, chunk_metadata: dict[str, Any]) -> None: ...
+    def write_recommendations(self, source: str, ingest_id: str, records: Sequence[Recommendation],
+                              vectors: np.ndarray) -> None: ...
+    def remove(self, source: str) -> bool: ...
+    def remove_orphans(self) -> int: ...
 
 
 def make_client(index_dir: Path, host: str | None = None, port: int = 8000) -> chromadb.ClientAPI:
@@ -26,6 +63,37 @@ def make_client(index_dir: Path, host: str | None = None, port: int = 8000) -> c
         return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
     index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
+
+
+def chroma_where(search_filter: SearchFilter | None) -> dict[str, Any] | None:
+    """A SearchFilter as a Chroma where-clause over the council, source and year every row carries."""
+    search_filter = search_filter or SearchFilter()
+    clauses: list[dict[str, Any]] = []
+    if search_filter.councils:
+        clauses.append({"council": {"$in": list(search_filter.councils)}})
+    if search_filter.sources:
+        clauses.append({"source": {"$in": list(search_filter.sources)}})
+    if search_filter.year_from is not None:
+        clauses.append({"year": {"$gte": search_filter.year_from}})
+    if search_filter.year_to is not None:
+        clauses.append({"year": {"$lte": search_filter.year_to}})
+    return _all_of(clauses)
+
+
+def _equal_to(**fields: Any) -> dict[str, Any] | None:
+    return _all_of([{key: value} for key, value in fields.items() if value is not None])
+
+
+def _all_of(clauses: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _row_matches(meta: Mapping[str, Any], search_filter: SearchFilter) -> bool:
+    """The where-clause's test on a row's own metadata (rows carry "year" where documents carry "date")."""
+    return search_filter.matches_document({"council": meta.get("council"), "date": str(meta.get("year", ""))},
+                                          meta["source"])
 
 
 def _batches(count: int, size: int) -> Iterator[slice]:
@@ -38,23 +106,168 @@ def _clean(meta: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in meta.items() if value is not None}
 
 
-class ChromaStore:
-    """Three collections: documents (the commit record), chunks (passages) and sentences (for quoting)."""
+class _Generations:
+    """A counter beside an embedded index, raised at the end of every write by any process. A process whose
+    Chroma handles predate another process's write reopens them: an embedded Chroma keeps its vector index in
+    memory and does not see other processes' writes (queries then fail with "Error finding id")."""
 
-    def __init__(self, client: chromadb.ClientAPI, prefix: str = "scrutiny") -> None:
-        self.client = client
-        self.documents = client.get_or_create_collection(f"{prefix}_documents", embedding_function=None, configuration=COSINE)
-        self.chunks = client.get_or_create_collection(f"{prefix}_chunks", embedding_function=None, configuration=COSINE)
-        self.sentences = client.get_or_create_collection(f"{prefix}_sentences", embedding_function=None, configuration=COSINE)
-        self.recommendation_rows = client.get_or_create_collection(f"{prefix}_recommendations", embedding_function=None,
-                                                                   configuration=COSINE)
-        self._batch = max(1, min(4000, client.get_max_batch_size()))
+    written_here: dict[str, set[int]] = {}  # path -> generations this process wrote, shared by its stores
+    epochs: dict[str, int] = {}  # path -> how many times this process reopened Chroma there
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = index_dir / "generation"
+        self.key = str(index_dir)
+
+    def read(self) -> int:
+        try:
+            return int(self.path.read_text(encoding="ascii").split()[0])
+        except (FileNotFoundError, ValueError, IndexError):
+            return 0
+
+    def raise_(self) -> int:
+        """Called under the write lock."""
+        generation = self.read() + 1
+        temporary = self.path.with_name(f".generation.{os.getpid()}")
+        temporary.write_text(f"{generation} {os.getpid()}\n", encoding="ascii")
+        os.replace(temporary, self.path)
+        self.written_here.setdefault(self.key, set()).add(generation)
+        return generation
+
+    def others_wrote(self, seen: int, current: int) -> bool:
+        return any(g not in self.written_here.get(self.key, set()) for g in range(seen + 1, current + 1))
+
+    def reopen(self) -> None:
+        """Stops this process's embedded Chroma for the path, so the next client loads the index from disk."""
+        system = SharedSystemClient._identifier_to_system.pop(self.key, None)  # noqa: SLF001 - chroma has no API
+        if system is not None:
+            system.stop()
+        self.epochs[self.key] = self.epochs.get(self.key, 0) + 1
+
+
+class ChromaStore:
+    """Four collections: documents (the commit record), chunks (passages), sentences (for quoting) and
+    recommendations (the tracker); plus the keyword index of the current passages in index_dir/keyword."""
+
+    def __init__(self, index_dir: Path, host: str | None = None, port: int = 8000, prefix: str = "scrutiny") -> None:
+        self.index_dir, self.host, self.port, self.prefix = index_dir, host, port, prefix
+        self._generations = None if host else _Generations(index_dir)
+        self._lock_path, self._holding_lock = index_dir / "write.lock", False
+        self._seen = self._generations.read() if self._generations else 0  # read first: a later write reopens
+        self._connect()
+        self.keyword = KeywordIndex(None if host else index_dir / "keyword" / prefix)
+        self._lexical = LexicalIndex(self.keyword, self.chunks_by_id)
         self._documents_cache: tuple[float, list[dict[str, Any]]] | None = None
+        self._generation = ""
+        self.sync()
+
+    def _connect(self) -> None:
+        self.client = make_client(self.index_dir, self.host, self.port)
+        self._epoch = _Generations.epochs.get(str(self.index_dir), 0)
+        self.documents = self._collection("documents")
+        self.chunks = self._collection("chunks")
+        self.sentences = self._collection("sentences")
+        self.recommendation_rows = self._collection("recommendations")
+        self._batch = max(1, min(4000, self.client.get_max_batch_size()))
+
+    def _collection(self, name: str):  # noqa: ANN202 - chromadb's Collection type
+        return self.client.get_or_create_collection(f"{self.prefix}_{name}", embedding_function=None,
+                                                    configuration=COSINE)
+
+    # --- keeping current with other processes ------------------------------------------------
+    def sync(self) -> str:
+        """Brings this process's view up to date with every write since the last call (its own or another
+        process's): Chroma handles reopened when needed, the keyword index reloaded and reconciled. Cheap when
+        nothing changed: one small file read (embedded) or one cached listing (server)."""
+        if self._generations is not None:
+            current = self._generations.read()
+            if self._generations.others_wrote(self._seen, current):
+                self._generations.reopen()
+            if self._epoch != _Generations.epochs.get(str(self.index_dir), 0):
+                self._connect()
+            if current != self._seen:
+                self._documents_cache = None
+            self._seen = current
+        generation = str(self._seen) if self._generations else self._documents_digest()
+        if generation != self._generation:
+            self.keyword.refresh()
+            if self._reconcile_keyword_index():
+                self._generation = generation
+        return generation
+
+    def generation(self) -> str:
+        """Changes whenever a document is added, replaced or removed; keys caches such as the BM25 index."""
+        return self.sync()
+
+    def _documents_digest(self) -> str:
+        active = sorted(self.active_ingests().items())
+        return hashlib.sha1(repr(active).encode()).hexdigest()[:16]
+
+    @contextmanager
+    def _write_lock(self, wait: bool = True) -> Iterator[bool]:
+        """One writer at a time across processes (a file lock beside the index); yields whether it is held."""
+        if self._holding_lock or self._generations is None:  # a Chroma server orders its own writes
+            yield True
+            return
+        with open(self._lock_path, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            self._holding_lock = True
+            try:
+                yield True
+            finally:
+                self._holding_lock = False
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Writes happen on current handles, one process at a time, and end by raising the generation."""
+        with self._write_lock():
+            self.sync()
+            yield
+            self._documents_cache = None
+            if self._generations is not None:
+                self._seen = self._generations.raise_()
+                self._generation = str(self._seen)
+
+    def _reconcile_keyword_index(self) -> bool:
+        """Documents Chroma holds that the keyword index lacks (an index built before it was kept on disk, a
+        writer killed between the two, or a server written by another machine) are indexed now, and the
+        other way round. False when another process holds the write lock: the next call tries again."""
+        if self.active_ingests() == self.keyword.live:
+            return True
+        with self._write_lock(wait=False) as held:
+            if held:
+                self.keyword.refresh()
+                self._index_missing_documents()
+            return held
+
+    def _index_missing_documents(self) -> None:
+        active = self.active_ingests()
+        missing = [source for source, ingest in active.items() if self.keyword.live.get(source) != ingest]
+        chunks = self.all_chunks() if len(missing) > BULK_RECONCILE else [
+            chunk for source in missing for chunk in self._chunks_where(_equal_to(source=source))]
+        by_source: dict[str, list[StoredChunk]] = {}
+        for chunk in chunks:
+            by_source.setdefault(chunk.source, []).append(chunk)
+        documents = {meta["source"]: meta for meta in self.list_documents()}
+        self.keyword.add_documents([(documents[source], [KeywordPassage.of(chunk) for chunk in by_source.get(source, [])])
+                                    for source in missing if source in documents])
+        for source in set(self.keyword.live) - set(active):
+            self.keyword.remove_document(source)
+
+    def lexical_index(self) -> LexicalIndex:
+        self.sync()
+        return self._lexical
 
     # --- documents -------------------------------------------------------------------------
     def list_documents(self) -> list[dict[str, Any]]:
         """Every complete document's metadata; a question reads this several times, so it is kept for a second
         (writes through this store clear it at once; another process's writes show within the second)."""
+        if self._generations is not None and self._epoch != _Generations.epochs.get(str(self.index_dir), 0):
+            self._connect()  # another store of this process reopened Chroma for this folder
         now = time.monotonic()
         if self._documents_cache is None or now - self._documents_cache[0] > DOCUMENTS_CACHE_SECONDS:
             result = self.documents.get(include=["metadatas"])
@@ -73,51 +286,51 @@ class ChromaStore:
         """source -> ingest_id of every complete document; chunks of any other ingest are invisible."""
         return {meta["source"]: meta["ingest_id"] for meta in self.list_documents()}
 
-    def generation(self) -> str:
-        """Changes whenever a document is added, replaced or removed; keys caches such as the BM25 index."""
-        active = sorted(self.active_ingests().items())
-        return hashlib.sha1(repr(active).encode()).hexdigest()[:16]
-
     # --- writing ---------------------------------------------------------------------------
     def write_document(self, record: DocumentRecord, chunks: Sequence[Chunk], chunk_vectors: np.ndarray,
                        sentence_vectors: np.ndarray, chunk_metadata: dict[str, Any]) -> None:
-        """Chunks and sentences first, the document record last, then the previous version's rows go."""
-        chunk_ids = [f"{record.source}:{record.ingest_id}:{chunk.ordinal}" for chunk in chunks]
-        self._upsert(self.chunks, chunk_ids, chunk_vectors, [c.text for c in chunks],
-                     [_clean({**chunk_metadata, **self._chunk_meta(record, c)}) for c in chunks])
-        ids, docs, metas = [], [], []
-        for chunk_id, chunk in zip(chunk_ids, chunks):
-            for position, sentence in enumerate(chunk.sentences):
-                ids.append(f"{chunk_id}:{position}")
-                docs.append(sentence.embed_text)
-                metas.append(_clean({
-                    "chunk_id": chunk_id, "source": record.source, "ingest_id": record.ingest_id,
-                    "start": sentence.start, "end": sentence.end, "section": sentence.section,
-                    "page": sentence.page, "column": sentence.column,
-                    **{k: v for k, v in chunk_metadata.items() if k in ("council", "year")},
-                }))
-        self._upsert(self.sentences, ids, sentence_vectors, docs, metas)
-        document_vector = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(chunk_vectors.shape[1])
-        self._upsert(self.documents, [record.source], document_vector[None, :], [record.text],
-                     [_clean(record.as_chroma_metadata())])
-        self._documents_cache = None
-        self._delete_stale(record.source, keep=record.ingest_id)
+        """Chunks and sentences first, the document record last, then the keyword index, then the previous
+        version's rows go."""
+        with self._writing():
+            chunk_ids = [f"{record.source}:{record.ingest_id}:{chunk.ordinal}" for chunk in chunks]
+            self._upsert(self.chunks, chunk_ids, chunk_vectors, [c.text for c in chunks],
+                         [_clean({**chunk_metadata, **self._chunk_meta(record, c)}) for c in chunks])
+            ids, docs, metas = [], [], []
+            for chunk_id, chunk in zip(chunk_ids, chunks):
+                for position, sentence in enumerate(chunk.sentences):
+                    ids.append(f"{chunk_id}:{position}")
+                    docs.append(sentence.embed_text)
+                    metas.append(_clean({
+                        "chunk_id": chunk_id, "source": record.source, "ingest_id": record.ingest_id,
+                        "start": sentence.start, "end": sentence.end, "section": sentence.section,
+                        "page": sentence.page, "column": sentence.column,
+                        **{k: v for k, v in chunk_metadata.items() if k in ("council", "year")},
+                    }))
+            self._upsert(self.sentences, ids, sentence_vectors, docs, metas)
+            document_vector = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(chunk_vectors.shape[1])
+            self._upsert(self.documents, [record.source], document_vector[None, :], [record.text],
+                         [_clean(record.as_chroma_metadata())])
+            passages = [KeywordPassage(c.ordinal, c.search_text, item_labels(c.text, c.section)) for c in chunks]
+            self.keyword.add_documents([(record.as_chroma_metadata(), passages)])
+            self._delete_stale(record.source, keep=record.ingest_id)
 
     def write_recommendations(self, source: str, ingest_id: str, records: Sequence[Recommendation],
                               vectors: np.ndarray) -> None:
         """Tracker records of one ingest; like chunks they stay invisible until the document record is written."""
         ids = [f"{source}:{ingest_id}:rec:{record.ordinal}" for record in records]
         metas = [_clean({**record.to_metadata(), "source": source, "ingest_id": ingest_id}) for record in records]
-        self._upsert(self.recommendation_rows, ids, vectors, [record.text for record in records], metas)
+        with self._writing():  # on handles that have seen every other process's writes
+            self._upsert(self.recommendation_rows, ids, vectors, [record.text for record in records], metas)
 
     def remove(self, source: str) -> bool:
         """Deletes the document record first, so a half-finished removal leaves only invisible rows."""
-        if self.document(source) is None:
-            return False
-        self.documents.delete(ids=[source])
-        self._documents_cache = None
-        self._delete_stale(source, keep=None)
-        return True
+        with self._writing():
+            if self.document(source) is None:
+                return False
+            self.documents.delete(ids=[source])
+            self.keyword.remove_document(source)
+            self._delete_stale(source, keep=None)
+            return True
 
     def remove_orphans(self) -> int:
         """Rows left by an ingest that was killed before its document record was written."""
@@ -127,15 +340,15 @@ class ChromaStore:
             metas = collection.get(include=["metadatas"])
             stale = [row_id for row_id, meta in zip(metas["ids"], metas["metadatas"])
                      if active.get(meta["source"]) != meta["ingest_id"]]
-            for part in _batches(len(stale), self._batch):
-                collection.delete(ids=stale[part])
+            if stale:
+                with self._writing():
+                    for part in _batches(len(stale), self._batch):
+                        collection.delete(ids=stale[part])
             removed += len(stale)
         return removed
 
     def _delete_stale(self, source: str, keep: str | None) -> None:
-        where: dict[str, Any] = {"source": source}
-        if keep is not None:
-            where = {"$and": [{"source": source}, {"ingest_id": {"$ne": keep}}]}
+        where = {"source": source} if keep is None else {"$and": [{"source": source}, {"ingest_id": {"$ne": keep}}]}
         self.chunks.delete(where=where)
         self.sentences.delete(where=where)
         self.recommendation_rows.delete(where=where)
@@ -154,23 +367,36 @@ class ChromaStore:
         }
 
     # --- reading ---------------------------------------------------------------------------
-    def all_chunks(self, where: dict[str, Any] | None = None) -> list[StoredChunk]:
+    def all_chunks(self, search_filter: SearchFilter | None = None) -> list[StoredChunk]:
+        return self._chunks_where(chroma_where(search_filter))
+
+    def _chunks_where(self, where: dict[str, Any] | None) -> list[StoredChunk]:
         active = self.active_ingests()
         result = self.chunks.get(where=where, include=["documents", "metadatas"])
         return [StoredChunk.from_chroma(i, d, m) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"])
                 if active.get(m["source"]) == m["ingest_id"]]
 
-    def query_chunks(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        return self._query(self.chunks, vector, n, where)
-
-    def query_sentences(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """(chunk_id, similarity) for the sentences nearest the vector."""
-        if self.sentences.count() == 0:
+    def chunks_by_id(self, chunk_ids: Sequence[str]) -> list[StoredChunk]:
+        """The current passages with these ids, in the order asked."""
+        if not chunk_ids:
             return []
-        result = self.sentences.query(query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"])
         active = self.active_ingests()
-        return [(meta["chunk_id"], 1.0 - distance) for meta, distance in zip(result["metadatas"][0], result["distances"][0])
-                if active.get(meta["source"]) == meta["ingest_id"]]
+        result = self.chunks.get(ids=list(chunk_ids), include=["documents", "metadatas"])
+        found = {i: StoredChunk.from_chroma(i, d, m) for i, d, m in zip(result["ids"], result["documents"],
+                                                                        result["metadatas"])
+                 if active.get(m["source"]) == m["ingest_id"]}
+        return [found[chunk_id] for chunk_id in chunk_ids if chunk_id in found]
+
+    def query_chunks(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
+                     ) -> list[tuple[str, float]]:
+        """(chunk_id, similarity) for the passages nearest the vector."""
+        return [(row_id, similarity) for row_id, _, similarity in self._query(self.chunks, vector, n, search_filter)]
+
+    def query_sentences(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
+                        ) -> list[tuple[str, float]]:
+        """(chunk_id, similarity) for the sentences nearest the vector."""
+        return [(meta["chunk_id"], similarity) for _, meta, similarity
+                in self._query(self.sentences, vector, n, search_filter)]
 
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]:
         if not chunk_ids:
@@ -183,9 +409,14 @@ class ChromaStore:
             for meta, vector in zip(result["metadatas"], result["embeddings"])
         ]
 
-    def recommendations(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Tracker records of complete ingests as metadata dicts with their "text", in document order."""
+    def recommendations(self, status: str | tuple[str, ...] | None = None, number: str | None = None,
+                        source: str | None = None, chunk_id: str | None = None,
+                        kind: str | None = None) -> list[dict[str, Any]]:
+        """Tracker records of complete ingests with these field values (status: one, or any of several), as
+        metadata dicts with their "text", in document order."""
         active = self.active_ingests()
+        statuses = {"$in": list(status)} if isinstance(status, tuple) else status
+        where = _equal_to(status=statuses, number=number, source=source, chunk_id=chunk_id, kind=kind)
         result = self.recommendation_rows.get(where=where, include=["documents", "metadatas"])
         rows = [{**meta, "text": text} for text, meta in zip(result["documents"], result["metadatas"])
                 if active.get(meta["source"]) == meta["ingest_id"]]
@@ -194,11 +425,30 @@ class ChromaStore:
     def count(self) -> int:
         return self.chunks.count()
 
-    def _query(self, collection, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:  # noqa: ANN001
+    def _query(self, collection, vector: np.ndarray, n: int, search_filter: SearchFilter | None  # noqa: ANN001
+               ) -> list[tuple[str, dict[str, Any], float]]:
+        """(id, metadata, similarity) of current rows nearest the vector. While another process writes, an
+        embedded Chroma can fail a filtered query; the rows are then filtered here from a deeper unfiltered one."""
         if collection.count() == 0:
             return []
-        result = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"])
+        where = chroma_where(search_filter)
+        try:
+            result = collection.query(query_embeddings=[vector], n_results=n, where=where,
+                                      include=["metadatas", "distances"])
+        except InternalError:
+            if where is None:
+                raise
+            result = collection.query(query_embeddings=[vector], n_results=n * UNFILTERED_DEPTH,
+                                      include=["metadatas", "distances"])
         active = self.active_ingests()
-        return [(row_id, 1.0 - distance) for row_id, meta, distance
+        rows = [(row_id, meta, 1.0 - distance) for row_id, meta, distance
                 in zip(result["ids"][0], result["metadatas"][0], result["distances"][0])
                 if active.get(meta["source"]) == meta["ingest_id"]]
+        if where is not None:
+            rows = [row for row in rows if _row_matches(row[1], search_filter)][:n]
+        return rows
+
+
+def open_store(index_dir: Path, host: str | None = None, port: int = 8000, prefix: str = "scrutiny") -> ChromaStore:
+    """The store for the settings' index folder; with a Chroma server nothing is written locally."""
+    return ChromaStore(index_dir, host, port, prefix)

@@ -167,7 +167,7 @@ class TrackerAnswerer:
         """A status question whose best passage is a tracked recommendation is answered from that record."""
         if not analysis.wants_status:
             return None
-        rows = self.store.recommendations({"chunk_id": chunk_id})
+        rows = self.store.recommendations(chunk_id=chunk_id)
         records = [Recommendation.from_metadata(row["text"], row) for row in rows]
         records = [r for r in records if r.kind == "recommendation" and r.number]
         return self._compose(records[:1], "tracker_item", question) if records else None

@@ -1,0 +1,67 @@
+"""One embedded index, two processes: questions keep working while `scrutiny ingest` writes, and see new papers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.services import Services
+from assistant.settings import load_settings
+from conftest import PROJECT, SAMPLE_DIR
+from evals.gold import DATASETS_DIR, load_dataset
+from index.filters import SearchFilter
+
+SHORTEST = ("003_b4e36d0c51f0492b.txt", "001_9fd2cc959c742ed0.txt", "004_77dbbb5ea04abb7b.txt")
+QUESTIONS = ("How many children from other councils were placed in East Sussex?",
+             "What did the panel recommend about foster carers?",
+             "What is the budget for children's services?")
+
+
+@pytest.mark.timeout(1800)  # two processes each load the model; slow when the machine is shared
+def test_questions_keep_working_while_another_process_ingests(tmp_path: Path) -> None:
+    first, *later = [SAMPLE_DIR / name for name in SHORTEST]
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    for path in later:
+        shutil.copy(path, incoming / path.name)
+    services = Services(load_settings(index=tmp_path / "index"))
+    assert not services.pipeline.ingest([first], progress=False).failed
+    services.engine.ask(QUESTIONS[0])  # handles opened, keyword index loaded, before the other process starts
+
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    writer = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(incoming),
+                               "--index", str(tmp_path / "index")], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    asked, errors, answered_during = 0, [], 0
+    while writer.poll() is None:
+        try:
+            result = services.engine.ask(QUESTIONS[asked % len(QUESTIONS)])
+            answered_during += not result.abstained
+        except Exception as error:  # noqa: BLE001 - the point is to count every failure
+            errors.append(repr(error))
+        asked += 1
+    out, err = writer.communicate()
+    assert writer.returncode == 0, err
+    assert asked >= 5, "the ingest finished before enough questions were asked to show anything"
+    assert errors == [], errors[:3]
+    assert answered_during > 0
+
+    # no restart: the new papers are searchable at once, by vector, keyword and filter
+    assert {doc["source"] for doc in services.store.list_documents()} == {p.name for p in [first, *later]}
+    for path in later:
+        passages = services.retriever.retrieve("report", 8, SearchFilter(sources=(path.name,)))
+        assert passages and {p.chunk.source for p in passages} == {path.name}
+        assert services.retriever.lexical_index().passage_ids_of(path.name)
+    gold = next(q for q in load_dataset(DATASETS_DIR / "sample.jsonl")
+                if q.type == "fact" and not q.history and set(q.sources) <= {p.name for p in later})
+    result = services.engine.ask(gold.question)
+    assert not result.abstained and {c.source for c in result.citations} & set(gold.sources), result.answer
+    started = time.perf_counter()
+    services.engine.ask(QUESTIONS[1])
+    assert time.perf_counter() - started < 30
