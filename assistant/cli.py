@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from assistant.cli_errors import CommandError, check_port_free, explain
 from assistant.limits import question_problem
@@ -82,15 +82,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _batch_lines(batch_file: Path) -> list[str]:
+def _batch_lines(batch_file: Path) -> Iterator[str]:
+    """The file's lines as they come (a pipe works too), with a bad file reported as one CommandError."""
     try:
-        return batch_file.read_text(encoding="utf-8").splitlines()
+        with batch_file.open(encoding="utf-8") as lines:
+            yield from lines
     except FileNotFoundError:
         raise CommandError(f"batch file {batch_file} not found; check the path") from None
     except IsADirectoryError:
         raise CommandError(f"batch file {batch_file} is a folder; give a file of JSON lines") from None
-    except UnicodeDecodeError as error:
-        raise CommandError(f"batch file {batch_file} is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"batch file {batch_file} is not UTF-8 text; save it as UTF-8") from None
 
 
 def _batch_item(line: str, settings: Settings) -> tuple[str, list[str]]:
