@@ -179,10 +179,12 @@ class IngestPipeline:
             return f"the index is damaged ({reason}); move it aside and ingest your papers into a new one"
         return f"could not be stored in the index ({error.__class__.__name__}: {error}); try again"
 
-    def _read(self, path: Path, limits: ReadLimits) -> LoadedDocument:
-        """The reader's text; any failure of a reader library becomes a message about the file."""
+    def _read(self, path: Path, limits: ReadLimits) -> tuple[LoadedDocument, list[Block], list[Chunk]]:
+        """The file's text, blocks and chunks; any failure of a reader library becomes a message about the file."""
         try:
-            return reader_for(path).read(path, limits)
+            document = reader_for(path).read(path, limits)
+            blocks = self.parser.parse(document.text, document.table_lines)
+            return document, blocks, self.chunker.chunk(document, blocks)
         except IngestError:
             raise
         except (OSError, MemoryError) as error:
@@ -201,9 +203,7 @@ class IngestPipeline:
         existing = self.store.document(path.name)
         if existing and existing.get("content_hash") == content_hash:
             return FileResult(path, "unchanged", pages=int(existing.get("pages", 0)), chunks=int(existing.get("chunks", 0)))
-        document = self._read(path, limits)
-        blocks = self.parser.parse(document.text, document.table_lines)
-        chunks = self.chunker.chunk(document, blocks)
+        document, blocks, chunks = self._read(path, limits)
         if not chunks:
             raise IngestError("no readable text was found; check the file opens and contains text")
         metadata = extract_metadata(document.text).as_metadata()
