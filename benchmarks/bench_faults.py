@@ -31,6 +31,7 @@ from test_faults import (QUESTIONS, answers, cli_env, free_port, index_problems,
                          test_an_ingest_names_the_stopped_chroma_server_for_each_remaining_file as ingest_outage)
 
 Row = tuple[str, str, str]
+APP_QUESTION_WAIT = 120
 
 
 def kill_9(folder: Path, rounds: int, reference: Services) -> list[Row]:
@@ -73,12 +74,20 @@ def long_question(folder: Path, index: Path, url: str) -> list[Row]:
     cli_seconds = time.perf_counter() - started
     from gradio_client import Client
 
+    outcome: list[str] = []
+
+    def ask_app() -> None:
+        try:
+            Client(url, verbose=False).predict(question=question, history=[], api_name="/ask")
+            outcome.append("ANSWERED, not refused")
+        except Exception as error:  # noqa: BLE001 - the refusal arrives as an error
+            outcome.append(f"refused: {str(error)[:60]}")
+
     started = time.perf_counter()
-    try:
-        Client(url, verbose=False).predict(question=question, history=[], api_name="/ask")
-        app_outcome = "ANSWERED"
-    except Exception as error:  # noqa: BLE001 - the refusal arrives as an error
-        app_outcome = f"refused: {str(error)[:60]}"
+    asking = threading.Thread(target=ask_app, daemon=True)
+    asking.start()
+    asking.join(timeout=APP_QUESTION_WAIT)
+    app_outcome = outcome[0] if outcome else f"NOT REFUSED within {APP_QUESTION_WAIT} s"
     app_seconds = time.perf_counter() - started
     cli_line = json.loads(done.stdout.splitlines()[0]).get("error", "ANSWERED") if done.stdout else done.stderr[-80:]
     return [("1 MB question, ask --batch", f"{cli_seconds:.1f} s incl. start-up", cli_line[:90]),
@@ -142,6 +151,17 @@ def load(url: str, users: int, seconds: float) -> list[Row]:
              figures)]
 
 
+def measured(name: str, part: Callable[[], list[Row]]) -> list[Row]:
+    """The part's rows, or one row saying it could not run; each row is also shown at once on stderr."""
+    try:
+        rows = part()
+    except Exception as error:  # noqa: BLE001 - one broken part must not hide the others' figures
+        rows = [(name, "COULD NOT RUN", f"{type(error).__name__}: {str(error)[:80]}")]
+    for row in rows:
+        print("  " + " | ".join(row), file=sys.stderr, flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20, help="kill -9 rounds")
@@ -153,19 +173,20 @@ def main() -> None:
         folder = Path(temporary)
         reference = Services(load_settings(index=folder / "reference"))
         reference.pipeline.ingest([SAMPLE_DIR], progress=False)
-        rows += kill_9(folder, args.rounds, reference)
-        rows += expanding_word(folder)
+        rows += measured("kill -9 during ingest", lambda: kill_9(folder, args.rounds, reference))
+        rows += measured("expanding Word file", lambda: expanding_word(folder))
         for name in ("mistakes", "batch", "ingest"):
             (folder / name).mkdir()
-        rows += mistakes(folder / "mistakes", folder / "reference")
-        rows += outage("questions (ask --batch)", batch_outage, folder / "batch")
-        rows += outage("an ingest", ingest_outage, folder / "ingest")
+        rows += measured("command-line mistakes", lambda: mistakes(folder / "mistakes", folder / "reference"))
+        rows += measured("Chroma outage during questions",
+                         lambda: outage("questions (ask --batch)", batch_outage, folder / "batch"))
+        rows += measured("Chroma outage during ingest", lambda: outage("an ingest", ingest_outage, folder / "ingest"))
         port = free_port()
         server = start_serve(folder / "killed", port)
         try:
             url = f"http://127.0.0.1:{port}/"
-            rows += load(url, args.users, args.seconds)
-            rows += long_question(folder, folder / "reference", url)
+            rows += measured("load", lambda: load(url, args.users, args.seconds))
+            rows += measured("1 MB question", lambda: long_question(folder, folder / "reference", url))
         finally:
             server.terminate()
             server.wait(timeout=60)
