@@ -146,3 +146,10 @@ def test_every_command_line_mistake_is_one_plain_line(cli_index: Path, tmp_path:
             line = plain_line(run(*argv, index=tmp_path / "unused"))
             assert line is not None and words in line, (argv[:3], line)
     assert not (tmp_path / "zero" / "chroma.sqlite3").stat().st_size  # reported as damaged, not silently rebuilt
+
+
+def test_chat_refuses_a_too_long_question_and_carries_on(cli_index: Path) -> None:
+    done = run("chat", index=cli_index, stdin="x" * 2001 + "\nexit\n")
+    assert done.returncode == 0, done.stderr
+    assert "error: the question is 2,001 characters, over the 2,000-character limit" in done.stdout
+    assert "Traceback" not in done.stderr
