@@ -44,9 +44,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-BATCH_LINE = '{"question": "...", "history": ["earlier question", ...]}'
-
-
 def format_answer(result: AnswerResult) -> str:
     lines = [result.answer]
     if result.citations:
@@ -65,8 +62,8 @@ def _require_documents(services: Services) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    if args.batch and args.question:
-        raise CommandError("give either a question or --batch FILE, not both")
+    if args.batch and (args.question or args.history):
+        raise CommandError("give either a question (with any --history) or --batch FILE, not both")
     if not args.batch and not " ".join(args.question).strip():
         raise CommandError(question_problem("", None, args.settings) or "give a question")
     services = _services(args)
@@ -80,6 +77,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     result = services.engine.ask(question, history)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if args.json else format_answer(result))
     return 0
+
+
+BATCH_LINE = '{"question": "...", "history": ["earlier question", ...]}'
 
 
 def _batch_lines(batch_file: Path) -> Iterator[str]:
