@@ -7,19 +7,32 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+from assistant.cli_errors import CommandError, check_port_free, explain
+from assistant.limits import question_problem
 from assistant.results import AnswerResult
 from assistant.services import Services
-from assistant.settings import load_settings
+from assistant.settings import Settings, load_settings
+from index.faults import index_folder_problem
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(index=getattr(args, "index", None))
+
+
 def _services(args: argparse.Namespace) -> Services:
-    return Services(load_settings(index=getattr(args, "index", None)))
+    """The components over the index, once the index folder is known to be usable (an embedded one is checked)."""
+    settings = args.settings
+    if not settings.chroma_host:
+        problem = index_folder_problem(settings.index)
+        if problem:
+            raise CommandError(problem)
+    return Services(settings)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -44,36 +57,79 @@ def format_answer(result: AnswerResult) -> str:
 
 def _require_documents(services: Services) -> None:
     if not services.store.list_documents():
-        raise SystemExit(f"The index at {services.settings.index} has no documents yet; "
-                         "run `scrutiny ingest samples/reports` (or your own folder) first.")
+        raise CommandError(f"the index at {services.settings.index} has no documents yet; "
+                           "run `scrutiny ingest samples/reports` (or your own folder) first")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    if args.batch and (args.question or args.history):
+        raise CommandError("give either a question (with any --history) or --batch FILE, not both")
+    if not args.batch and not " ".join(args.question).strip():
+        raise CommandError(question_problem("", None, args.settings) or "give a question")
     services = _services(args)
     _require_documents(services)
     if args.batch:
         return _ask_batch(services, Path(args.batch))
-    if not args.question:
-        raise SystemExit("Give a question, e.g. scrutiny ask \"What did Leeds decide about external placements?\"")
-    result = services.engine.ask(" ".join(args.question), args.history or [])
+    question, history = " ".join(args.question), args.history or []
+    problem = question_problem(question, history, services.settings)
+    if problem:
+        raise CommandError(problem)
+    result = services.engine.ask(question, history)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if args.json else format_answer(result))
     return 0
 
 
+BATCH_LINE = '{"question": "...", "history": ["earlier question", ...]}'
+
+
+def _batch_lines(batch_file: Path) -> Iterator[str]:
+    """The file's lines as they come (a pipe works too), with a bad file reported as one CommandError."""
+    try:
+        with batch_file.open(encoding="utf-8") as lines:
+            yield from lines
+    except FileNotFoundError:
+        raise CommandError(f"batch file {batch_file} not found; check the path") from None
+    except IsADirectoryError:
+        raise CommandError(f"batch file {batch_file} is a folder; give a file of JSON lines") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"batch file {batch_file} is not UTF-8 text; save it as UTF-8") from None
+
+
+def _batch_item(line: str, settings: Settings) -> tuple[str, list[str]]:
+    """The question and history of one batch line; CommandError says what is wrong with it."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise CommandError(f"not JSON ({error.msg}); expected {BATCH_LINE}") from None
+    if not isinstance(item, dict):
+        raise CommandError(f"expected {BATCH_LINE}")
+    question, history = item.get("question"), item.get("history") or []
+    problem = question_problem(question, history, settings)
+    if problem:
+        raise CommandError(problem)
+    return question, history
+
+
 def _ask_batch(services: Services, batch_file: Path) -> int:
-    """One JSON result line per JSON input line; the models load once for the whole file."""
-    for line_number, line in enumerate(batch_file.read_text(encoding="utf-8").splitlines(), start=1):
+    """One JSON line out per question line in, in order; the models load once for the whole file.
+
+    A line that cannot be answered (a bad line, the Chroma server down) gives {"line": n, "error": ...} in its
+    place and one line on stderr, and the batch goes on, so answers resume when the server is back."""
+    failures = 0
+    for line_number, line in enumerate(_batch_lines(batch_file), start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-            result = services.engine.ask(item["question"], item.get("history") or [])
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            print(f"error: {batch_file}:{line_number}: expected {{\"question\": str, \"history\": [str]}} ({error})",
-                  file=sys.stderr)
-            return 2
-    return 0
+            question, history = _batch_item(line, services.settings)
+            print(json.dumps(services.engine.ask(question, history).to_json(), ensure_ascii=False), flush=True)
+        except Exception as error:  # noqa: BLE001 - explain() decides; a fault in the program itself is re-raised
+            message = explain(error, services.settings)
+            if message is None:
+                raise
+            failures += 1
+            print(f"error: {batch_file}:{line_number}: {message}", file=sys.stderr, flush=True)
+            print(json.dumps({"line": line_number, "error": message}, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -81,7 +137,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     services = _services(args)
     _require_documents(services)
-    return run_chat(services.engine, format_answer)
+    settings = services.settings
+
+    def problem(question: str, history: list[str]) -> str | None:
+        return question_problem(question, history, settings)
+
+    def failure(error: Exception) -> str | None:
+        return explain(error, settings)
+
+    return run_chat(services.engine, format_answer, problem, failure, settings.max_history_questions)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -125,6 +189,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.web_security import prepare_environment
 
+    check_port_free(args.host, args.port)
     services = _services(args)
     prepare_environment(services.settings)  # before gradio is imported: it reads its temp folder at import
     from assistant.app import serve
@@ -139,9 +204,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+class _IntermixedParser(argparse.ArgumentParser):
+    """A command's parser that lets options stand anywhere, even between the words of a question."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 - argparse's signature
+        if self._intermixing or self._subparsers is not None:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True  # parse_known_intermixed_args calls parse_known_args itself
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; give one from 1 to 65535 (e.g. 7860)")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scrutiny", description="Cited answers from council scrutiny papers, offline.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_IntermixedParser)
 
     def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -154,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = command("ask", cmd_ask, "Answer one question with cited passages.")
     ask.add_argument("question", nargs="*")
     ask.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
-    ask.add_argument("--history", nargs="*", metavar="Q", help="earlier questions, oldest first, for follow-ups")
+    ask.add_argument("--history", action="append", metavar="Q",
+                     help="an earlier question, for follow-ups; repeat it for each, oldest first")
     ask.add_argument("--batch", metavar="FILE", help="JSON lines of {question, history}; one JSON result per line")
     command("chat", cmd_chat, "Ask questions in the terminal; follow-ups use the conversation so far.")
     listing = command("list", cmd_list, "List ingested documents with their metadata.")
@@ -169,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(tracker)
     serving = command("serve", cmd_serve, "Open the web app: chat with sources, recommendations, document library.")
     serving.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    serving.add_argument("--port", type=int, default=7860)
+    serving.add_argument("--port", type=_port, default=7860, help="port to listen on, 1-65535 (default 7860)")
     evaluate = command("eval", cmd_eval, "Score the engine and a llama-index baseline on the gold question sets.")
     evaluate.add_argument("--dataset", action="append", metavar="FILE", help="gold JSON lines (default: both sets)")
     evaluate.add_argument("--report", metavar="DIR", help="write report.json and report.html here")
@@ -179,15 +266,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs one command; a mistake the user can fix ends in one line on stderr and a non-zero exit."""
     args = build_parser().parse_args(argv)
+    settings: Settings | None = None
     try:
+        settings = args.settings = _settings(args)
         return args.handler(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except Exception as error:  # noqa: BLE001 - explain() decides; a fault in the program itself is re-raised
+        message = explain(error, settings)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

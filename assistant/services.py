@@ -35,7 +35,8 @@ class Services:
     @cached_property
     def pipeline(self) -> IngestPipeline:
         return IngestPipeline(self.store, self.embedder, self.settings.max_chunk_words,
-                              int(self.settings.max_file_mb * 1024 * 1024))
+                              int(self.settings.max_file_mb * 1024 * 1024), self.settings.max_text_chars,
+                              self.settings.max_seconds_per_file)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

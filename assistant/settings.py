@@ -45,6 +45,11 @@ class Settings(BaseSettings):
 
     max_chunk_words: int = Field(default=160, description="Chunks stay under the model's 256 word-piece window.")
     max_file_mb: float = 50.0
+    max_text_chars: int = Field(default=3_000_000, gt=0, description=(
+        "Most characters of text one file may expand to when read (about 1,000 pages); a file that expands "
+        "past it, such as a small Word file of millions of empty runs, is refused."))
+    max_seconds_per_file: float = Field(default=600.0, gt=0,
+                                        description="Longest one file may take to read, chunk and embed.")
 
     retrieve_top_k: int = Field(default=8, description="Passages handed to the answerer.")
     candidate_pool: int = Field(default=40, description="Candidates taken from each retriever before fusion.")
@@ -53,6 +58,10 @@ class Settings(BaseSettings):
     scoring_model: Path | None = Field(
         default=None, description="Fitted ranker and abstention model (JSON from `make train`); default: the shipped one."
     )
+
+    max_question_chars: int = Field(default=2000, gt=0,
+                                    description="Longest question, and longest earlier question, accepted.")
+    max_history_questions: int = Field(default=20, ge=0, description="Most earlier questions a follow-up may carry.")
 
     upload_dir: Path = Field(default_factory=_default_upload_dir,
                              description="Where the app keeps uploaded papers; the only other folder it may read.")

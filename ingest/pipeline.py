@@ -6,6 +6,7 @@ import hashlib
 import re
 import sys
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from index.embedder import Embedder
+from index.faults import damage_reason, is_unreachable, server_address, unreachable_message
 from index.records import DocumentRecord
 from index.store import ChromaStore
 from ingest.chunker import Chunk, Chunker
@@ -21,12 +23,22 @@ from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.metadata import extract_metadata
 from ingest.readers import reader_for, supported_suffixes
+from ingest.readers.base import ReadLimits
 from ingest.recommendations import RecommendationExtractor, link_chunks
 from ingest.structure import Block, StructureParser
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_SHOWN_PATH = 160
+MAX_SHOWN_SKIPPED = 10
+# Sentences embedded between two checks of the time limit: a few seconds of model time on two cores.
+EMBED_SLICE = 512
+
+
+def shown(path: Path | str) -> str:
+    """A path on one line, whatever characters a hostile name holds, shortened if very long."""
+    text = CONTROL_CHARACTERS.sub(lambda m: repr(m.group())[1:-1], str(path))
+    return text if len(text) <= MAX_SHOWN_PATH else text[:MAX_SHOWN_PATH // 2] + "..." + text[-MAX_SHOWN_PATH // 2:]
 
 
 @dataclass
@@ -42,15 +54,22 @@ class FileResult:
 
     @property
     def shown_path(self) -> str:
-        """The path on one line, whatever characters a hostile name holds, shortened if very long."""
-        shown = CONTROL_CHARACTERS.sub(lambda m: repr(m.group())[1:-1], str(self.path))
-        return shown if len(shown) <= MAX_SHOWN_PATH else shown[:MAX_SHOWN_PATH // 2] + "..." + shown[-MAX_SHOWN_PATH // 2:]
+        return shown(self.path)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file in a folder that was not read, and why (its type is not one the readers take)."""
+
+    path: Path
+    reason: str
 
 
 @dataclass
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def failed(self) -> list[FileResult]:
@@ -62,7 +81,25 @@ class IngestSummary:
         noun = "document" if len(stored) == 1 else "documents"
         return (f"{len(stored)} {noun} ingested ({sum(r.pages for r in stored)} pages, "
                 f"{sum(r.chunks for r in stored)} chunks), {unchanged} unchanged, {len(self.failed)} failed "
-                f"in {self.seconds:.1f} s")
+                f"in {self.seconds:.1f} s{self.skipped_text()}")
+
+    def skipped_text(self) -> str:
+        """'; skipped 2: report.xlsx (unsupported type), notes.exe (unsupported type)', or '' when none were."""
+        if not self.skipped:
+            return ""
+        named = [f"{shown(item.path)} ({item.reason})" for item in self.skipped[:MAX_SHOWN_SKIPPED]]
+        more = len(self.skipped) - len(named)
+        return f"; skipped {len(self.skipped)}: " + ", ".join(named) + (f" and {more} more" if more else "")
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, str | None]]:
+    """Every file under the folder, with why it is skipped (None when it is read); hidden files are left out."""
+    files: list[tuple[Path, str | None]] = []
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or not path.is_file():
+            continue
+        files.append((path, None if path.suffix.lower() in supported_suffixes() else "unsupported type"))
+    return files
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -70,11 +107,16 @@ def discover(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in supported_suffixes()
-                                and not p.name.startswith(".")))
+            found.extend(file for file, reason in _folder_files(path) if reason is None)
         else:
             found.append(path)
     return list(dict.fromkeys(found))
+
+
+def skipped_in(paths: list[Path]) -> list[Skipped]:
+    """Files inside the given folders that discover() leaves out, named relative to their folder."""
+    return [Skipped(file.relative_to(path), reason) for path in paths if path.is_dir()
+            for file, reason in _folder_files(path) if reason is not None]
 
 
 def _megabytes(size: int) -> str:
@@ -90,19 +132,22 @@ class IngestPipeline:
     """Ingests files into the store; a file either lands whole or not at all."""
 
     def __init__(self, store: ChromaStore, embedder: Embedder, max_chunk_words: int = 160,
-                 max_file_bytes: int = 50 * 1024 * 1024) -> None:
+                 max_file_bytes: int = 50 * 1024 * 1024, max_text_chars: int | None = None,
+                 max_seconds_per_file: float | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.parser = StructureParser()
         self.chunker = Chunker(max_chunk_words)
         self.recommendations = RecommendationExtractor()
         self.max_file_bytes = max_file_bytes
+        self.max_text_chars = max_text_chars
+        self.max_seconds_per_file = max_seconds_per_file
 
     def ingest(self, paths: list[Path], progress: bool | None = None) -> IngestSummary:
         started = time.perf_counter()
         files = discover(paths)
         self.store.remove_orphans()
-        summary = IngestSummary()
+        summary = IngestSummary(skipped=skipped_in(paths))
         show = sys.stderr.isatty() if progress is None else progress
         bar = tqdm(files, desc="Ingesting", unit="file", disable=not show, file=sys.stderr)
         for path in bar:
@@ -115,26 +160,50 @@ class IngestPipeline:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def ingest_file(self, path: Path) -> FileResult:
+    def ingest_file(self, path: Path, write_lock: AbstractContextManager | None = None) -> FileResult:
+        """Reads, chunks and embeds the file, then stores it holding write_lock (if given) only while writing."""
         try:
-            return self._ingest_file(path)
+            return self._ingest_file(path, write_lock or nullcontext())
         except IngestError as error:
             return FileResult(path, "failed", str(error))
-        except (OSError, MemoryError) as error:
-            return FileResult(path, "failed", f"could not be read ({error.__class__.__name__}: {error}); check the file")
-        except Exception as error:  # noqa: BLE001 - a reader library failing on one odd file must not stop the run
-            return FileResult(path, "failed", f"could not be read ({error.__class__.__name__}); open and re-save "
-                                              "the file, or convert it to PDF or text")
+        except Exception as error:  # noqa: BLE001 - the index failing on one file must not stop the run
+            return FileResult(path, "failed", self._store_failure(error))
 
-    def _ingest_file(self, path: Path) -> FileResult:
-        self._check_size(path)
-        content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    def _store_failure(self, error: Exception) -> str:
+        """What went wrong in the index, not in the file: the Chroma server down, or a damaged index."""
+        address = server_address(self.store.client)
+        if address and is_unreachable(error):
+            return unreachable_message(address) + "; this file was not stored"
+        reason = damage_reason(error)
+        if reason:
+            return f"the index is damaged ({reason}); move it aside and ingest your papers into a new one"
+        return f"could not be stored in the index ({error.__class__.__name__}: {error}); try again"
+
+    def _read(self, path: Path, limits: ReadLimits) -> tuple[LoadedDocument, list[Block], list[Chunk]]:
+        """The file's text, blocks and chunks; any failure of a reader library becomes a message about the file."""
+        try:
+            document = reader_for(path).read(path, limits)
+            blocks = self.parser.parse(document.text, document.table_lines)
+            return document, blocks, self.chunker.chunk(document, blocks)
+        except IngestError:
+            raise
+        except (OSError, MemoryError) as error:
+            raise IngestError(f"could not be read ({error.__class__.__name__}: {error}); check the file") from None
+        except Exception as error:  # noqa: BLE001 - a reader library failing on one odd file must not stop the run
+            raise IngestError(f"could not be read ({error.__class__.__name__}); open and re-save "
+                              "the file, or convert it to PDF or text") from None
+
+    def _ingest_file(self, path: Path, write_lock: AbstractContextManager) -> FileResult:
+        limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file)
+        try:
+            self._check_size(path)
+            content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as error:
+            raise IngestError(f"could not be read ({error.__class__.__name__}: {error}); check the file") from None
         existing = self.store.document(path.name)
         if existing and existing.get("content_hash") == content_hash:
             return FileResult(path, "unchanged", pages=int(existing.get("pages", 0)), chunks=int(existing.get("chunks", 0)))
-        document = reader_for(path).read(path)
-        blocks = self.parser.parse(document.text, document.table_lines)
-        chunks = self.chunker.chunk(document, blocks)
+        document, blocks, chunks = self._read(path, limits)
         if not chunks:
             raise IngestError("no readable text was found; check the file opens and contains text")
         metadata = extract_metadata(document.text).as_metadata()
@@ -144,9 +213,10 @@ class IngestPipeline:
             ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), path=str(path.resolve()),
             metadata=metadata,
         )
-        chunk_vectors, sentence_vectors = self._embed(chunks)
-        self._write_recommendations(record, document, blocks, chunks, chunk_vectors)
-        self.store.write_document(record, chunks, chunk_vectors, sentence_vectors, self._chunk_metadata(metadata))
+        chunk_vectors, sentence_vectors = self._embed(chunks, limits)
+        with write_lock:
+            self._write_recommendations(record, document, blocks, chunks, chunk_vectors)
+            self.store.write_document(record, chunks, chunk_vectors, sentence_vectors, self._chunk_metadata(metadata))
         return FileResult(path, "replaced" if existing else "added", "; ".join(document.notes),
                           pages=document.page_count, chunks=len(chunks))
 
@@ -176,10 +246,16 @@ class IngestPipeline:
             raise IngestError(f"the file is {_megabytes(size)}, over the {_megabytes(self.max_file_bytes)} limit; "
                               "split it or raise SCRUTINY_MAX_FILE_MB")
 
-    def _embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:
-        """Sentences are embedded once; a chunk's vector is the mean of its sentences', so nothing is truncated."""
+    def _embed(self, chunks: list[Chunk], limits: ReadLimits) -> tuple[np.ndarray, np.ndarray]:
+        """Sentences are embedded once; a chunk's vector is the mean of its sentences', so nothing is truncated.
+
+        They are embedded a slice at a time so the time limit is checked while the model works."""
         texts = [sentence.embed_text for chunk in chunks for sentence in chunk.sentences]
-        sentence_vectors = self.embedder.embed(texts)
+        slices = []
+        for start in range(0, len(texts), EMBED_SLICE):
+            limits.check()
+            slices.append(self.embedder.embed(texts[start:start + EMBED_SLICE]))
+        sentence_vectors = np.vstack(slices)
         chunk_vectors, cursor = [], 0
         for chunk in chunks:
             count = len(chunk.sentences)

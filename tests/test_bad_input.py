@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import signal
 import subprocess
+import sys
 import time
+import zipfile
 from pathlib import Path
 
+import docx
 import pypdf
 
 from assistant.services import Services
@@ -140,3 +144,98 @@ def test_sigkill_mid_ingest_leaves_no_partial_document_and_a_rerun_completes(tmp
     active = store.active_ingests()
     raw = store.chunks.get(include=["metadatas"])["metadatas"]
     assert all(active[m["source"]] == m["ingest_id"] for m in raw)  # the killed run's orphans were cleaned up
+
+
+def test_a_folder_ingest_names_each_skipped_file(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    (folder / "old").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    (folder / "note.txt").write_text("The panel met in May. It agreed the budget.", encoding="utf-8")
+    (folder / "report.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
+    (folder / "old" / "notes.exe").write_bytes(b"MZ a program")
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main", encoding="utf-8")  # hidden: left out, not listed
+    done = run("ingest", str(folder), index=tmp_path / "index")
+    assert done.returncode == 0, done.stderr
+    assert "1 document ingested" in done.stdout
+    assert "skipped 2: old/notes.exe (unsupported type), report.xlsx (unsupported type)" in done.stdout
+
+
+def hostile_docx(path: Path, markup_mb: float, varied: bool = False) -> Path:
+    """A real Word file whose one paragraph holds markup_mb of empty text runs, written without holding it in memory.
+
+    Identical runs deflate about 350 times (100 MB -> ~290 KB); varied=True gives each run a random revision id,
+    so the file packs only ~7 times and is caught after parsing, not from the zip directory."""
+    template = io.BytesIO()
+    docx.Document().save(template)
+    generator = random.Random(13)
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                target.writestr(info, source.read(info.filename))
+                continue
+            head, rest = source.read(info.filename).split(b"<w:body>")
+            with target.open(info.filename, "w") as part:
+                part.write(head + b"<w:body><w:p>")
+                written = 0
+                while written < markup_mb * 2**20:
+                    runs = (b"".join(b'<w:r w:rsidR="%08X"><w:t></w:t></w:r>' % generator.getrandbits(32)
+                                     for _ in range(4096)) if varied else b"<w:r><w:t></w:t></w:r>" * 4096)
+                    part.write(runs)
+                    written += len(runs)
+                part.write(b"</w:p>" + rest)
+    return path
+
+
+READ_IN_A_CHILD = """
+import re, sys, time
+from pathlib import Path
+from ingest.readers.base import ReadLimits
+from ingest.readers.docx import DocxReader
+from ingest.errors import IngestError
+started = time.perf_counter()
+try:
+    DocxReader().read(Path(sys.argv[1]), ReadLimits(3_000_000, 600))
+    message = "read"
+except IngestError as error:
+    message = str(error)
+peak_kb = re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)
+print(int(peak_kb) // 1024, round(time.perf_counter() - started, 2), message)
+"""
+
+
+def test_an_expanding_word_file_is_refused_before_it_fills_memory(tmp_path: Path) -> None:
+    """The reader runs in a child process so its peak memory (VmHWM, which starts afresh at exec) is its own."""
+    for name, markup_mb, varied, words, most_mb in [("packed.docx", 100, False, "times), as no real document", 200),
+                                                      ("varied.docx", 12, True, "XML elements around only 0", 500)]:
+        path = hostile_docx(tmp_path / name, markup_mb, varied)
+        child = subprocess.run([sys.executable, "-c", READ_IN_A_CHILD, str(path)], capture_output=True, text=True,
+                               timeout=300, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+        peak_mb, seconds, message = child.stdout.split(" ", 2)
+        assert words in message and "save a clean copy" in message, (name, child.stdout, child.stderr)
+        assert int(peak_mb) < most_mb, (name, peak_mb, seconds)
+
+
+def test_ingest_limits_refuse_a_file_without_taking_the_write_lock(tmp_path: Path) -> None:
+    services = Services(load_settings(index=tmp_path / "index"))
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("The panel met and agreed the plan. " * 200, encoding="utf-8")
+    hostile = hostile_docx(tmp_path / "hostile.docx", 100)
+
+    class WatchedLock:
+        taken = 0
+
+        def __enter__(self) -> None:
+            WatchedLock.taken += 1
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    by_text = IngestPipeline(services.store, services.embedder, max_text_chars=1000, max_seconds_per_file=600)
+    by_time = IngestPipeline(services.store, services.embedder, max_text_chars=10**6, max_seconds_per_file=1e-6)
+    refusals = [by_text.ingest_file(long_text, WatchedLock()), by_time.ingest_file(long_text, WatchedLock()),
+                services.pipeline.ingest_file(hostile, WatchedLock())]
+    assert [r.status for r in refusals] == ["failed"] * 3
+    assert "more than 1,000 characters" in refusals[0].message and "SCRUTINY_MAX_TEXT_CHARS" in refusals[0].message
+    assert "limit to read" in refusals[1].message and "SCRUTINY_MAX_SECONDS_PER_FILE" in refusals[1].message
+    assert "as no real document does" in refusals[2].message
+    assert WatchedLock.taken == 0 and services.store.list_documents() == []

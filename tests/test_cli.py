@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +75,81 @@ def test_a_bad_file_is_reported_and_the_rest_ingest(tmp_path: Path) -> None:
     assert "minutes.pdf" in done.stderr and "not a PDF" in done.stderr
     assert "Traceback" not in done.stderr
     assert "1 document ingested" in done.stdout
+
+
+def test_history_can_stand_before_or_after_the_question(cli_index: Path) -> None:
+    earlier = "What did Derby decide about joint recruitment campaigns with other councils?"
+    before = run("ask", "--json", "--history", earlier, "and why?", index=cli_index)
+    after = run("ask", "and", "why?", "--json", "--history", earlier, index=cli_index)
+    alone = run("ask", "--json", "and why?", index=cli_index)
+    assert before.returncode == after.returncode == alone.returncode == 0, before.stderr + after.stderr
+    first, second = json.loads(before.stdout), json.loads(after.stdout)
+    assert first["question"] == second["question"] == "and why?"  # the question was not swallowed by --history
+    assert first["citations"] and first["citations"] == second["citations"]
+    assert first["citations"][0]["source"] == DERBY
+    assert first["citations"] != json.loads(alone.stdout)["citations"]  # the history changed what was found
+
+
+def plain_line(done: subprocess.CompletedProcess[str]) -> str | None:
+    """The one error line of a failed command (after any usage lines); None unless it failed with exactly one."""
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ") or ": error: " in line]
+    if done.returncode == 0 or "Traceback" in done.stderr or len(errors) != 1:
+        return None
+    return errors[0]
+
+
+def _damaged_copy(index: Path, target: Path) -> Path:
+    """A copy of a real index whose database pages after the first two are overwritten, as a disk fault would."""
+    shutil.copytree(index, target)
+    database = target / "chroma.sqlite3"
+    data = bytearray(database.read_bytes())
+    for page in range(2 * 4096, len(data), 4096):
+        data[page:page + 64] = b"\xff" * 64
+    database.write_bytes(bytes(data))
+    return target
+
+
+def command_line_mistakes(index: Path, folder: Path, busy_port: int) -> dict[tuple[str, ...], str]:
+    """Each mistake from issue 13 as arguments -> words its one error line must hold; index holds documents."""
+    a_file = folder / "a-file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    zero = folder / "zero"
+    zero.mkdir()
+    (zero / "chroma.sqlite3").write_bytes(b"")
+    damaged = _damaged_copy(index, folder / "damaged")
+    number = folder / "number.jsonl"
+    number.write_text('{"question": 42}\n', encoding="utf-8")
+    return {
+        ("list", "--index", str(a_file)): "is a file, not a folder",
+        ("list", "--index", "/proc"): "cannot open the index at /proc",
+        ("list", "--index", str(zero)): "damaged (chroma.sqlite3 is empty, 0 bytes)",
+        ("list", "--index", str(damaged)): "damaged (database disk image is malformed)",
+        ("ask", "--batch", str(number), "--index", str(index)): "number.jsonl:1: the question must be text",
+        ("ask", "--batch", str(folder / "missing.jsonl"), "--index", str(index)): "not found",
+        ("ask", "caf\udce9 budget", "--index", str(index)): "not valid UTF-8",
+        ("serve", "--port", "99999"): "not a port number",
+        ("serve", "--port", str(busy_port), "--index", str(index)): f"port {busy_port} on 127.0.0.1 is already in use",
+        ("ask", "", "--index", str(index)): "give a question",
+        ("ask", "x" * 2001, "--index", str(index)): "over the 2,000-character limit",
+        ("ask", "why?", *["--history", "earlier"] * 21, "--index", str(index)): "over the limit of 20",
+        ("ask", "--hist", "--index", str(index)): "expected one argument",
+        ("ingest",): "the following arguments are required: paths",
+    }
+
+
+def test_every_command_line_mistake_is_one_plain_line(cli_index: Path, tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        mistakes = command_line_mistakes(cli_index, tmp_path, busy.getsockname()[1])
+        for argv, words in mistakes.items():
+            line = plain_line(run(*argv, index=tmp_path / "unused"))
+            assert line is not None and words in line, (argv[:3], line)
+    assert not (tmp_path / "zero" / "chroma.sqlite3").stat().st_size  # reported as damaged, not silently rebuilt
+
+
+def test_chat_refuses_a_too_long_question_and_carries_on(cli_index: Path) -> None:
+    done = run("chat", index=cli_index, stdin="x" * 2001 + "\nexit\n")
+    assert done.returncode == 0, done.stderr
+    assert "error: the question is 2,001 characters, over the 2,000-character limit" in done.stdout
+    assert "Traceback" not in done.stderr

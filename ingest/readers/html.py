@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
+from ingest.readers.base import NO_LIMITS, ReadLimits
 from ingest.readers.tables import TableText, join_blocks, table_text
 from ingest.readers.text import decode_text
 
@@ -27,21 +28,27 @@ def _table(tag: Tag) -> TableText | None:
     return table_text([row for row in rows if row])
 
 
-def _blocks(root: Tag) -> list[TableText]:
+def _blocks(root: Tag, limits: ReadLimits) -> list[TableText]:
     """Walks the page in order; a block element's text is taken once, from its outermost block."""
     blocks: list[TableText] = []
+    chars = 0
     for element in root.find_all(True):
+        limits.check(chars)
         if element.find_parent(["table", *TEXT_BLOCKS, *HEADINGS]) is not None:
             continue
         if element.name == "table":
             table = _table(element)
             if table is not None:
                 blocks.append(table)
+                chars += len(table.text)
         elif element.name in HEADINGS and _words(element):
             blocks.append(TableText("#" * HEADINGS[element.name] + " " + _words(element)))
+            chars += len(blocks[-1].text)
         elif element.name in TEXT_BLOCKS and _words(element):
             prefix = "- " if element.name == "li" else ""
             blocks.append(TableText(prefix + _words(element)))
+            chars += len(blocks[-1].text)
+    limits.check(chars)
     return blocks
 
 
@@ -50,11 +57,12 @@ class HtmlReader:
 
     suffixes = frozenset({".html", ".htm", ".xhtml"})
 
-    def read(self, path: Path) -> LoadedDocument:
+    def read(self, path: Path, limits: ReadLimits = NO_LIMITS) -> LoadedDocument:
         soup = BeautifulSoup(decode_text(path.read_bytes()), "html.parser")
+        limits.check()
         for tag in soup(SKIPPED):
             tag.decompose()
-        blocks = _blocks(soup.body or soup)
+        blocks = _blocks(soup.body or soup, limits)
         if not any(block.text.strip() for block in blocks):
             raise IngestError("the page has no readable text; save the page's content as HTML or PDF and try again")
         text, table_lines = join_blocks(blocks)

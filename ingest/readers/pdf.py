@@ -12,6 +12,7 @@ from pypdf.errors import PdfReadError
 
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
+from ingest.readers.base import NO_LIMITS, ReadLimits
 from ingest.readers.tables import TableText, table_text
 
 PAGE_SEPARATOR = "\n\n"
@@ -95,18 +96,29 @@ def _table_page(page: pdfplumber.page.Page) -> TableText | None:
     return result
 
 
-def _page_texts(path: Path, reader: pypdf.PdfReader) -> list[TableText]:
+def _page_texts(path: Path, reader: pypdf.PdfReader, limits: ReadLimits) -> list[TableText]:
     """pdfplumber's prose and tables for pages that draw enough lines to hold one; pypdf's text for the rest.
 
     pypdf reads only the pages pdfplumber did not take: extracting a table page twice cost ~11% of the CPU time
     of reading ../shared/external/pdfs (7.6 s -> 6.8 s), for identical text, page starts and table lines."""
     ruled = [index for index, page in enumerate(reader.pages) if _draws_lines(page)]
     tables: dict[int, TableText] = {}
+    chars = 0
     if ruled:
         with pdfplumber.open(path) as pdf:
-            tables = {index: table for index in ruled if (table := _table_page(pdf.pages[index])) is not None}
-    return [tables.get(index) or TableText(_clean_page(page.extract_text() or ""))
-            for index, page in enumerate(reader.pages)]
+            for index in ruled:
+                limits.check(chars)
+                table = _table_page(pdf.pages[index])
+                if table is not None:
+                    tables[index] = table
+                    chars += len(table.text)
+    pages: list[TableText] = []
+    for index, page in enumerate(reader.pages):
+        limits.check(chars)
+        pages.append(tables.get(index) or TableText(_clean_page(page.extract_text() or "")))
+        chars += 0 if index in tables else len(pages[-1].text)
+    limits.check(chars)
+    return pages
 
 
 class PdfReader:
@@ -114,10 +126,12 @@ class PdfReader:
 
     suffixes = frozenset({".pdf"})
 
-    def read(self, path: Path) -> LoadedDocument:
+    def read(self, path: Path, limits: ReadLimits = NO_LIMITS) -> LoadedDocument:
         reader = _open(path)
         try:
-            pages = _page_texts(path, reader)
+            pages = _page_texts(path, reader, limits)
+        except IngestError:
+            raise
         except Exception as error:  # noqa: BLE001 - damaged content streams raise many types
             raise IngestError(f"the PDF is damaged ({type(error).__name__}); export it again") from None
         if not pages:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
+from ingest.readers.base import NO_LIMITS, ReadLimits
 
 
 def decode_with_encoding(raw: bytes) -> tuple[str, str]:
@@ -27,12 +28,13 @@ class TextReader:
 
     suffixes = frozenset({".txt", ".md", ".markdown", ".text"})
 
-    def read(self, path: Path) -> LoadedDocument:
+    def read(self, path: Path, limits: ReadLimits = NO_LIMITS) -> LoadedDocument:
         raw = path.read_bytes()
         if b"\x00" in raw[:4096]:
             raise IngestError("looks like a binary file, not text; export it as .txt, .pdf or .docx")
         decoded, encoding = decode_with_encoding(raw)
         text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+        limits.check(len(text))
         if not text.strip():
             raise IngestError("the file is empty; nothing to ingest")
         notes = () if encoding == "utf-8-sig" else (

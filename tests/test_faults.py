@@ -1,0 +1,196 @@
+"""Faults under real use: kill -9 during ingest, and a real Chroma server stopped and restarted during questions and ingest."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO, Iterator
+
+import pytest
+
+from assistant.services import Services
+from assistant.settings import load_settings
+from conftest import SAMPLE_DIR
+from test_cli import SCRUTINY
+
+DERBY = SAMPLE_DIR / "002_9657fb6dd67a30bc.txt"
+QUESTIONS = ["What did Derby decide about joint recruitment campaigns with other councils?",
+             "What is the price of a season ticket at the football club?"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_chroma(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """A real `chroma run` on 127.0.0.1, answering once its port accepts connections."""
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    process = subprocess.Popen([chroma, "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("chroma run did not start within 90 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+def cli_env(index: Path, chroma_port: int | None = None) -> dict[str, str]:
+    env = {**os.environ, "SCRUTINY_INDEX": str(index), "HF_HUB_OFFLINE": "1"}
+    if chroma_port is not None:
+        env.update(SCRUTINY_CHROMA_HOST="127.0.0.1", SCRUTINY_CHROMA_PORT=str(chroma_port))
+    return env
+
+
+def index_problems(services: Services) -> list[str]:
+    """What a kill could have broken: a listed document with missing, extra or duplicated chunks or sentences."""
+    store = services.store
+    problems = []
+    for document in store.list_documents():
+        where = {"$and": [{"source": document["source"]}, {"ingest_id": document["ingest_id"]}]}
+        ordinals = sorted(int(meta["ordinal"]) for meta in store.chunks.get(where=where, include=["metadatas"])["metadatas"])
+        if ordinals != list(range(int(document["chunks"]))):
+            problems.append(f"{document['source']}: chunks {len(ordinals)} of {document['chunks']}")
+        sentences = store.sentences.get(where=where, include=[])["ids"]
+        if not sentences or len(set(sentences)) != len(sentences):
+            problems.append(f"{document['source']}: {len(sentences)} sentences")
+    return problems
+
+
+def answers(services: Services, questions: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each answer's text and its (source, quote) citations, for comparing two indexes."""
+    results = [services.engine.ask(question) for question in questions]
+    return [(r.answer, [(c.source, c.quote) for c in r.citations]) for r in results]
+
+
+def kill_ingest_at(seconds: float, paths: list[Path], env: dict[str, str]) -> int:
+    """Starts `scrutiny ingest`, sends SIGKILL after the given seconds; the exit code (-9 when it was killed)."""
+    process = subprocess.Popen([SCRUTINY, "ingest", *map(str, paths)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    return process.returncode
+
+
+def kill_rounds(index: Path, rounds: int, seed: int, latest: float) -> Iterator[tuple[float, int, list[str], list[str]]]:
+    """kill -9 an ingest of the sample reports at random moments; per round: when, exit code, documents, problems.
+
+    Documents complete before a kill must still be there after every later one."""
+    generator = random.Random(seed)
+    kept: set[str] = set()
+    for _ in range(rounds):
+        moment = generator.uniform(1.0, latest)
+        code = kill_ingest_at(moment, [SAMPLE_DIR], cli_env(index))
+        services = Services(load_settings(index=index))
+        listed = [d["source"] for d in services.store.list_documents()]
+        lost = sorted(kept - set(listed))
+        kept |= set(listed)
+        yield moment, code, listed, index_problems(services) + [f"lost {name}" for name in lost]
+
+
+def test_kill_9_at_random_moments_loses_nothing_and_answers_stay_the_same(tmp_path: Path,
+                                                                          sample_services: Services) -> None:
+    index = tmp_path / "index"
+    rounds = list(kill_rounds(index, rounds=2, seed=13, latest=40.0))
+    assert all(problems == [] for *_, problems in rounds), rounds
+    done = subprocess.run([SCRUTINY, "ingest", str(SAMPLE_DIR)], env=cli_env(index), capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr
+    services = Services(load_settings(index=index))
+    services.__dict__["embedder"] = sample_services.embedder
+    assert sorted(d["source"] for d in services.store.list_documents()) == sorted(p.name for p in SAMPLE_DIR.glob("*.txt"))
+    assert index_problems(services) == []
+    assert answers(services, QUESTIONS) == answers(sample_services, QUESTIONS)
+
+
+def _read_line(stream: IO[str], what: str) -> str:
+    line = stream.readline()
+    assert line, f"the command ended before {what}"
+    return line
+
+
+@pytest.mark.server
+def test_a_batch_names_the_stopped_chroma_server_and_answers_again_once_it_is_back(tmp_path: Path) -> None:
+    port = free_port()
+    server = start_chroma(tmp_path / "server", port)
+    env = cli_env(tmp_path / "unused", port)
+    try:
+        ingested = subprocess.run([SCRUTINY, "ingest", str(DERBY)], env=env, capture_output=True, text=True, timeout=600)
+        assert ingested.returncode == 0, ingested.stderr
+        questions = tmp_path / "questions.jsonl"
+        os.mkfifo(questions)  # the batch reads each line as it is written, so the server can be stopped between them
+        batch = subprocess.Popen([SCRUTINY, "ask", "--batch", str(questions)], env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert batch.stdout is not None and batch.stderr is not None
+        with questions.open("w", encoding="utf-8") as lines:
+            def ask() -> dict:
+                lines.write(json.dumps({"question": QUESTIONS[0]}) + "\n")
+                lines.flush()
+                return json.loads(_read_line(batch.stdout, "an answer"))
+
+            assert ask()["citations"][0]["source"] == DERBY.name
+            stop(server)
+            failed = ask()
+            assert failed["line"] == 2 and f"Chroma server at 127.0.0.1:{port} unreachable" in failed["error"]
+            server = start_chroma(tmp_path / "server", port)
+            assert ask()["citations"][0]["source"] == DERBY.name
+        batch.wait(timeout=120)
+        errors = batch.stderr.read()
+        assert batch.returncode == 1 and "Traceback" not in errors
+        assert errors.count(f"Chroma server at 127.0.0.1:{port} unreachable") == 1, errors
+    finally:
+        stop(server)
+
+
+@pytest.mark.server
+def test_an_ingest_names_the_stopped_chroma_server_for_each_remaining_file(tmp_path: Path) -> None:
+    port = free_port()
+    server = start_chroma(tmp_path / "server", port)
+    env = cli_env(tmp_path / "unused", port)
+    first = tmp_path / "first.txt"
+    first.write_text("The panel met in June. It agreed the work plan.", encoding="utf-8")
+    rest = sorted(SAMPLE_DIR.glob("*.txt"))[:3]
+    try:
+        ingest = subprocess.Popen([SCRUTINY, "ingest", str(first), *map(str, rest)], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert ingest.stderr is not None
+        while first.name not in _read_line(ingest.stderr, "the first file was stored"):
+            pass
+        stop(server)
+        errors = ingest.stderr.read()
+        ingest.wait(timeout=300)
+        assert ingest.returncode == 1 and "Traceback" not in errors
+        for path in rest:
+            line = next(line for line in errors.splitlines() if path.name in line)
+            assert f"Chroma server at 127.0.0.1:{port} unreachable" in line and "re-save" not in line, line
+
+        server = start_chroma(tmp_path / "server", port)
+        again = subprocess.run([SCRUTINY, "ingest", str(first), *map(str, rest)], env=env, capture_output=True,
+                               text=True, timeout=900)
+        assert again.returncode == 0, again.stderr
+        assert "3 documents ingested" in again.stdout and "1 unchanged" in again.stdout
+        services = Services(load_settings(chroma_host="127.0.0.1", chroma_port=port))
+        assert len(services.store.list_documents()) == 4 and index_problems(services) == []
+    finally:
+        stop(server)
