@@ -70,4 +70,5 @@ def conversation_html(turns: list[dict[str, Any]], pending: str | None = None, p
         body = (f"<div class='answer'>{html.escape(partial)}</div>" if partial is not None else
                 f"<div class='answer loading' role='status'><span class='spinner'></span>{SEARCHING}</div>")
         parts.append(f"<div class='turn'><div class='question'>{html.escape(pending)}</div>{body}</div>")
-    return f"<div class='conversation' id='conversation-log'>{''.join(parts)}</div>"
+    settled = f" data-answered='{len(turns)}'" if pending is None else ""  # lets tests and scripts see it is done
+    return f"<div class='conversation' id='conversation-log'{settled}>{''.join(parts)}</div>"

@@ -20,7 +20,7 @@ class _Failures:
 
 @dataclass
 class LoginGuard:
-    """Gradio calls this with each sign-in attempt; after `attempts` failures for a user name, sign-in for that
+    """Checks sign-in attempts (Gradio awaits `check`); after `attempts` failures for a user name, sign-in for that
     name is refused outright, right password or not, for `pause_seconds`."""
 
     logins: dict[str, str]
@@ -29,7 +29,7 @@ class LoginGuard:
     clock: Callable[[], float] = time.monotonic
     _failures: dict[str, _Failures] = field(default_factory=dict)
 
-    async def __call__(self, username: str, password: str) -> bool:
+    async def check(self, username: str, password: str) -> bool:
         key = username if username in self.logins else UNKNOWN_USER
         record = self._failures.setdefault(key, _Failures())
         if self.clock() < record.paused_until:

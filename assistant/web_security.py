@@ -50,7 +50,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "allowed_paths": [str(gradio_folder())],
         "blocked_paths": [str(settings.index.resolve()), str(settings.upload_dir.resolve() / "papers")],
         "max_file_size": f"{settings.max_upload_mb:g}mb",
-        "auth": guard if settings.auth else None,
+        "auth": guard.check if settings.auth else None,  # a coroutine function, so Gradio awaits it
         "auth_message": ("Sign in with the user name and password your administrator gave you. After "
                          f"{settings.login_attempts} wrong passwords, sign-in pauses for "
                          f"{settings.login_pause_seconds:g} s.") if settings.auth else None,
