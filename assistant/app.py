@@ -43,7 +43,7 @@ CSS = """
 .chat-status { margin: 0; }
 .chat-status.error { color: var(--error-text-color, #b91c1c); }
 .chat-status.note { color: var(--body-text-color-subdued); }
-#sources-panel { height: calc(100vh - 430px); min-height: 120px; overflow-y: auto; }
+#sources-panel .sources-scroll { height: calc(100vh - 430px); min-height: 120px; overflow-y: auto; }
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 0 0 8px; }
 .source-card.cited { outline: 2px solid var(--color-accent); }
 .source-card summary { cursor: pointer; }

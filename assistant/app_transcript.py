@@ -12,8 +12,10 @@ MARKER = re.compile(r"\[(\d+)\]")
 SEARCHING = "Searching the papers…"
 EMPTY_CONVERSATION = ("<div class='conversation' id='conversation-log'><p class='placeholder'>Ask about the papers in "
                       "the library, e.g. <i>What did Leeds decide about external placements?</i></p></div>")
-NO_SOURCES = "<p class='no-sources'>Ask a question to see the passages its answer quotes.</p>"
-NOTHING_CITED = "<p class='no-sources'>No passage answers this question, so there is nothing to cite.</p>"
+NO_SOURCES = ("<div class='sources-scroll'><p class='no-sources'>Ask a question to see the passages its answer "
+              "quotes.</p></div>")
+NOTHING_CITED = ("<div class='sources-scroll'><p class='no-sources'>No passage answers this question, so there is "
+                 "nothing to cite.</p></div>")
 
 
 def highlight(text: str, quote: str) -> str:
@@ -40,7 +42,7 @@ def sources_html(citations: list[dict[str, Any]]) -> str:
             f"<blockquote><mark>{html.escape(citation.quote)}</mark></blockquote></summary>"
             f"<div class='passage'>{highlight(citation.text, citation.quote)}</div></details>"
         )
-    return "".join(cards)
+    return f"<div class='sources-scroll'>{''.join(cards)}</div>"
 
 
 def answer_html(answer: str, cited: set[int], linked: bool) -> str:

@@ -138,7 +138,7 @@ def test_answer_fits_the_screen_and_its_citations_open_their_cards(page, sample_
     highlighted = card.locator(".passage mark")
     highlighted.wait_for(state="visible")
     assert page.evaluate(f"""(() => {{ const card = document.getElementById('source-{last_n}').getBoundingClientRect();
-        const panel = document.getElementById('sources-panel').getBoundingClientRect();
+        const panel = document.querySelector('#sources-panel .sources-scroll').getBoundingClientRect();
         return card.top < panel.bottom && card.bottom > panel.top; }})()""")  # scrolled into the panel's view
     screenshot(page, "chat")
 
