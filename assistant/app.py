@@ -40,6 +40,9 @@ CSS = """
   border: 2px solid currentColor; border-right-color: transparent; border-radius: 50%;
   animation: spin 0.8s linear infinite; }
 @keyframes spin { to { transform: rotate(360deg); } }
+/* Gradio puts "processing" timers on every output of a running event, even with show_progress="hidden";
+   in the chat only the answer's own spinner shows. */
+.calm [data-testid="status-tracker"] { display: none !important; }
 .chat-status { margin: 0; }
 .chat-status.error { color: var(--error-text-color, #b91c1c); }
 .chat-status.note { color: var(--body-text-color-subdued); }

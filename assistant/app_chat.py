@@ -117,7 +117,7 @@ def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
     """Lays out the tab and wires its events; returns the filter inputs so other tabs can refresh their choices."""
     turns = gr.State([])
     conversation_id = gr.State("")
-    with gr.Row(equal_height=False):
+    with gr.Row(equal_height=False, elem_classes="calm"):  # Gradio's timers are hidden here: see CSS in app.py
         with gr.Column(scale=3):
             conversation = gr.HTML(conversation_html([]), elem_id="conversation", js_on_load=CONVERSATION_JS)
             question = gr.Textbox(placeholder="Ask a question; follow-ups use the conversation so far",

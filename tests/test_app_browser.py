@@ -115,14 +115,30 @@ def assert_on_screen(page, locator) -> None:  # noqa: ANN001
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP["height"], box
 
 
+# Records what the page showed while the answer loaded: the transient states are too quick to poll for.
+WATCH_LOADING = """(question) => {
+  window.seenWhileLoading = {loading: false, question: false, overlay: false};
+  new MutationObserver(() => {
+    const seen = window.seenWhileLoading;
+    if (document.querySelector('#conversation-log .answer.loading')) {
+      seen.loading = true;
+      seen.question ||= [...document.querySelectorAll('#conversation-log .question')].some(q => q.innerText === question);
+    }
+    const shown = [...document.querySelectorAll('.eta-bar, .progress-text, .meta-text-center, .wrap.generating')];
+    if (shown.some(el => el.offsetParent !== null)) seen.overlay = true;
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+
+
 def test_answer_fits_the_screen_and_its_citations_open_their_cards(page, sample_url: str) -> None:  # noqa: ANN001
     page.goto(sample_url)
-    ask(page, LEEDS_QUESTION)
-    loading = page.locator("#conversation-log .answer.loading")
-    loading.wait_for()
-    assert page.locator("#conversation-log .turn .question").last.inner_text() == LEEDS_QUESTION  # stays in view
-    assert page.locator(".pending, .eta-bar").count() == 0, "a progress overlay covers more than the answer"
-    page.locator("#conversation-log[data-answered='1']").wait_for()
+    page.locator("#question textarea").wait_for()
+    page.wait_for_timeout(1000)  # the page's own start-up loader is not the answer's
+    page.evaluate(WATCH_LOADING, LEEDS_QUESTION)
+    ask(page, LEEDS_QUESTION, turns=1)
+    seen = page.evaluate("window.seenWhileLoading")
+    assert seen["loading"] and seen["question"], seen  # the spinner sat on the answer, under the question
+    assert not seen["overlay"], "a progress overlay showed outside the answer"
     assert "Leeds City Council" in page.locator("#source-1 summary").inner_text()
     assert page.evaluate("window.scrollY") == 0
     assert_on_screen(page, last_answer(page))
@@ -296,7 +312,7 @@ def test_upload_odd_names_ask_then_remove(page, fresh_services: Services, tmp_pa
     folder.mkdir()
     paper = folder / "wibbleton_trees.txt"
     paper.write_text(NEW_PAPER, encoding="utf-8")
-    dotted = folder / ".gloomford_lido.txt"  # Gradio refuses dotfiles inside the working directory
+    dotted = folder / "..\\..\\gloomford_lido.txt"  # Gradio renames it ....gloomford_lido.txt, a dotfile
     dotted.write_text(DOTTED_PAPER, encoding="utf-8")
     empty = folder / "empty.txt"
     empty.write_bytes(b"")
