@@ -28,7 +28,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 WORDS_PER_STEP = 3
 STEP_SECONDS = 0.02
 EXPORT_DIR = "scrutiny-briefings"
-# Opens the card of a clicked [n] and scrolls it into view; keeps the newest turn in view as the conversation grows.
+# Opens the card of a clicked [n] and scrolls it into view; as the conversation grows, scrolls so the newest
+# question sits at the top of the box with its answer below, so a long answer never pushes its question away.
 CONVERSATION_JS = """
 element.addEventListener('click', (event) => {
   const link = event.target.closest('a.cite');
@@ -44,7 +45,8 @@ element.addEventListener('click', (event) => {
 if (typeof watch === 'function') {
   watch('value', () => {
     const log = element.querySelector('.conversation');
-    if (log) log.scrollTop = log.scrollHeight;
+    const newest = log && log.lastElementChild;
+    if (newest) log.scrollTop += newest.getBoundingClientRect().top - log.getBoundingClientRect().top;
   });
 }
 """

@@ -229,6 +229,11 @@ def test_follow_up_differs_and_new_conversation_forgets(page, sample_url: str) -
     first = last_answer(page).inner_text()
     ask(page, "and who is responsible?", turns=2)
     assert last_answer(page).inner_text() != first
+    newest = page.locator("#conversation-log .turn").last.locator(".question")
+    page.wait_for_function("""() => { const log = document.getElementById('conversation-log').getBoundingClientRect();
+        const newest = [...document.querySelectorAll('#conversation-log .question')].pop().getBoundingClientRect();
+        return newest.top >= log.top - 1 && newest.bottom <= log.bottom; }""")  # scrolled to the newest question
+    assert_on_screen(page, newest)
     assert page.locator("#conversation-log .turn .answer").first.locator("a.cite").count() == 0  # older turn: no links
 
     page.locator("#new-conversation").click()
