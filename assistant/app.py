@@ -34,7 +34,7 @@ CSS = """
 .conversation .answer { white-space: pre-wrap; line-height: 1.5; overflow-wrap: anywhere; }
 .conversation .answer.abstained { font-style: italic; }
 .conversation .answer.loading { color: var(--body-text-color-subdued); }
-.conversation a.cite { font-weight: 700; text-decoration: none; }
+.conversation a.cite { font-weight: 700; text-decoration: none; padding: 0; }
 .conversation a.cite:hover { text-decoration: underline; }
 .spinner { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 6px; vertical-align: -2px;
   border: 2px solid currentColor; border-right-color: transparent; border-radius: 50%;

@@ -64,7 +64,7 @@ def build_library_tab(context: AppContext, tab: gr.Tab, filter_inputs: dict[str,
     gr.Markdown("### Library\nEvery paper the assistant can quote. Council names marked *(inferred)* were read from "
                 "the text rather than stated on the cover.")
     library = gr.Dataframe(library_rows(context.documents()), headers=LIBRARY_COLUMNS, interactive=False,
-                           wrap=True, elem_id="library", max_height=360, column_widths=LIBRARY_WIDTHS)
+                           wrap=True, elem_id="library", max_height=280, column_widths=LIBRARY_WIDTHS)
     with gr.Row():
         with gr.Column():
             uploads = gr.File(label=f"Add papers ({', '.join(UPLOAD_TYPES)})", file_count="multiple",
