@@ -1,57 +1,81 @@
-"""The Chat tab: streamed answers, a sources panel with highlighted quotes, filters and a briefing-quote copier."""
+"""The Chat tab: the conversation with clickable citations, source cards, filters, briefing quotes and export."""
 
 from __future__ import annotations
 
 import html
+import logging
 import re
+import tempfile
 import time
+import uuid
+from pathlib import Path
 from typing import Any, Iterator
 
 import gradio as gr
 
 from assistant.app_common import AppContext
-from assistant.results import AnswerResult, Citation
+from assistant.app_transcript import (NO_SOURCES, conversation_html, sources_html)
+from assistant.briefing import BriefingTurn, briefing_docx, briefing_markdown
+from assistant.question_limits import QuestionRefused, checked_question
+from assistant.results import Citation
 from index.filters import SearchFilter
 from prompts import render
 
+log = logging.getLogger(__name__)
 _WORD = re.compile(r"\S+\s*")
-_MARKER = re.compile(r"\[(\d+)\]")
+_YEAR = re.compile(r"^\d{4}$")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 WORDS_PER_STEP = 3
 STEP_SECONDS = 0.02
-NO_SOURCES = "<p class='no-sources'>Ask a question to see the passages its answer quotes.</p>"
+EXPORT_DIR = "scrutiny-briefings"
+# Opens the card of a clicked [n] and scrolls it into view; as the conversation grows, scrolls so the newest
+# question sits at the top of the box with its answer below, so a long answer never pushes its question away.
+CONVERSATION_JS = """
+element.addEventListener('click', (event) => {
+  const link = event.target.closest('a.cite');
+  if (!link) return;
+  event.preventDefault();
+  const card = document.getElementById('source-' + link.dataset.n);
+  if (!card) return;
+  document.querySelectorAll('.source-card.cited').forEach((other) => other.classList.remove('cited'));
+  card.open = true;
+  card.classList.add('cited');
+  card.scrollIntoView({block: 'nearest'});
+});
+if (typeof watch === 'function') {
+  watch('value', () => {
+    const log = element.querySelector('.conversation');
+    const newest = log && log.lastElementChild;
+    if (newest) log.scrollTop += newest.getBoundingClientRect().top - log.getBoundingClientRect().top;
+  });
+}
+"""
 
 
-def build_filter(councils: list[str] | None, year_from: float | None, year_to: float | None,
-                 sources: list[str] | None) -> SearchFilter:
-    """Empty inputs mean no restriction; the year boxes may be blank."""
-    return SearchFilter(councils=tuple(councils or ()), sources=tuple(sources or ()),
-                        year_from=int(year_from) if year_from else None, year_to=int(year_to) if year_to else None)
+def parse_year(text: str | None, label: str) -> int | None:
+    """A year typed in a filter box; blank means no limit. Raises QuestionRefused naming the box."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if not _YEAR.match(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        raise QuestionRefused(f"'{label}' must be a year between {FIRST_YEAR} and {LAST_YEAR}, such as 2023, "
+                              "or left empty for no limit.")
+    return int(value)
 
 
-def highlight(text: str, quote: str) -> str:
-    """The passage as HTML with the quote marked; the match tolerates the whitespace differences quotes may have."""
-    words = quote.split()
-    match = re.search(r"\s+".join(re.escape(word) for word in words), text) if words else None
-    if match is None:
-        return html.escape(text)
-    return (html.escape(text[:match.start()]) + "<mark>" + html.escape(match.group(0)) + "</mark>"
-            + html.escape(text[match.end():]))
+def build_filter(councils: list[str] | None, year_from: str | None, year_to: str | None,
+                 sources: list[str] | None) -> tuple[SearchFilter, str]:
+    """The search filter from the Filters panel, and a note when a reversed year range was swapped.
 
-
-def sources_html(result: AnswerResult) -> str:
-    """One card per citation: its [n], reference and quote, opening onto the whole passage."""
-    if not result.citations:
-        return "<p class='no-sources'>No passage answers this question, so there is nothing to cite.</p>"
-    cards = []
-    for citation in result.citations:
-        cards.append(
-            f"<details class='source-card' id='source-{citation.n}'>"
-            f"<summary><b>[{citation.n}]</b> {html.escape(citation.reference())}"
-            f"<span class='source-file'> · {html.escape(citation.source)}</span>"
-            f"<blockquote><mark>{html.escape(citation.quote)}</mark></blockquote></summary>"
-            f"<div class='passage'>{highlight(citation.text, citation.quote)}</div></details>"
-        )
-    return "".join(cards)
+    Empty inputs mean no restriction. Raises QuestionRefused for a year box holding something other than a year.
+    """
+    first, last = parse_year(year_from, "From year"), parse_year(year_to, "To year")
+    note = ""
+    if first is not None and last is not None and first > last:
+        note = f"Years {first} to {last} were read as {last} to {first}."
+        first, last = last, first
+    return SearchFilter(councils=tuple(councils or ()), sources=tuple(sources or ()), year_from=first,
+                        year_to=last), note
 
 
 def briefing_quote(citation: dict[str, Any]) -> str:
@@ -60,10 +84,28 @@ def briefing_quote(citation: dict[str, Any]) -> str:
     return render("briefing_reference", quote=record.quote, reference=record.reference())
 
 
-def answer_markdown(result: AnswerResult) -> str:
-    """The answer with its [n] markers in bold so they stand out against the sources panel's numbers."""
-    text = _MARKER.sub(r"**[\1]**", result.answer)
-    return f"_{text}_" if result.abstained else text
+def export_briefing(turns: list[dict[str, Any]], conversation_id: str) -> tuple[str, str]:
+    """Writes the conversation as briefing.docx and briefing.md in the conversation's own temporary folder."""
+    folder = Path(tempfile.gettempdir()) / EXPORT_DIR / conversation_id
+    briefing = [BriefingTurn.from_json(turn) for turn in turns]
+    word = briefing_docx(briefing, folder / "briefing.docx")
+    markdown = folder / "briefing.md"
+    markdown.write_text(briefing_markdown(briefing), encoding="utf-8")
+    return str(word), str(markdown)
+
+
+def failure_message(error: Exception, context: AppContext) -> str:
+    """One sentence for a question that failed for a reason other than its own wording."""
+    settings = context.services.settings
+    if settings.chroma_host:
+        return (f"The question could not be answered: the Chroma server at {settings.chroma_host}:"
+                f"{settings.chroma_port} did not answer ({error.__class__.__name__}); try again in a moment.")
+    return (f"The question could not be answered: the index could not be searched ({error.__class__.__name__}); "
+            "try again, and tell your administrator if it keeps happening.")
+
+
+def status_html(message: str, kind: str = "error") -> str:
+    return f"<p class='chat-status {kind}'>{html.escape(message)}</p>" if message else ""
 
 
 def _stream(text: str) -> Iterator[str]:
@@ -75,68 +117,91 @@ def _stream(text: str) -> Iterator[str]:
 
 def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
     """Lays out the tab and wires its events; returns the filter inputs so other tabs can refresh their choices."""
-    questions = gr.State([])
-    citations = gr.State([])
-    with gr.Row():
+    turns = gr.State([])
+    conversation_id = gr.State("")
+    with gr.Row(equal_height=False, elem_classes="calm"):  # Gradio's timers are hidden here: see CSS in app.py
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chatbot", buttons=["copy"],
-                                 feedback_options=None,
-                                 placeholder="Ask about the papers in the library, e.g. "
-                                             "*What did Leeds decide about external placements?*")
+            conversation = gr.HTML(conversation_html([]), elem_id="conversation", js_on_load=CONVERSATION_JS)
+            question = gr.Textbox(placeholder="Ask a question; follow-ups use the conversation so far",
+                                  show_label=False, elem_id="question", submit_btn="Ask", lines=1, max_lines=3)
+            status = gr.HTML("", elem_id="chat-status", js_on_load=None)
             with gr.Row():
-                question = gr.Textbox(placeholder="Ask a question; follow-ups use the conversation so far",
-                                      show_label=False, scale=5, elem_id="question", submit_btn="Ask")
-                clear = gr.Button("New conversation", scale=1, variant="secondary")
+                clear = gr.Button("New conversation", variant="secondary", size="sm", elem_id="new-conversation")
+                export_word = gr.DownloadButton("Export briefing (Word)", size="sm", interactive=False,
+                                                elem_id="export-docx")
+                export_markdown = gr.DownloadButton("Export briefing (Markdown)", size="sm", interactive=False,
+                                                    elem_id="export-md")
             with gr.Accordion("Filters", open=False, elem_id="filters"):
                 with gr.Row():
-                    councils = gr.Dropdown(label="Councils", multiselect=True, choices=context.councils())
-                    sources = gr.Dropdown(label="Documents", multiselect=True, choices=context.sources())
+                    councils = gr.Dropdown(label="Councils", multiselect=True, choices=context.councils(),
+                                           elem_id="filter-councils")
+                    sources = gr.Dropdown(label="Documents", multiselect=True, choices=context.sources(),
+                                          elem_id="filter-documents")
                 with gr.Row():
-                    year_from = gr.Number(label="From year", precision=0, minimum=1900, maximum=2100)
-                    year_to = gr.Number(label="To year", precision=0, minimum=1900, maximum=2100)
+                    year_from = gr.Textbox(label="From year", placeholder="any", max_lines=1, elem_id="year-from")
+                    year_to = gr.Textbox(label="To year", placeholder="any", max_lines=1, elem_id="year-to")
         with gr.Column(scale=2):
-            gr.Markdown("### Sources\nEach [n] in the answer is the passage of the same number; open it to read the "
-                        "quote in context.")
+            gr.Markdown("**Sources**: click an [n] in the answer, or open a card, to read the quote in context.")
             panel = gr.HTML(NO_SOURCES, elem_id="sources-panel", js_on_load=None)
-            pick = gr.Radio(label="Copy as briefing quote", choices=[], elem_id="briefing-pick")
-            briefing = gr.Textbox(label="Briefing quote (plain text)", lines=4, buttons=["copy"],
-                                  interactive=False, elem_id="briefing-quote")
+            pick = gr.Dropdown(label="Briefing quote from source", choices=[], elem_id="briefing-pick")
+            briefing = gr.Textbox(show_label=False, lines=3, max_lines=3, buttons=["copy"], interactive=False,
+                                  placeholder="The chosen source's quote and reference, ready to paste",
+                                  elem_id="briefing-quote")
+    same = gr.update()
 
-    def respond(text: str, messages: list[dict], asked: list[str], council_list: list[str], first: float | None,
-                last: float | None, source_list: list[str]) -> Iterator[tuple]:
-        text = (text or "").strip()
-        if not text:
-            yield messages, asked, gr.update(), gr.update(), gr.update(), gr.update(), ""
+    def respond(text: str, asked: list[dict], chat_id: str, council_list: list[str], first: str | None,
+                last: str | None, source_list: list[str]) -> Iterator[tuple]:
+        def refused(message: str) -> tuple:  # the conversation as it was, the question back in its box
+            return (conversation_html(asked), asked, chat_id, same, same, same, text, status_html(message), same, same)
+
+        try:
+            search_filter, note = build_filter(council_list, first, last, source_list)
+            asked_text, _ = checked_question(text, [], context.services.settings)
+        except QuestionRefused as error:
+            yield refused(str(error))
             return
         if context.services.store.count() == 0:
-            messages = [*messages, {"role": "user", "content": text},
-                        {"role": "assistant", "content": "The library is empty; add papers on the Documents tab first."}]
-            yield messages, asked, gr.update(), gr.update(), gr.update(), gr.update(), ""
+            yield refused("The library is empty; add papers on the Documents tab first.")
             return
-        result = context.ask(text, asked, build_filter(council_list, first, last, source_list))
-        messages = [*messages, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
+        yield (conversation_html(asked, pending=asked_text), asked, chat_id, same, same, same, "",
+               status_html(note, "note"), same, same)
+        previous = asked[-1]["answer"] if asked else None
+        try:
+            result = context.ask(asked_text, [turn["question"] for turn in asked], search_filter, previous)
+        except QuestionRefused as error:
+            yield refused(str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - any failure below is told in one sentence, the question kept
+            log.exception("question failed: %s", asked_text[:200])
+            yield refused(failure_message(error, context))
+            return
         for partial in _stream(result.answer):
-            messages[-1] = {"role": "assistant", "content": partial}
-            yield messages, asked, gr.update(), gr.update(), gr.update(), gr.update(), ""
+            yield (conversation_html(asked, pending=asked_text, partial=partial), asked, chat_id, same, same, same,
+                   "", same, same, same)
             time.sleep(STEP_SECONDS)
-        messages[-1] = {"role": "assistant", "content": answer_markdown(result)}
         cited = [citation.to_json() for citation in result.citations]
+        turn = {"question": asked_text, "answer": result.answer, "abstained": result.abstained, "citations": cited}
+        history = [*asked, turn]
+        chat_id = chat_id or uuid.uuid4().hex
+        word, markdown = export_briefing(history, chat_id)
         choices = [(f"[{c['n']}] {Citation(**c).reference()}", c["n"]) for c in cited]
-        first_quote = briefing_quote(cited[0]) if cited else ""
-        yield (messages, [*asked, text], cited, sources_html(result),
-               gr.update(choices=choices, value=choices[0][1] if choices else None), first_quote, "")
+        yield (conversation_html(history), history, chat_id, sources_html(cited),
+               gr.update(choices=choices, value=choices[0][1] if choices else None),
+               briefing_quote(cited[0]) if cited else "", "", same,
+               gr.update(value=word, interactive=True), gr.update(value=markdown, interactive=True))
 
-    def choose(n: int | None, cited: list[dict]) -> str:
-        chosen = [c for c in cited if c["n"] == n]
+    def choose(n: int | None, asked: list[dict]) -> str:
+        chosen = [c for c in (asked[-1]["citations"] if asked else []) if c["n"] == n]
         return briefing_quote(chosen[0]) if chosen else ""
 
     def reset() -> tuple:
-        return [], [], [], NO_SOURCES, gr.update(choices=[], value=None), "", ""
+        return (conversation_html([]), [], "", NO_SOURCES, gr.update(choices=[], value=None), "", "", "",
+                gr.update(value=None, interactive=False), gr.update(value=None, interactive=False))
 
-    outputs = [chatbot, questions, citations, panel, pick, briefing, question]
-    question.submit(respond, [question, chatbot, questions, councils, year_from, year_to, sources], outputs,
-                    api_visibility="private")
-    clear.click(reset, None, outputs, api_visibility="private")
-    chatbot.clear(reset, None, outputs, api_visibility="private")  # the chat's own bin icon also forgets the history
-    pick.change(choose, [pick, citations], briefing, api_visibility="private")
+    outputs = [conversation, turns, conversation_id, panel, pick, briefing, question, status, export_word,
+               export_markdown]
+    question.submit(respond, [question, turns, conversation_id, councils, year_from, year_to, sources], outputs,
+                    api_visibility="private", show_progress="hidden")
+    clear.click(reset, None, outputs, api_visibility="private", show_progress="hidden")
+    pick.change(choose, [pick, turns], briefing, api_visibility="private", show_progress="hidden")
     return {"councils": councils, "sources": sources}

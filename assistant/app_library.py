@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.app_common import AppContext
-from assistant.web_security import UPLOAD_TYPES, accept_upload
+from assistant.web_security import UPLOAD_TYPES, accept_upload, forget_upload, remove_stored_copies
 from ingest.errors import IngestError
 from ingest.pipeline import FileResult
 
@@ -43,13 +44,19 @@ def ingest_uploads(context: AppContext, files: list[str], progress: gr.Progress)
         except IngestError as error:
             rows.append([name, "failed", str(error)])
             continue
+        finally:
+            forget_upload(Path(incoming))
         with context.lock:
             result = context.services.pipeline.ingest_file(stored)
         if result.status == "failed":
             stored.unlink(missing_ok=True)
-        rows.append(result_row(name, result))
+        rows.append(result_row(stored.name, result))
     progress((len(files), len(files)), desc="Done")
     return rows
+
+
+def status_html(message: str) -> str:
+    return f"<p>{html.escape(message)}</p>"
 
 
 def build_library_tab(context: AppContext, tab: gr.Tab, filter_inputs: dict[str, gr.components.Component]) -> None:
@@ -57,7 +64,7 @@ def build_library_tab(context: AppContext, tab: gr.Tab, filter_inputs: dict[str,
     gr.Markdown("### Library\nEvery paper the assistant can quote. Council names marked *(inferred)* were read from "
                 "the text rather than stated on the cover.")
     library = gr.Dataframe(library_rows(context.documents()), headers=LIBRARY_COLUMNS, interactive=False,
-                           wrap=True, elem_id="library", max_height=360, column_widths=LIBRARY_WIDTHS)
+                           wrap=True, elem_id="library", max_height=280, column_widths=LIBRARY_WIDTHS)
     with gr.Row():
         with gr.Column():
             uploads = gr.File(label=f"Add papers ({', '.join(UPLOAD_TYPES)})", file_count="multiple",
@@ -67,7 +74,7 @@ def build_library_tab(context: AppContext, tab: gr.Tab, filter_inputs: dict[str,
             removable = gr.Dropdown(label="Remove a document", choices=context.sources(), elem_id="remove-pick")
             remove = gr.Button("Remove", variant="stop", elem_id="remove-document")
     outcome = gr.Dataframe(headers=RESULT_COLUMNS, interactive=False, wrap=True, label="Results", elem_id="upload-results")
-    status = gr.Markdown(elem_id="library-status")
+    status = gr.HTML("", elem_id="library-status", js_on_load=None)  # file names in it are shown as text
 
     def refreshed() -> tuple:
         sources = context.sources()
@@ -76,19 +83,20 @@ def build_library_tab(context: AppContext, tab: gr.Tab, filter_inputs: dict[str,
 
     def add_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:
         if not files:
-            return ([], "Choose one or more files first.", *refreshed())
+            return ([], status_html("Choose one or more files first."), *refreshed())
         rows = ingest_uploads(context, files, progress)
         failed = sum(row[1] == "failed" for row in rows)
         summary = f"{len(rows) - failed} of {len(rows)} files added." + (" See the details for the others." if failed else "")
-        return (rows, summary, *refreshed())
+        return (rows, status_html(summary), *refreshed())
 
     def remove_document(source: str | None) -> tuple:
         if not source:
-            return ("Choose a document to remove first.", *refreshed())
+            return (status_html("Choose a document to remove first."), *refreshed())
         with context.lock:
             removed = context.services.store.remove(source)
+        remove_stored_copies(source, context.services.settings)
         message = f"Removed {source}." if removed else f"{source} is no longer in the library."
-        return (message, *refreshed())
+        return (status_html(message), *refreshed())
 
     tables = [library, removable, filter_inputs["councils"], filter_inputs["sources"]]
     add.click(add_files, uploads, [outcome, status, *tables], api_visibility="private").then(

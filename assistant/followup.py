@@ -1,10 +1,14 @@
-"""Resolves elliptical follow-up questions ("and Leeds?", "what about 24?") by carrying over the earlier turn's topic."""
+"""Follow-up questions: resolves elliptical ones ("and Leeds?") from the earlier turns, and never repeats an answer."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Callable
 
+from assistant.results import AnswerResult
 from index.lexical import content_terms
+from prompts import render
 
 ELLIPTICAL_START = re.compile(r"^\s*(and|what about|how about|what of|also|and what|so|then|is it|has it|have they|"
                               r"did they|does it|was it|were they|when is|when was|who is)\b", re.IGNORECASE)
@@ -25,3 +29,41 @@ def resolve_question(question: str, history: list[str]) -> str:
         return question
     anchor = next((turn for turn in reversed(history) if not needs_history(turn)), history[-1])
     return f"{anchor} {question}"
+
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def topic_words(history: list[str]) -> str:
+    """The conversation's topic: the content words of the anchor question (the latest standalone one), as written."""
+    if not history:
+        return ""
+    anchor = next((turn for turn in reversed(history) if not needs_history(turn)), history[0])
+    return " ".join(word for word in _WORD.findall(anchor) if content_terms(word))
+
+
+def same_answer(answer: str, previous_answer: str | None) -> bool:
+    """Whether two answers say the same thing word for word (spacing aside)."""
+    return previous_answer is not None and " ".join(answer.split()) == " ".join(previous_answer.split())
+
+
+def answer_follow_up(ask: Callable[[str, list[str]], AnswerResult], question: str, history: list[str],
+                     previous_answer: str | None) -> AnswerResult:
+    """Answers a question in a conversation, never repeating the previous answer for a different question.
+
+    When the usual resolution (the anchor question joined to this one) gives back the previous answer, the question
+    is asked again from its own words plus only the conversation's topic words; if that still repeats, the result
+    says the papers add nothing, keeping the citations so the sources stay in view.
+    """
+    result = ask(question, history)
+    if not history or not same_answer(result.answer, previous_answer) or _same_question(question, history[-1]):
+        return result
+    focused = f"{question} {topic_words(history)}".strip()
+    retried = ask(focused, [])
+    if not same_answer(retried.answer, previous_answer):
+        return replace(retried, question=question, resolved_question=focused)
+    return replace(result, answer=render("followup_same_answer"), abstained=True)
+
+
+def _same_question(question: str, earlier: str) -> bool:
+    return " ".join(question.lower().split()) == " ".join(earlier.lower().split())

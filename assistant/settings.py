@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="App logins as {user: password} (TOML [auth] table or SCRUTINY_AUTH JSON); empty means no login.",
     )
+    max_question_chars: int = Field(default=2000, description="Longest question the app, /ask and the CLI accept.")
+    max_history_turns: int = Field(default=20, description="Earlier questions a follow-up may carry; older ones are dropped.")
+    login_attempts: int = Field(default=5, description="Failed logins for one user name before sign-in is paused.")
+    login_pause_seconds: float = Field(default=30.0, description="How long sign-in is paused after too many failures.")
 
     @classmethod
     def settings_customise_sources(
