@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
@@ -36,8 +37,10 @@ class QAEngine:
     """One question in, one cited answer out; the answerer is swappable, retrieval is shared."""
 
     def __init__(self, store: ChromaStore, retriever: HybridRetriever, answerer: Answerer, top_k: int = 8,
-                 tracker: TrackerAnswerer | None = None) -> None:
+                 tracker: TrackerAnswerer | None = None,
+                 resolver: Callable[[str, list[str]], str] = resolve_question) -> None:
         self.store = store
+        self.resolve = resolver  # turns a follow-up into the question to search with
         self.tracker = tracker
         self.retriever = retriever
         self.answerer = answerer
@@ -46,7 +49,7 @@ class QAEngine:
     def ask(self, question: str, history: list[str] | None = None,
             search_filter: SearchFilter | None = None) -> AnswerResult:
         started = time.perf_counter()
-        resolved = resolve_question(question.strip(), history or [])
+        resolved = self.resolve(question.strip(), history or [])
         analysis = self._analyse(question, resolved)
         unknown = self._councils_not_indexed(analysis)
         if unknown:
@@ -66,11 +69,13 @@ class QAEngine:
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
-        return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings, resolved)
+        return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings, resolved,
+                            answerer=answer.answerer, removed_sentences=answer.removed_sentences, notes=answer.notes,
+                            kept_sentences=answer.kept_sentences)
 
     def passages(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> list[Passage]:
         """The passages ask() would answer from, top_k deep: what the evaluation scores as retrieval."""
-        resolved = resolve_question(question.strip(), history or [])
+        resolved = self.resolve(question.strip(), history or [])
         analysis = self._analyse(question, resolved)
         if self._councils_not_indexed(analysis):
             return []

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from assistant.answerers.base import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.engine import QAEngine
+from assistant.followup import resolve_question
+from assistant.llm_backend import build_llm, model_label, wants_llm
 from assistant.settings import Settings
 from index.embedder import Embedder
 from index.retriever import HybridRetriever
@@ -40,6 +43,13 @@ class Services:
 
     @cached_property
     def engine(self) -> QAEngine:
-        answerer = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.abstain_threshold)
+        answerer: Answerer = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.abstain_threshold)
+        resolver = resolve_question
+        if wants_llm(self.settings):
+            from assistant.answerers.llm import LLMAnswerer, LLMCondenser
+
+            llm = build_llm(self.settings)
+            answerer = LLMAnswerer(llm, answerer, model_label(self.settings), self.settings.llm_timeout)
+            resolver = LLMCondenser(llm)
         tracker = TrackerAnswerer(self.store, self.retriever)
-        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k, tracker)
+        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k, tracker, resolver)
