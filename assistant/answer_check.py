@@ -7,14 +7,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
-
+from assistant.query import NUMBER_WORDS
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
+from ingest.metadata import load_authorities
 
 # Calibrated on the gold sets (evals/calibrate_check.py): the share of a sentence's content words that its cited
 # passages contain. Gold answer sentences against their evidence mostly pass; against another question's fail.
-SUPPORT_THRESHOLD = 0.6
+SUPPORT_THRESHOLD = 0.5
+QUOTE_SUPPORT = 0.3  # a cited passage is quoted only when a sentence of it holds this share of the words, or a figure
 MAX_QUOTE_SENTENCES = 3  # a quote may span this many adjacent sentences of its passage to hold every figure
 
 _MARKER_GROUP = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
@@ -36,16 +37,11 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 # "twelve recommendations" states a figure as surely as "12"; "one" is left out, it is mostly not a count.
-_NUMBER_WORDS = {word: str(value) for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split()) if value > 1}
+_NUMBER_WORDS = {word: str(value) for word, value in NUMBER_WORDS.items() if value > 1}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _WORD = re.compile(r"[a-z0-9]+")
-# Words that open a sentence with a capital without naming anything.
-_OPENERS = frozenset(STOPWORDS_EN_PLUS) | {"yes", "however", "overall", "also", "instead", "therefore", "so",
-                                            "additionally", "finally", "currently", "both", "neither", "according",
-                                            "in", "there", "this", "these", "although", "while", "since", "because"}
+_ACRONYM = re.compile(r"[A-Z&].*[A-Z]")
 
 
 @dataclass
@@ -123,16 +119,24 @@ def _full_year(century_decade: str, year_digit: str, second: str) -> str:
 
 
 def names(sentence: str) -> set[str]:
-    """Capitalised words and acronyms, lower-cased, split at hyphens and apostrophes; a sentence's first word only
-    when it is not a common opener ("The", "However")."""
+    """Capitalised words and acronyms, lower-cased, split at hyphens and apostrophes. Any word opens a sentence
+    with a capital, so the first counts only when it is plainly a name: an acronym, a possessive or a place."""
     found = set()
-    for position, match in enumerate(_CAPITALISED.finditer(sentence)):
-        word = re.sub(r"['’]s$", "", match.group(0))
-        parts = [part.lower() for part in re.split(r"['’-]", word) if len(part) > 1]
-        if match.start() == 0 and parts and parts[0] in _OPENERS:
+    for match in _CAPITALISED.finditer(sentence):
+        word = match.group(0)
+        parts = [part.lower() for part in re.split(r"['’-]", re.sub(r"['’]s$", "", word)) if len(part) > 1]
+        if match.start() == 0 and not (_ACRONYM.match(word) or word != re.sub(r"['’]s$", "", word)
+                                       or set(parts) & _place_words()):
             continue
         found.update(parts)
     return found
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """The words of every UK council's place name ("derby", "sussex"), lower-cased."""
+    spellings = [spelling for authority in load_authorities() for spelling in (authority.short_name, *authority.aliases)]
+    return frozenset(word for spelling in spellings for word in _WORD.findall(spelling.lower()) if len(word) > 3)
 
 
 @lru_cache(maxsize=4096)
@@ -186,7 +190,8 @@ def _check_sentence(sentence: str, passages: list[Passage]) -> tuple[str, KeptSe
 
 def best_quote(wording: str, passage: Passage) -> tuple[int, int] | None:
     """The passage's own sentence, or run of up to three adjacent sentences, that best supports the wording:
-    most of its figures first, then most of its words, then the shortest. None when it shares nothing with it."""
+    most of its figures first, then most of its words, then the shortest. None when none holds a figure of it or
+    QUOTE_SUPPORT of its words."""
     spans = passage.sentence_spans or [(0, len(passage.text))]
     wanted_figures, wanted_terms = figures(wording), content_terms(wording)
     best_key, best_span = None, None
@@ -197,6 +202,7 @@ def best_quote(wording: str, passage: Passage) -> tuple[int, int] | None:
             shared_terms = len(wanted_terms & with_synonyms(content_terms(text)))
             shared_figures = len(wanted_figures & figures(text))
             key = (shared_figures, shared_terms, -(last - first))
-            if (shared_terms or shared_figures) and (best_key is None or key > best_key):
+            supports = shared_figures or shared_terms >= QUOTE_SUPPORT * len(wanted_terms)
+            if supports and (best_key is None or key > best_key):
                 best_key, best_span = key, span
     return best_span

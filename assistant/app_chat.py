@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 import gradio as gr
 
+from assistant.app_answer import answer_footer, drafts_then_answer
 from assistant.app_common import AppContext
 from assistant.results import AnswerResult, Citation
 from index.filters import SearchFilter
@@ -113,13 +114,19 @@ def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
                         {"role": "assistant", "content": "The library is empty; add papers on the Documents tab first."}]
             yield messages, asked, gr.update(), gr.update(), gr.update(), gr.update(), ""
             return
-        result = context.ask(text, asked, build_filter(council_list, first, last, source_list))
         messages = [*messages, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
-        for partial in _stream(result.answer):
+        result, drafted = None, False
+        for draft, result in drafts_then_answer(context, text, asked, build_filter(council_list, first, last,
+                                                                                   source_list)):
+            if draft:  # the language model's words as it writes them; the checked answer replaces them
+                drafted = True
+                messages[-1] = {"role": "assistant", "content": draft}
+                yield messages, asked, gr.update(), gr.update(), gr.update(), gr.update(), ""
+        for partial in ([] if drafted else _stream(result.answer)):
             messages[-1] = {"role": "assistant", "content": partial}
             yield messages, asked, gr.update(), gr.update(), gr.update(), gr.update(), ""
             time.sleep(STEP_SECONDS)
-        messages[-1] = {"role": "assistant", "content": answer_markdown(result)}
+        messages[-1] = {"role": "assistant", "content": answer_markdown(result) + answer_footer(context, result)}
         cited = [citation.to_json() for citation in result.citations]
         choices = [(f"[{c['n']}] {Citation(**c).reference()}", c["n"]) for c in cited]
         first_quote = briefing_quote(cited[0]) if cited else ""
