@@ -25,7 +25,7 @@ def wants_llm(settings: Settings) -> bool:
 def model_label(settings: Settings) -> str:
     """How the app and notes name the model: its name and where it runs."""
     where = settings.llm_base_url or settings.llm
-    return f"{settings.llm_model or settings.llm} ({where})"
+    return f"{settings.llm_model or settings.llm} at {where}"
 
 
 def build_llm(settings: Settings) -> LLM:
