@@ -204,3 +204,16 @@ def test_cli_ask_json_with_the_server_stopped(sample_services: Services) -> None
     assert result["answerer"] == EXTRACTIVE and not result["abstained"] and result["citations"]
     assert len(result["notes"]) == 1 and "could not be reached" in result["notes"][0]
     assert "Traceback" not in done.stderr
+
+
+def test_a_follow_up_is_rewritten_as_a_standalone_question(sample_services: Services, server: LlamaServer) -> None:
+    from assistant.answerers.llm import LLMCondenser
+    from assistant.llm_backend import build_llm
+    from index.lexical import content_terms
+
+    history = ["What did Derby decide about joint recruitment campaigns with other councils?"]
+    condense = LLMCondenser(build_llm(with_model(sample_services, server.base_url).settings))
+    standalone = condense("and why?", history)
+    assert standalone != "and why?" and "\n" not in standalone
+    assert content_terms(standalone) & content_terms(history[0])  # the topic is carried over
+    assert condense("What did Leeds decide about external placements?", history).startswith("What did Leeds")
