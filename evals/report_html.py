@@ -100,7 +100,9 @@ def model_sentences_line(dataset: dict[str, Any]) -> str:
         return ""
     return (f"<p>The rows marked (llm) are the language model's answers, each sentence checked against the papers: "
             f"{counted['kept']} of the {counted['written']} sentences it wrote were kept "
-            f"(share {_fmt(counted['kept_share'])}); (ours) is the extractive answerer.</p>")
+            f"(share {_fmt(counted['kept_share'])}), and {counted['model_answers']} of {counted['questions']} answers "
+            f"shown were the model's (the rest are refusals or the extractive answer after a failure or when no "
+            f"sentence survived); (ours) is the extractive answerer.</p>")
 
 
 def dataset_section(name: str, dataset: dict[str, Any]) -> str:

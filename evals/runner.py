@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from assistant.llm_backend import build_llm, wants_llm
+from assistant.results import LLM
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_dirs, corpus_files, load_dataset
@@ -49,7 +50,7 @@ def ask_ours(services: Services, question: GoldQuestion) -> Attempt:
     retrieved = [p.chunk.text for p in passages]
     citations = [Cited(c.source, c.quote, c.text, c.page) for c in result.citations]
     return Attempt(result.answer, result.abstained, citations, retrieved, latency,
-                   result.kept_sentences, result.removed_sentences)
+                   result.kept_sentences, result.removed_sentences, result.answerer)
 
 
 def run_system(name: str, ask: Callable[[GoldQuestion], Attempt], questions: list[GoldQuestion],
@@ -72,10 +73,12 @@ def _system_json(attempt: Attempt, question_score: QuestionScore) -> dict[str, A
 
 
 def model_sentences(attempts: list[Attempt]) -> dict[str, float | int | None]:
-    """How many sentences the model wrote, how many the checks kept, and the share kept."""
+    """How many sentences the model wrote, how many the checks kept, the share kept, and how many answers shown
+    were the model's (the others are extractive: a refusal, a failed model, or no sentence kept)."""
     kept = sum(a.kept_sentences for a in attempts)
     written = kept + sum(a.removed_sentences for a in attempts)
-    return {"written": written, "kept": kept, "kept_share": kept / written if written else None}
+    return {"written": written, "kept": kept, "kept_share": kept / written if written else None,
+            "model_answers": sum(a.answerer == LLM for a in attempts), "questions": len(attempts)}
 
 
 def evaluate_dataset(path: Path, embedder: Embedder, work_dir: Path, limit: int | None,
@@ -160,7 +163,8 @@ def format_llm(report: dict[str, Any]) -> str:
     lines += [f"  {label:22} {_cell(ours[key]):>10} {_cell(with_model[key]):>6}" for key, label in TABLE_METRICS]
     counted = report["model_sentences"]
     lines.append(f"  model sentences kept: {counted['kept']} of {counted['written']} "
-                 f"(share {_cell(counted['kept_share']).strip()})")
+                 f"(share {_cell(counted['kept_share']).strip()}); answers shown from the model: "
+                 f"{counted['model_answers']} of {counted['questions']}")
     return "\n".join(lines)
 
 
