@@ -104,7 +104,7 @@ def figures(text: str) -> set[float]:
     """Every figure as a number: "£1.2m", "£1,200,000" and "1.2 million" are all 1200000; "5%", "5 per cent" are 5;
     "2023/24" is 2023 and 2024; "twelve" is 12."""
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
-    text = _YEAR_SPAN.sub(lambda m: f"{m.group(1)}{m.group(2)} {_full_year(m.group(1), m.group(2), m.group(3))}", text)
+    text = _YEAR_SPAN.sub(lambda m: f"{m.group(1)}{m.group(2)} {_full_year(m.group(1), m.group(3))}", text)
     values = set()
     for match in _FIGURE.finditer(text):
         number = float(match.group("number").replace(",", "") or 0)
@@ -113,7 +113,7 @@ def figures(text: str) -> set[float]:
     return values
 
 
-def _full_year(century_decade: str, year_digit: str, second: str) -> str:
+def _full_year(century_decade: str, second: str) -> str:
     """The second year of "2023/24" written in full, so it matches "2023/2024"."""
     return second if len(second) > 2 else f"{century_decade[:2]}{second.zfill(2)}"
 
