@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# torch first, pinned: the CPU build lies on local disk; a looser pin pulls gigabytes of CUDA.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# [llm]: the language-model backends; [dev] builds llama-cpp-python once (minutes), pip caches the wheel
+	$(BIN)/pip install --quiet -e '.[dev,llm]'
 	touch $(STAMP)
 
 install: $(STAMP)

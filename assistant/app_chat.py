@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 import gradio as gr
 
+from assistant.app_answer import answer_footer, drafts_then_answer
 from assistant.app_common import AppContext
 from assistant.app_transcript import (NO_SOURCES, conversation_html, sources_html)
 from assistant.briefing import BriefingTurn, briefing_docx, briefing_markdown
@@ -115,6 +116,11 @@ def _stream(text: str) -> Iterator[str]:
         yield "".join(words[:end])
 
 
+def _chain(first_draft: str, rest: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    yield first_draft, None
+    yield from rest
+
+
 def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
     """Lays out the tab and wires its events; returns the filter inputs so other tabs can refresh their choices."""
     turns = gr.State([])
@@ -166,8 +172,10 @@ def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
         yield (conversation_html(asked, pending=asked_text), asked, chat_id, same, same, same, "",
                status_html(note, "note"), same, same)
         previous = asked[-1]["answer"] if asked else None
+        drafts = drafts_then_answer(context, asked_text, [turn["question"] for turn in asked], search_filter, previous)
         try:
-            result = context.ask(asked_text, [turn["question"] for turn in asked], search_filter, previous)
+            first_draft, result = next(drafts)
+            drafts = iter([(first_draft, result)]) if result is not None else _chain(first_draft, drafts)
         except QuestionRefused as error:
             yield refused(str(error))
             return
@@ -175,12 +183,21 @@ def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
             log.exception("question failed: %s", asked_text[:200])
             yield refused(failure_message(error, context))
             return
-        for partial in _stream(result.answer):
+        drafted = False
+        for draft, final in drafts:
+            if final is not None:
+                result = final
+            elif draft:  # the language model's words as it writes them; the checked answer replaces them
+                drafted = True
+                yield (conversation_html(asked, pending=asked_text, partial=draft), asked, chat_id, same, same, same,
+                       "", same, same, same)
+        for partial in ([] if drafted else _stream(result.answer)):
             yield (conversation_html(asked, pending=asked_text, partial=partial), asked, chat_id, same, same, same,
                    "", same, same, same)
             time.sleep(STEP_SECONDS)
         cited = [citation.to_json() for citation in result.citations]
-        turn = {"question": asked_text, "answer": result.answer, "abstained": result.abstained, "citations": cited}
+        turn = {"question": asked_text, "answer": result.answer, "abstained": result.abstained, "citations": cited,
+                "footer": answer_footer(context, result)}
         history = [*asked, turn]
         chat_id = chat_id or uuid.uuid4().hex
         word, markdown = export_briefing(history, chat_id)

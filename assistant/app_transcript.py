@@ -66,8 +66,9 @@ def conversation_html(turns: list[dict[str, Any]], pending: str | None = None, p
         latest = pending is None and position == len(turns) - 1
         cited = {int(c["n"]) for c in turn.get("citations", [])}
         style = "answer abstained" if turn.get("abstained") else "answer"
+        footer = (f"<div class='answer-footer'>{html.escape(turn['footer'])}</div>" if turn.get("footer") else "")
         parts.append(f"<div class='turn'><div class='question'>{html.escape(turn['question'])}</div>"
-                     f"<div class='{style}'>{answer_html(turn['answer'], cited, latest)}</div></div>")
+                     f"<div class='{style}'>{answer_html(turn['answer'], cited, latest)}</div>{footer}</div>")
     if pending is not None:
         body = (f"<div class='answer'>{html.escape(partial)}</div>" if partial is not None else
                 f"<div class='answer loading' role='status'><span class='spinner'></span>{SEARCHING}</div>")

@@ -16,13 +16,14 @@ from assistant.services import Services
 from assistant.settings import Settings, load_settings
 from index.faults import index_folder_problem
 
+ANSWERING_COMMANDS = ("ask", "chat", "serve", "eval")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(index=getattr(args, "index", None))
+    return load_settings(index=getattr(args, "index", None), answerer=getattr(args, "answerer", None))
 
 
 def _services(args: argparse.Namespace) -> Services:
@@ -45,7 +46,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def format_answer(result: AnswerResult) -> str:
-    lines = [result.answer]
+    lines = [result.answer, *(f"Note: {note}" for note in result.notes)]
     if result.citations:
         lines.append("")
         lines.append("Sources:")
@@ -182,7 +183,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     datasets = [Path(p) for p in args.dataset] if args.dataset else default_datasets()
     run(datasets, Path(args.report) if args.report else None, Path(args.index) if args.index else None,
-        args.limit, not args.no_baseline)
+        args.limit, not args.no_baseline, args.answerer)
     return 0
 
 
@@ -233,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--index", help="index folder (default: SCRUTINY_INDEX or the user data folder)")
         sub.set_defaults(handler=handler)
+        if name in ANSWERING_COMMANDS:
+            sub.add_argument("--answerer", choices=("auto", "llm", "extractive"),
+                             help="who writes answers: auto (the language model when SCRUTINY_LLM is set), llm or "
+                                  "extractive (default: SCRUTINY_ANSWERER or auto)")
         return sub
 
     ingest = command("ingest", cmd_ingest, "Ingest files or folders (.pdf, .docx, .html, .md, .txt) into the index.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import numpy as np
 
@@ -32,8 +33,10 @@ class Steps:
 class QAEngine:
     """One question in, one cited answer out: guards, retrieval, the first answerer that answers, then checks."""
 
-    def __init__(self, store: ChromaStore, retriever: HybridRetriever, steps: Steps, top_k: int = 8) -> None:
+    def __init__(self, store: ChromaStore, retriever: HybridRetriever, steps: Steps, top_k: int = 8,
+                 resolver: Callable[[str, list[str]], str] = resolve_question) -> None:
         self.store = store
+        self.resolve = resolver  # turns a follow-up into the question to search with
         self.retriever = retriever
         self.steps = steps
         self.top_k = top_k
@@ -57,7 +60,8 @@ class QAEngine:
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
         return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings,
-                            turn.resolved)
+                            turn.resolved, answerer=answer.answerer, removed_sentences=answer.removed_sentences,
+                            notes=answer.notes, kept_sentences=answer.kept_sentences)
 
     def passages(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> list[Passage]:
         """The passages ask() would answer from, top_k deep: what the evaluation scores as retrieval."""
@@ -74,7 +78,7 @@ class QAEngine:
         return self._context(turn, self._search(turn, None, self.top_k))
 
     def _turn(self, question: str, history: list[str] | None) -> Turn:
-        resolved = resolve_question(question.strip(), history or [])
+        resolved = self.resolve(question.strip(), history or [])
         analysis, own = analyse(resolved), analyse(question)
         # "did it pass?" after "who moved the motion?" no longer asks who
         analysis = replace(analysis, role=own.role)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+EXTRACTIVE, LLM = "extractive", "llm"  # which answerer wrote an answer, as the JSON's "answerer" names it
+
 
 @dataclass
 class Citation:
@@ -43,6 +45,10 @@ class Answer:
     text: str
     citations: list[Citation]
     abstained: bool
+    answerer: str = EXTRACTIVE
+    removed_sentences: int = 0  # the model's sentences the checks removed
+    kept_sentences: int = 0  # the model's sentences shown
+    notes: list[str] = field(default_factory=list)  # plain words for the user: a fallback, what was removed
 
 
 @dataclass
@@ -53,6 +59,10 @@ class AnswerResult:
     citations: list[Citation]
     timings_ms: dict[str, float]
     resolved_question: str | None = None
+    answerer: str = EXTRACTIVE
+    removed_sentences: int = 0
+    notes: list[str] = field(default_factory=list)
+    kept_sentences: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,4 +71,8 @@ class AnswerResult:
             "abstained": self.abstained,
             "citations": [citation.to_json() for citation in self.citations],
             "timings_ms": {key: round(value, 1) for key, value in self.timings_ms.items()},
+            "answerer": self.answerer,
+            "removed_sentences": self.removed_sentences,
+            "kept_sentences": self.kept_sentences,
+            "notes": list(self.notes),
         }

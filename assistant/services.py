@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Callable
 
+from assistant.answerers.base import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.fitted import MODEL_FILE
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.engine import QAEngine, Steps
+from assistant.followup import resolve_question
+from assistant.llm_backend import build_llm, model_label, wants_llm
 from assistant.settings import Settings
 from assistant.steps import (LaterThanPapersGuard, NamesUnmatchedCheck, UnknownCouncilGuard,
                              UnmentionedNamesGuard)
@@ -48,12 +52,29 @@ class Services:
         return Steps(
             guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
             guards_after_search=[LaterThanPapersGuard(self.store), UnmentionedNamesGuard(self.retriever)],
-            answerers=[TrackerAnswerer(self.store, self.retriever),
-                       ExtractiveAnswerer(self.settings.max_answer_sentences,
-                                          self.settings.scoring_model or MODEL_FILE)],
+            answerers=[TrackerAnswerer(self.store, self.retriever), self._answerer()],
             checks=[NamesUnmatchedCheck(self.retriever)],
         )
 
+    def _answerer(self) -> Answerer:
+        """The extractive answerer, or the configured language model checked against the papers with the
+        extractive answer as its fallback."""
+        extractive = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.scoring_model or MODEL_FILE)
+        if not wants_llm(self.settings):
+            return extractive
+        from assistant.answerers.llm import LLMAnswerer
+
+        return LLMAnswerer(self.llm, extractive, model_label(self.settings), self.settings.llm_timeout)
+
+    @cached_property
+    def llm(self):  # noqa: ANN201 - a llama-index LLM, imported only when one is configured
+        return build_llm(self.settings)
+
     @cached_property
     def engine(self) -> QAEngine:
-        return QAEngine(self.store, self.retriever, self.steps, self.settings.retrieve_top_k)
+        resolver: Callable[[str, list[str]], str] = resolve_question
+        if wants_llm(self.settings):
+            from assistant.answerers.llm import LLMCondenser
+
+            resolver = LLMCondenser(self.llm)
+        return QAEngine(self.store, self.retriever, self.steps, self.settings.retrieve_top_k, resolver)

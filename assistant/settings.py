@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field
@@ -74,6 +75,19 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(default=20, description="Earlier questions a follow-up may carry; older ones are dropped.")
     login_attempts: int = Field(default=5, description="Failed logins for one user name before sign-in is paused.")
     login_pause_seconds: float = Field(default=30.0, description="How long sign-in is paused after too many failures.")
+
+    llm: Literal["none", "openai-like", "ollama", "azure-openai", "openai"] = Field(
+        default="none", description="The language model that writes plain-language answers; none means extractive only.")
+    llm_model: str | None = Field(default=None, description="Model name, e.g. llama3.1:8b or gpt-4o-mini.")
+    llm_deployment: str | None = Field(default=None, description="Azure OpenAI deployment name (default: the model's).")
+    llm_base_url: str | None = Field(default=None, description="The model server's address, e.g. http://host:8000/v1.")
+    llm_api_key: str | None = Field(default=None, description="Key for the model server, when it needs one.")
+    llm_api_version: str = Field(default="2024-10-21", description="Azure OpenAI API version.")
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds the model may take before the "
+                                                                "extractive answer is shown instead.")
+    llm_max_tokens: int = Field(default=400, gt=0, description="Longest answer the model may write, in tokens.")
+    answerer: Literal["auto", "llm", "extractive"] = Field(
+        default="auto", description="auto: the language model when one is configured, else extractive.")
 
     @classmethod
     def settings_customise_sources(

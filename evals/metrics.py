@@ -44,6 +44,9 @@ class Attempt:
     citations: list[Cited]
     retrieved: list[str]
     latency_ms: float
+    kept_sentences: int = 0  # a language model's sentences shown, and those its checks removed
+    removed_sentences: int = 0
+    answerer: str = ""  # which of our answerers wrote the answer shown ("llm" or "extractive")
 
 
 @dataclass

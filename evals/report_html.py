@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402 - the non-interactive backend must
 
 CHART_METRICS = (("key_fact_recall", "Key-fact recall"), ("citation_hit", "Citation hit"),
                  ("hit@5", "Retrieval hit@5"), ("mrr", "Retrieval MRR"))
-COLOURS = {"ours": "#1f6f8b", "baseline": "#d98c3f"}
+COLOURS = {"ours": "#1f6f8b", "baseline": "#d98c3f", "llm": "#5a9e4b"}
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 .wide{overflow-x:auto}table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}figure{margin:1em 0}figure svg{max-width:100%;height:auto}
@@ -93,12 +93,24 @@ def failed_question(question: dict[str, Any]) -> str:
             f"<p><b>Answered:</b> {html.escape(ours['answer'])}</p><p><b>Cited:</b></p><ol>{cited}</ol></details>")
 
 
+def model_sentences_line(dataset: dict[str, Any]) -> str:
+    """With the language-model answerer ("llm") run: how many of its sentences the checks kept."""
+    counted = dataset.get("model_sentences")
+    if not counted:
+        return ""
+    return (f"<p>The rows marked (llm) are the language model's answers, each sentence checked against the papers: "
+            f"{counted['kept']} of the {counted['written']} sentences it wrote were kept "
+            f"(share {_fmt(counted['kept_share'])}), and {counted['model_answers']} of {counted['questions']} answers "
+            f"shown were the model's (the rest are refusals or the extractive answer after a failure or when no "
+            f"sentence survived); (ours) is the extractive answerer.</p>")
+
+
 def dataset_section(name: str, dataset: dict[str, Any]) -> str:
     summary = dataset["summary"]
     charts = "".join(f"<figure class=chart>{kind_bars(summary, key, title)}</figure>" for key, title in CHART_METRICS)
     failed = [q for q in dataset["questions"] if q["ours"]["metrics"]["failed"]]
     return (f"<section><h2>{html.escape(name)}</h2><p>{len(dataset['questions'])} questions over "
-            f"{len(dataset['documents'])} documents.</p>{summary_table(summary)}{charts}"
+            f"{len(dataset['documents'])} documents.</p>{model_sentences_line(dataset)}{summary_table(summary)}{charts}"
             f"<figure class=chart>{latency_histogram(dataset)}</figure>"
             f"<h3>Questions we failed ({len(failed)})</h3>{''.join(failed_question(q) for q in failed)}</section>")
 

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from assistant.llm_backend import build_llm, wants_llm
+from assistant.results import LLM
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
@@ -49,7 +51,8 @@ def ask_ours(services: Services, question: GoldQuestion) -> Attempt:
     passages = services.engine.passages(question.question, list(question.history), RETRIEVAL_DEPTH)
     retrieved = [p.chunk.text for p in passages]
     citations = [Cited(c.source, c.quote, c.text, c.page) for c in result.citations]
-    return Attempt(result.answer, result.abstained, citations, retrieved, latency)
+    return Attempt(result.answer, result.abstained, citations, retrieved, latency,
+                   result.kept_sentences, result.removed_sentences, result.answerer)
 
 
 def run_system(name: str, ask: Callable[[GoldQuestion], Attempt], questions: list[GoldQuestion],
@@ -67,16 +70,26 @@ def run_system(name: str, ask: Callable[[GoldQuestion], Attempt], questions: lis
 
 def _system_json(attempt: Attempt, question_score: QuestionScore) -> dict[str, Any]:
     return {"answer": attempt.answer, "abstained": attempt.abstained,
-            "cited": [asdict(c) for c in attempt.citations], "metrics": question_score.to_json()}
+            "cited": [asdict(c) for c in attempt.citations], "metrics": question_score.to_json(),
+            "model_sentences": {"kept": attempt.kept_sentences, "removed": attempt.removed_sentences}}
+
+
+def model_sentences(attempts: list[Attempt]) -> dict[str, float | int | None]:
+    """How many sentences the model wrote, how many the checks kept, the share kept, and how many answers shown
+    were the model's (the others are extractive: a refusal, a failed model, or no sentence kept)."""
+    kept = sum(a.kept_sentences for a in attempts)
+    written = kept + sum(a.removed_sentences for a in attempts)
+    return {"written": written, "kept": kept, "kept_share": kept / written if written else None,
+            "model_answers": sum(a.answerer == LLM for a in attempts), "questions": len(attempts)}
 
 
 def evaluate_dataset(path: Path, embedder: Embedder, work_dir: Path, limit: int | None,
-                     baseline_model: Any | None) -> dict[str, Any]:
-    """Ingest the dataset's document folders into a fresh index, run both systems, score every question."""
+                     baseline_model: Any | None, with_llm: bool = False) -> dict[str, Any]:
+    """Ingest the dataset's document folders into a fresh index, run each system, score every question."""
     questions = spread(load_dataset(path), limit)
     files = corpus_files(load_dataset(path))  # the whole set's papers, so a limited run has the same distractors
     sources = SourceTexts(files)
-    services = Services(load_settings(index=work_dir / "index"))
+    services = Services(load_settings(index=work_dir / "index", answerer="extractive"))
     services.__dict__["embedder"] = embedder  # one model load for every dataset
     summary = services.pipeline.ingest(files, progress=False)
     if summary.failed:
@@ -84,6 +97,10 @@ def evaluate_dataset(path: Path, embedder: Embedder, work_dir: Path, limit: int 
     print(f"{path.name}: {len(questions)} questions over {len(files)} documents ({summary.line()})", file=sys.stderr)
     systems: dict[str, tuple[list[Attempt], list[QuestionScore]]] = {
         "ours": run_system("ours", lambda q: ask_ours(services, q), questions, sources)}
+    if with_llm:
+        with_model = Services(load_settings(index=work_dir / "index", answerer="llm"))
+        with_model.__dict__.update(embedder=embedder, store=services.store, retriever=services.retriever)
+        systems["llm"] = run_system("llm", lambda q: ask_ours(with_model, q), questions, sources)
     if baseline_model is not None:
         from evals.baseline import LlamaIndexBaseline
 
@@ -102,6 +119,7 @@ def dataset_report(path: Path, files: list[Path], questions: list[GoldQuestion],
         "splits": {name: {split: summarise_by_kind([s for q, s in zip(questions, scores) if q.split == split])["overall"]
                           for split in sorted({q.split for q in questions}, reverse=True)}
                    for name, (_, scores) in systems.items()},
+        **({"model_sentences": model_sentences(systems["llm"][0])} if "llm" in systems else {}),
         "questions": [{
             "id": q.id, "type": q.type, "split": q.split, "table": q.table, "question": q.question,
             "history": list(q.history),
@@ -152,19 +170,41 @@ def format_table(name: str, report: dict[str, Any]) -> str:
             gap = [_gap(splits["dev"][key], splits["test"][key]) for key, _ in SPLIT_METRICS]
             lines.append(f"  {'gap':6}{'':>4}  " + "".join(f"{g:>14}" for g in gap))
         lines.append("")
+    with_model = report["summary"].get("llm", {}).get("overall", {})
     for key in OVERALL_METRICS:
-        lines.append(f"  {key:22} ours {_cell(ours['overall'][key])}   baseline {_cell(base.get('overall', {}).get(key))}")
+        lines.append(f"  {key:22} ours {_cell(ours['overall'][key])}   baseline {_cell(base.get('overall', {}).get(key))}"
+                     + (f"   llm {_cell(with_model.get(key))}" if with_model else ""))
+    if with_model:
+        lines.append(format_llm(report))
+    return "\n".join(lines)
+
+
+def format_llm(report: dict[str, Any]) -> str:
+    """The language-model answerer's headline metrics beside the extractive one's, and the share of its sentences kept."""
+    ours, with_model = report["summary"]["ours"]["overall"], report["summary"]["llm"]["overall"]
+    lines = ["", f"  {'language model':22} {'extractive':>10} {'llm':>6}"]
+    lines += [f"  {label:22} {_cell(ours[key]):>10} {_cell(with_model[key]):>6}" for key, label in TABLE_METRICS]
+    counted = report["model_sentences"]
+    lines.append(f"  model sentences kept: {counted['kept']} of {counted['written']} "
+                 f"(share {_cell(counted['kept_share']).strip()}); answers shown from the model: "
+                 f"{counted['model_answers']} of {counted['questions']}")
     return "\n".join(lines)
 
 
 def run(datasets: list[Path], report_dir: Path | None, index_dir: Path | None, limit: int | None,
-        with_baseline: bool) -> dict[str, Any]:
+        with_baseline: bool, answerer: str | None = None) -> dict[str, Any]:
+    """Scores the extractive engine (and the baseline); with a language model configured (or --answerer llm) the
+    model's answers too, side by side."""
     if limit is not None and limit < 1:
         raise ValueError("--limit must be 1 or more (the number of questions per set)")
     missing = [str(p) for p in datasets if not p.is_file()]
     if missing:
         raise ValueError(f"dataset not found: {', '.join(missing)}; give a JSON-lines file from evals/datasets/")
-    embedder = Embedder(load_settings().embedding_model)
+    settings = load_settings(answerer=answerer)
+    with_llm = wants_llm(settings)
+    if with_llm:
+        build_llm(settings)  # a missing model name or package is reported before any work is done
+    embedder = Embedder(settings.embedding_model)
     baseline_model = None
     if with_baseline:
         from evals.baseline import configure_llama_index
@@ -177,7 +217,7 @@ def run(datasets: list[Path], report_dir: Path | None, index_dir: Path | None, l
                 report["tracker"] = tracker_report(path)
                 continue
             work_dir = (index_dir or Path(scratch)) / path.stem
-            report["datasets"][path.stem] = evaluate_dataset(path, embedder, work_dir, limit, baseline_model)
+            report["datasets"][path.stem] = evaluate_dataset(path, embedder, work_dir, limit, baseline_model, with_llm)
             print(format_table(path.stem, report["datasets"][path.stem]), flush=True)
     if report_dir:
         from evals.report_html import render_html
