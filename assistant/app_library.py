@@ -81,7 +81,7 @@ def build_library_tab(context: AppContext, tab: gr.Tab, filter_inputs: dict[str,
         return (library_rows(context.documents()), gr.update(choices=sources, value=None),
                 gr.update(choices=context.councils()), gr.update(choices=sources))
 
-    def add_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:
+    def add_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 - Gradio injects progress this way
         if not files:
             return ([], status_html("Choose one or more files first."), *refreshed())
         rows = ingest_uploads(context, files, progress)

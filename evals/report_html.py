@@ -65,7 +65,7 @@ def summary_table(summary: dict[str, dict[str, dict[str, Any]]]) -> str:
     keys = [k for k in summary["ours"]["overall"] if k != "n"]
     head = "<tr><th>kind</th><th>n</th>" + "".join(f"<th>{html.escape(k)}</th>" for k in keys) + "</tr>"
     rows = []
-    for kind, metrics in summary["ours"].items():
+    for kind in summary["ours"]:
         for system, by_kind in summary.items():
             values = by_kind.get(kind, {})
             rows.append(f"<tr><td>{html.escape(kind)} ({system})</td><td>{values.get('n', '-')}</td>"

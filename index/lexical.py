@@ -27,8 +27,8 @@ QUESTION_WORDS = {"what", "whi", "when", "where", "who", "how", "doe", "did", "d
                   "council", "document", "paper", "about", "happen", "wa", "were", "ani", "there", "give", "show",
                   "exact", "word", "quot", "quote", "pleas", "me", "us", "we", "our", "can", "could", "would", "should",
                   "plain", "english", "explain", "simpli", "simpl", "term", "mean", "which", "much", "mani", "got",
-                  "has", "it", "yet", "anyth", "get", "go", "come", "see", "know", "whats", "what", "like", "kind",
-                  "thing", "someth", "actual", "exact", "verbatim", "wording", "line", "still", "ever", "let",
+                  "has", "it", "yet", "anyth", "get", "go", "come", "see", "know", "whats", "like", "kind",
+                  "thing", "someth", "actual", "verbatim", "wording", "line", "still", "ever", "let",
                   "so", "far", "moment"}
 # BM25 as bm25s computes it ("lucene" variant), so rankings match the in-memory index this replaces.
 K1, B = 1.5, 0.75

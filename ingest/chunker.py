@@ -79,7 +79,8 @@ class Chunker:
                 self._emit_paragraphs(document, pending, chunks)
                 self._emit_row(document, block, chunks)
                 continue
-            if pending and (pending[-1].heading != block.heading or pending[-1].item != block.item or self._words(document, pending + [block]) > self.max_words):
+            if pending and (pending[-1].heading != block.heading or pending[-1].item != block.item
+                            or self._words(document, pending + [block]) > self.max_words):
                 self._emit_paragraphs(document, pending, chunks)
             pending.append(block)
         self._emit_paragraphs(document, pending, chunks)

@@ -135,7 +135,7 @@ class ResolutionReader:
             match = MINUTE_HEADING.match(line.text)
             if not match:
                 continue
-            following = [l.text for l in lines[index + 1:index + 4] if l.text.strip()]
+            following = [line.text for line in lines[index + 1:index + 4] if line.text.strip()]
             # "(Item 7)" under the heading, or under its wrapped second line
             marked = bool(following) and (AGENDA_ITEM.match(following[0]) is not None or (
                 len(following) > 1 and AGENDA_ITEM.match(following[1]) is not None

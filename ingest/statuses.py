@@ -42,7 +42,8 @@ ACHIEVED = _family(r"(?<!being )(?<!is )(?<!are )\b(?:achieved|completed|impleme
                    r"\balready (?:exists?|in place|supported|provided)\b")
 IN_PROGRESS = _family(r"\bin progress\b", r"\bunder ?way\b", r"\btaking place\b", r"\bin hand\b", r"\bon target\b",
                       r"\bon track\b", r"\b(?:is|are) being \w+(?:ed|en)\b",
-                      r"\bbeing (?:updated|developed|reviewed|revised|prepared|drafted|produced|established|progressed)\b", r"\bprogress (?:has been|is being) made\b",
+                      r"\bbeing (?:updated|developed|reviewed|revised|prepared|drafted|produced|established|progressed)\b",
+                      r"\bprogress (?:has been|is being) made\b",
                       r"\bwork has (?:started|begun)\b", r"\bplanned\b", r"\bin the process of\b", r"\bbeing progressed\b",
                       r"\bbeing considered\b", r"\bunder review\b(?! on)")
 ONGOING = _family(r"\bon[- ]?going\b", r"\bcontinues\b", r"\bcontinuing\b", r"\bcontinue to\b", r"\bmonitor(?:ed|ing)\b",

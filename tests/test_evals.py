@@ -1,4 +1,6 @@
-"""The evaluation suite: metrics on hand-made results, a regression gate on a subset of the sample gold set, and the HTML report in a real headless Chromium with the network off."""
+"""The evaluation suite: metrics on hand-made results, a regression gate on a sample subset, and the HTML report.
+
+The report is opened in a real headless Chromium with the network off."""
 
 from __future__ import annotations
 
