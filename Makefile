@@ -28,7 +28,7 @@ run: $(STAMP)
 demo: run
 
 ## Everything the tests need (Python packages, a headless browser), then the whole suite.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps lint
 	$(BIN)/python -m pytest -q
 
 browser-deps:
