@@ -83,6 +83,8 @@ def test_followup_carries_the_topic_of_the_earlier_question(sample_services: Ser
 
 def test_json_contract_has_the_agreed_fields(sample_services: Services) -> None:
     data = sample_services.engine.ask(QUESTIONS[2][0]).to_json()
-    assert set(data) == {"question", "answer", "abstained", "citations", "timings_ms"}
+    assert set(data) == {"question", "answer", "abstained", "citations", "timings_ms",
+                         "answerer", "removed_sentences", "kept_sentences", "notes"}  # the last four: issue 11
+    assert data["answerer"] == "extractive" and data["removed_sentences"] == 0 and data["notes"] == []
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text"}
