@@ -337,7 +337,7 @@ def test_upload_odd_names_ask_then_remove(page, fresh_services: Services, tmp_pa
         page.get_by_role("tab", name="Chat").click()
         ask(page, "When will the Gloomford lido reopen?", turns=1)
         assert "June 2024" in last_answer(page).inner_text()
-        ask(page, "How many oak trees will be planted in Memorial Park?", turns=2)
+        ask(page, "What did the committee agree about tree planting in Memorial Park?", turns=2)
         assert "400" in last_answer(page).inner_text()
         assert "wibbleton_trees.txt" in page.locator("#source-1").inner_text()
 
@@ -347,5 +347,5 @@ def test_upload_odd_names_ask_then_remove(page, fresh_services: Services, tmp_pa
         page.locator("#library-status").get_by_text("Removed wibbleton_trees.txt.").wait_for()
         assert not (papers / "wibbleton_trees.txt").exists() and (papers / "gloomford_lido.txt").exists()
         page.get_by_role("tab", name="Chat").click()
-        ask(page, "How many oak trees will be planted in Memorial Park?", turns=3)
+        ask(page, "What did the committee agree about tree planting in Memorial Park?", turns=3)
         assert "wibbleton_trees.txt" not in page.locator("#sources-panel").inner_text()

@@ -68,16 +68,16 @@ def test_hostile_paper_shows_as_text_everywhere(page, hostile_url: str) -> None:
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(hostile_url)
 
-    page.locator("#question textarea").fill("How much will residents' parking permits cost?")
+    page.locator("#question textarea").fill("How much will parking charges rise in Hostileton?")
     page.locator("#question textarea").press("Enter")
     page.locator("#conversation-log[data-answered='1']").wait_for()
-    assert "40 pounds" in page.locator("#conversation-log .answer").inner_text()
+    assert "5 per cent" in page.locator("#conversation-log .answer").inner_text()
     assert_nothing_injected(page, dialogs, "the answer")
 
     for summary in page.locator("#sources-panel .source-card summary").all():
         summary.click()
     panel = page.locator("#sources-panel").inner_text()
-    assert "<img src=x onerror=alert('passage')>" in panel and "[the tariff](javascript:alert('link'))" in panel
+    assert "[the tariff](javascript:alert('link'))" in panel and "<iframe src=\"javascript:alert('frame')\">" in panel
     assert HOSTILE_NAME in panel
     assert_nothing_injected(page, dialogs, "the source cards")
 
