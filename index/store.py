@@ -335,11 +335,11 @@ class ChromaStore:
     def remove_orphans(self) -> int:
         """Rows left by an ingest that was killed before its document record was written."""
         active = self.active_ingests()
+        # only rows of ingests no document uses are read, not the whole library's metadata
+        where = {"ingest_id": {"$nin": sorted(set(active.values()))}} if active else None
         removed = 0
         for collection in (self.chunks, self.sentences, self.recommendation_rows):
-            metas = collection.get(include=["metadatas"])
-            stale = [row_id for row_id, meta in zip(metas["ids"], metas["metadatas"])
-                     if active.get(meta["source"]) != meta["ingest_id"]]
+            stale = collection.get(where=where, include=[])["ids"]
             if stale:
                 with self._writing():
                     for part in _batches(len(stale), self._batch):
