@@ -163,38 +163,55 @@ def measured(name: str, part: Callable[[], list[Row]]) -> list[Row]:
     return rows
 
 
+PARTS = ("word", "mistakes", "outages", "load", "question", "kill")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20, help="kill -9 rounds")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts to run, of {','.join(PARTS)}")
+    parser.add_argument("--reference", metavar="INDEX", help="an index of samples/reports to reuse (default: build one)")
+    parser.add_argument("--kill-within", type=float, metavar="S",
+                        help="latest kill moment (default: how long building the reference index took)")
     args = parser.parse_args()
+    parts = set(args.only.split(","))
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        started = time.perf_counter()
-        built = subprocess.run([SCRUTINY, "ingest", str(SAMPLE_DIR)], env=cli_env(folder / "reference"),
-                               capture_output=True, text=True)
-        full_ingest = time.perf_counter() - started
-        print(f"  reference ingest: exit {built.returncode} in {full_ingest:.0f} s", file=sys.stderr)
-        reference = Services(load_settings(index=folder / "reference"))
-        rows += measured("expanding Word file", lambda: expanding_word(folder))
         for name in ("mistakes", "batch", "ingest"):
             (folder / name).mkdir()
-        rows += measured("command-line mistakes", lambda: mistakes(folder / "mistakes", folder / "reference"))
-        rows += measured("Chroma outage during questions",
-                         lambda: outage("questions (ask --batch)", batch_outage, folder / "batch"))
-        rows += measured("Chroma outage during ingest", lambda: outage("an ingest", ingest_outage, folder / "ingest"))
-        port = free_port()
-        server = start_serve(folder / "reference", port)
-        try:
-            url = f"http://127.0.0.1:{port}/"
-            rows += measured("load", lambda: load(url, args.users, args.seconds))
-            rows += measured("1 MB question", lambda: long_question(folder, folder / "reference", url))
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-        rows += measured("kill -9 during ingest", lambda: kill_9(folder, args.rounds, reference, full_ingest))
+        index = Path(args.reference) if args.reference else folder / "reference"
+        started = time.perf_counter()
+        if not args.reference:
+            built = subprocess.run([SCRUTINY, "ingest", str(SAMPLE_DIR)], env=cli_env(index), capture_output=True,
+                                   text=True)
+            print(f"  reference ingest: exit {built.returncode}", file=sys.stderr)
+        full_ingest = args.kill_within or time.perf_counter() - started
+        if "word" in parts:
+            rows += measured("expanding Word file", lambda: expanding_word(folder))
+        if "mistakes" in parts:
+            rows += measured("command-line mistakes", lambda: mistakes(folder / "mistakes", index))
+        if "outages" in parts:
+            rows += measured("Chroma outage during questions",
+                             lambda: outage("questions (ask --batch)", batch_outage, folder / "batch"))
+            rows += measured("Chroma outage during ingest", lambda: outage("an ingest", ingest_outage, folder / "ingest"))
+        if parts & {"load", "question"}:
+            port = free_port()
+            server = start_serve(index, port)
+            try:
+                url = f"http://127.0.0.1:{port}/"
+                if "load" in parts:
+                    rows += measured("load", lambda: load(url, args.users, args.seconds))
+                if "question" in parts:
+                    rows += measured("1 MB question", lambda: long_question(folder, index, url))
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+        if "kill" in parts:
+            reference = Services(load_settings(index=index))
+            rows += measured("kill -9 during ingest", lambda: kill_9(folder, args.rounds, reference, full_ingest))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in [("fault", "run", "outcome"), *rows]:
         print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths)))
