@@ -16,7 +16,7 @@ CAPITALISED = re.compile(r"\b[A-Z][\w&'’-]*")
 POSSESSIVE = re.compile(r"['’]s$")
 # Words quoted from a paper ("the recommendation 'Each Council children's home should ...'"): capitals there
 # are the paper's, not names the user brings, and a quote's first word is capitalised whatever it is.
-QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|(?<![\w’'])['‘][^'‘’]{3,}['’](?![\w’'])")
+QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|(?<![\w’'])['‘](?:[^'‘’]|(?<=\w)['’](?=\w)){3,}['’](?![\w’'])")
 COMMON_IN = 3
 
 
