@@ -10,7 +10,7 @@ import pytest
 from assistant.query import analyse, without_councils
 from assistant.quotes import is_verbatim
 from assistant.services import Services
-from assistant.unmentioned import proper_names
+from assistant.unmentioned import proper_names, unmentioned_names
 from conftest import EXTERNAL_PDFS, SAMPLE_DIR
 from ingest.chunker import Chunk, Chunker
 from ingest.readers import reader_for
@@ -185,3 +185,17 @@ def test_a_reply_is_quoted_with_its_own_question_and_speaker(fresh_services: Ser
                                 "Question by Susan Carey to Neil Baker"), reference
     assert "Paul Stepto" not in reference
     assert reply.to_json()["item"].startswith("Question 2")
+
+
+def test_shortened_plural_and_calendar_words_are_not_unknown_names(fresh_services: Services, tmp_path: Path) -> None:
+    paper = tmp_path / "amendment.txt"
+    paper.write_text("Budget amendment 4, proposed by the Liberal Democrats and the Green group, moves £5.6m to "
+                     "highway maintenance.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    lexical = fresh_services.retriever.lexical_index()
+
+    def unknown(question: str) -> list[str]:
+        return unmentioned_names(question, lexical, lambda chunk: True)
+
+    assert unknown("What did the Lib Dems and the Greens propose in January?") == []
+    assert unknown("What did the Reform group propose?") == ["Reform"]
