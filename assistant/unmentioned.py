@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from typing import Iterable
 
@@ -15,8 +16,13 @@ CAPITALISED = re.compile(r"\b[A-Z][\w&'’-]*")
 POSSESSIVE = re.compile(r"['’]s$")
 # Words quoted from a paper ("the recommendation 'Each Council children's home should ...'"): capitals there
 # are the paper's, not names the user brings, and a quote's first word is capitalised whatever it is.
-QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|(?<![\w’'])['‘][^'‘’]{3,}['’](?![\w’'])")
+QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|(?<![\w’'])['‘](?:[^'‘’]|(?<=\w)['’](?=\w)){3,}['’](?![\w’'])")
 COMMON_IN = 3
+# Months and weekdays are capitalised but name nothing a paper must mention ("dated 22 January").
+CALENDAR_WORDS = frozenset(word.lower() for word in (*calendar.month_name[1:], *calendar.month_abbr[1:],
+                                                     *calendar.day_name, "Sept"))
+# "Lib Dem", "Cons", "Cllr": a short title-case word may be a shortening of a paper's word ("Liberal Democrats").
+SHORTENED_LETTERS = 4
 
 
 def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> list[str]:
@@ -28,7 +34,7 @@ def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> 
         before = question[: match.start()].rstrip()
         if not before or before.endswith((".", "?", "!", ":")):
             continue  # a sentence's first word is capitalised whatever it is
-        if any(start <= match.start() < end for start, end in quoted):
+        if any(start <= match.start() < end for start, end in quoted) or match.group(0).lower() in CALENDAR_WORDS:
             continue
         name = POSSESSIVE.sub("", match.group(0))
         if content_terms(name) - ignored_terms:
@@ -65,6 +71,9 @@ def _mentioned(name: str, terms: frozenset[str], texts: Iterable[str]) -> bool:
     """The name in any form: as written, singular or plural ("GCSEs" is found in "GCSE"), or spelled out."""
     if any(content_terms(form) & terms for form in _number_forms(name)):
         return True
+    if any(form.istitle() and len(form) <= SHORTENED_LETTERS and any(term.startswith(form.lower()) for term in terms)
+           for form in _number_forms(name)):
+        return True  # "Lib" of "Liberal", "Dems" of "Democrats"
     spelled_out = _spelled_out(name)
     return bool(spelled_out) and any(spelled_out in text.lower() for text in texts)
 
@@ -82,7 +91,8 @@ def names_no_citation_mentions(question: str, citations: list[Citation], lexical
     names = proper_names(question, ignored_terms)
     if not names or not citations:
         return []
-    texts = [citation.text for citation in citations]
+    # a cited paper's title speaks for all of it ("... and the Integrated Care Strategy" answers an ICS question)
+    texts = [citation.text for citation in citations] + [citation.title for citation in citations if citation.title]
     terms = frozenset().union(*(content_terms(text) for text in texts), *(
         _common_terms(lexical, source) for source in {citation.source for citation in citations}))
     return [] if any(_mentioned(name, terms, texts) for name in names) else names

@@ -1,0 +1,201 @@
+"""Answers that answer (issue 10): whole sentences, table cells by row and column, council spellings and acronym
+plurals, and quotes in Q&A packs and minutes attributed to their own item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.query import analyse, without_councils
+from assistant.quotes import is_verbatim
+from assistant.services import Services
+from assistant.unmentioned import proper_names, unmentioned_names
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from ingest.chunker import Chunk, Chunker
+from ingest.readers import reader_for
+from ingest.readers.tables import table_text
+from ingest.sentences import sentence_spans
+from ingest.structure import StructureParser
+
+KENT_QA = EXTERNAL_PDFS / "kcc_2025-03-13_council_questions-and-answers.pdf"
+KENT_CABINET = EXTERNAL_PDFS / "kcc_2025-01-30_cabinet_minutes.pdf"
+KENT_PANEL = EXTERNAL_PDFS / "kcc_2024-10-29_corporate-parenting-panel_minutes.pdf"
+WEST_SUSSEX, BATH = SAMPLE_DIR / "003_b4e36d0c51f0492b.txt", SAMPLE_DIR / "004_77dbbb5ea04abb7b.txt"
+needs_pdfs = pytest.mark.skipif(not KENT_QA.exists(), reason="../shared/external/pdfs not present")
+
+
+def _chunks(path: Path) -> list[Chunk]:
+    document = reader_for(path).read(path)
+    return Chunker(160).chunk(document, StructureParser().parse(document.text, document.table_lines))
+
+
+def _chunk_with(chunks: list[Chunk], words: str) -> Chunk:
+    return next(chunk for chunk in chunks if words in " ".join(chunk.text.split()))
+
+
+# --- whole sentences ---------------------------------------------------------------------------------------
+
+
+def test_a_sentence_carried_over_a_blank_line_stays_whole() -> None:
+    text = "The Chair agreed to remind Members of their duty as\n\na Corporate Parent, and to invite them. Next one."
+    assert [text[s:e] for s, e in sentence_spans(text)][0].endswith("and to invite them.")
+    # a list after a lead-in is still split: "a)" is a marker, not a word going on
+    listed = "Members asked for\n\na) a report. b) a visit."
+    assert len(sentence_spans(listed)) == 3
+
+
+@needs_pdfs
+def test_a_numbered_minute_line_that_wraps_is_a_paragraph_not_a_heading() -> None:
+    """"2. The Chair agreed to write ... their duty as" / "a Corporate Parent, and to extend ..." is one sentence."""
+    document = reader_for(KENT_PANEL).read(KENT_PANEL)
+    chunks = Chunker(160).chunk(document, StructureParser().parse(document.text, document.table_lines))
+    sentences = [" ".join(document.text[s.start:s.end].split()) for chunk in chunks for s in chunk.sentences]
+    assert not any(sentence.startswith("a Corporate Parent") for sentence in sentences)
+    assert any(sentence.startswith("The Chair agreed to write to group leaders") and "extend an invitation" in sentence
+               for sentence in sentences)
+
+
+def test_an_answer_never_starts_mid_clause(fresh_services: Services, tmp_path: Path) -> None:
+    """A page number between the two halves of a sentence splits it; the answer still quotes it from its start."""
+    paper = tmp_path / "panel.txt"
+    paper.write_text("Chairman's Announcements\n\nThe Chair agreed to write to the group leaders of the council to "
+                     "remind Members of their duty as\n\n7\n\na Corporate Parent, and to extend an invitation to attend "
+                     "the Panel's meetings in the spring.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    result = fresh_services.engine.ask("What invitation did the Chair extend to Members?")
+    assert not result.abstained, result.answer
+    assert result.answer.startswith("The Chair agreed to write"), result.answer
+    assert all(is_verbatim(c.quote, paper.read_text(encoding="utf-8")) for c in result.citations)
+
+
+# --- tables ------------------------------------------------------------------------------------------------
+
+
+def test_a_rate_table_of_a_text_paper_is_read_as_rows_under_year_columns() -> None:
+    """Rows of figures ("West Sussex 42.8 46.1 44.9 46.9") are data under the year headers, not more headers."""
+    row = _chunk_with(_chunks(WEST_SUSSEX), "West Sussex 42.8")
+    assert row.kind == "table_row"
+    cell = next(s for s in row.sentences if s.column == "2007")
+    assert "44.9" in cell.embed_text and "LAC per 10,000" in cell.embed_text and "West Sussex" in cell.embed_text
+
+
+def test_a_merged_cell_repeated_by_the_reader_is_kept_once() -> None:
+    table = table_text([["Objective", "How", "When"],
+                        ["Review the placement strategy", "Review the placement strategy", "Ongoing"],
+                        ["Cut agency use", "0", "0"]])
+    assert table is not None
+    lines = table.text.split("\n")
+    assert lines[1].count("Review the placement strategy") == 1
+    assert lines[2].split("\t") == ["Cut agency use", "0", "0"]  # short values may really repeat
+
+
+def test_a_table_question_gets_the_cell_with_its_row_and_column(sample_services: Services) -> None:
+    result = sample_services.engine.ask("What was the rate of looked after children per 10,000 in West Sussex in 2007?")
+    assert not result.abstained, result.answer
+    assert "West Sussex" in result.answer and "2007: 44.9" in result.answer, result.answer
+    assert any("44.9" in citation.quote for citation in result.citations)
+
+
+def test_table_cells_are_named_not_glued(sample_services: Services) -> None:
+    """A B&NES plan row answers with each cell under its column: "Cost: £10,000 pa; When: July 2008"."""
+    result = sample_services.engine.ask("How much does the B&NES children in care council cost and when was it due?")
+    assert "Cost: £10,000 pa" in result.answer and "When: July 2008" in result.answer, result.answer
+    assert "pa July 2008" not in result.answer
+
+
+# --- council spellings, plurals and acronyms ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question,council", [
+    ("How many children are in care in Bath & NE Somerset?", "Bath and North East Somerset Council"),
+    ("What does Bath and N.E. Somerset spend on Care Matters?", "Bath and North East Somerset Council"),
+    ("What did Kent CC decide on potholes?", "Kent County Council"),
+    ("What did KCC decide on potholes?", "Kent County Council"),
+    ("Does ESCC use a preferred provider list?", "East Sussex County Council"),
+])
+def test_council_abbreviations_name_the_council(question: str, council: str) -> None:
+    assert analyse(question).councils == (council,)
+    assert not {"NE", "N.E.", "CC", "KCC", "ESCC"} & set(without_councils(question, (council,)).split())
+
+
+def test_ambiguous_initials_name_no_council() -> None:
+    """"DCC" is Derby, Devon, Durham and Dorset alike: it names none of them."""
+    assert analyse("What did DCC decide about foster carers?").councils == ()
+
+
+def test_an_abbreviated_council_is_answered_not_refused(sample_services: Services) -> None:
+    result = sample_services.engine.ask("How many children are in care in Bath & NE Somerset?")
+    assert not result.abstained and "mention" not in result.answer, result.answer
+    assert "153" in result.answer
+
+
+def test_an_acronym_plural_matches_its_singular(sample_services: Services) -> None:
+    """B&NES's paper says "GCSE"; a question about "GCSEs" is about the same thing."""
+    result = sample_services.engine.ask("What did children in care in B&NES achieve in their GCSEs?")
+    assert not result.abstained, result.answer
+    assert "16.7%" in result.answer
+
+
+def test_words_quoted_from_a_paper_are_not_names_to_check() -> None:
+    question = "What happened to the recommendation 'Each Council children's home should have broadband access'?"
+    assert proper_names(question) == []
+    assert proper_names('Is "The Fostering Network" rate met in Derby?') == ["Derby"]
+
+
+def test_a_recommendation_asked_by_its_exact_wording_is_answered(sample_services: Services) -> None:
+    result = sample_services.engine.ask(
+        "What happened to the recommendation that 'Each Council children's home should have broadband access for "
+        "staff and residents'?")
+    assert not result.abstained, result.answer
+    assert any("broadband" in citation.text for citation in result.citations)
+
+
+# --- speaker attribution in Q&A packs and minutes -------------------------------------------------------
+
+
+@needs_pdfs
+def test_each_question_of_a_qa_pack_is_the_item_of_its_own_passages() -> None:
+    chunks = _chunks(KENT_QA)
+    satnav = _chunk_with(chunks, "this remains work in progress")
+    assert satnav.item == "Question 2: Question by Susan Carey to Neil Baker, Cabinet Member for Highways and Transport"
+    gatwick = _chunk_with(chunks, "we oppose a second runway at Gatwick")
+    assert gatwick.item is not None and gatwick.item.startswith("Question 3: Question by Mark Hood to Neil Baker")
+    items = [chunk.item for chunk in chunks]
+    assert None not in items and len(set(items)) >= 12  # every question has its own
+
+
+@needs_pdfs
+def test_each_minute_is_the_item_of_its_own_passages() -> None:
+    chunks = _chunks(KENT_CABINET)
+    assert _chunk_with(chunks, "Apologies were received from Mrs C Bell").item == "84. Apologies (Item 1)"
+    update = _chunk_with(chunks, "The One You Kent service campaign")
+    assert update.item == "87. Cabinet Member Updates (Item 4)" and update.section == "87"
+    panel = _chunks(KENT_PANEL)
+    assert _chunk_with(panel, "Mr P Bartlett be duly elected").item == "Chairman’s Announcements (Item 2)"
+
+
+@needs_pdfs
+def test_a_reply_is_quoted_with_its_own_question_and_speaker(fresh_services: Services) -> None:
+    fresh_services.pipeline.ingest([KENT_QA], progress=False)
+    result = fresh_services.engine.ask("Has KCC heard back from the satnav providers about alerts near schools?")
+    reply = next(c for c in result.citations if "work in progress" in c.quote)
+    reference = reply.reference()
+    assert reference.startswith("Questions to the County Council, Kent County Council, 2025-03-13, Question 2: "
+                                "Question by Susan Carey to Neil Baker"), reference
+    assert "Paul Stepto" not in reference
+    assert reply.to_json()["item"].startswith("Question 2")
+
+
+def test_shortened_plural_and_calendar_words_are_not_unknown_names(fresh_services: Services, tmp_path: Path) -> None:
+    paper = tmp_path / "amendment.txt"
+    paper.write_text("Budget amendment 4, proposed by the Liberal Democrats and the Green group, moves £5.6m to "
+                     "highway maintenance.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    lexical = fresh_services.retriever.lexical_index()
+
+    def unknown(question: str) -> list[str]:
+        return unmentioned_names(question, lexical, lambda chunk: True)
+
+    assert unknown("What did the Lib Dems and the Greens propose in January?") == []
+    assert unknown("What did the Reform group propose?") == ["Reform"]
