@@ -5,9 +5,12 @@ from __future__ import annotations
 from functools import cached_property
 
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.fitted import MODEL_FILE
 from assistant.answerers.tracker import TrackerAnswerer
-from assistant.engine import QAEngine
+from assistant.engine import QAEngine, Steps
 from assistant.settings import Settings
+from assistant.steps import (LaterThanPapersGuard, NamesUnmatchedCheck, UnknownCouncilGuard,
+                             UnmentionedNamesGuard)
 from index.embedder import Embedder
 from index.retriever import HybridRetriever
 from index.store import ChromaStore, make_client
@@ -40,7 +43,17 @@ class Services:
         return HybridRetriever(self.store, self.embedder, self.settings.candidate_pool, self.settings.rrf_k)
 
     @cached_property
+    def steps(self) -> Steps:
+        """Every step a question passes through, in order: add or remove one here."""
+        return Steps(
+            guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
+            guards_after_search=[LaterThanPapersGuard(self.store), UnmentionedNamesGuard(self.retriever)],
+            answerers=[TrackerAnswerer(self.store, self.retriever),
+                       ExtractiveAnswerer(self.settings.max_answer_sentences,
+                                          self.settings.scoring_model or MODEL_FILE)],
+            checks=[NamesUnmatchedCheck(self.retriever)],
+        )
+
+    @cached_property
     def engine(self) -> QAEngine:
-        answerer = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.abstain_threshold)
-        tracker = TrackerAnswerer(self.store, self.retriever)
-        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k, tracker)
+        return QAEngine(self.store, self.retriever, self.steps, self.settings.retrieve_top_k)
