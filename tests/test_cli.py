@@ -137,6 +137,7 @@ def command_line_mistakes(index: Path, folder: Path, busy_port: int) -> dict[tup
     }
 
 
+@pytest.mark.timeout(1200)  # fourteen command starts; on a busy shared machine each can take a minute
 def test_every_command_line_mistake_is_one_plain_line(cli_index: Path, tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
