@@ -46,8 +46,8 @@ def ingest_uploads(context: AppContext, files: list[str], progress: gr.Progress)
             continue
         finally:
             forget_upload(Path(incoming))
-        with context.lock:
-            result = context.services.pipeline.ingest_file(stored)
+        # read and embed outside the lock: questions wait only while the rows are written
+        result = context.services.pipeline.ingest_file(stored, write_lock=context.lock)
         if result.status == "failed":
             stored.unlink(missing_ok=True)
         rows.append(result_row(stored.name, result))
