@@ -13,6 +13,7 @@ STATUS_COLUMN = re.compile(r"progress|position|status|update|comment|outcome|res
 # A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)").
 FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?", re.IGNORECASE)
 SUBJECT_WORDS = 20
+MEASURE_WORDS = 8
 
 
 @dataclass
@@ -124,7 +125,9 @@ class Chunker:
                     sentence.embed_text = f"{column}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
                 elif column and FIGURE_CELL.fullmatch(sentence.embed_text):
                     # "44.9" under "2007" means nothing alone: it is the rate of the row's subject in the table's measure
-                    about = " ".join(filter(None, [block.table_context, subject]))
+                    # a label over the table names its measure; a paragraph before it would pull every cell its way
+                    measure = block.table_context if len((block.table_context or "").split()) <= MEASURE_WORDS else None
+                    about = " ".join(filter(None, [measure, subject]))
                     sentence.embed_text = f"{' '.join(about.split()[:SUBJECT_WORDS])}, {column}: {sentence.embed_text}"
                 elif column:
                     sentence.embed_text = f"{column}: {sentence.embed_text}"
