@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run demo test browser-deps bench eval clean
+.PHONY: install run demo test lint train browser-deps bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test: $(STAMP) browser-deps
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+## Style and mistakes: ruff, configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## Refit the sentence ranker and abstention model on the dev questions (writes assistant/data/scoring.json and docs/training.md).
+train: $(STAMP)
+	$(BIN)/python -m evals.train
 
 eval: $(STAMP)
 	$(BIN)/scrutiny eval --report out/

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING, Callable
 
 from assistant.answerers.base import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.fitted import MODEL_FILE
 from assistant.answerers.tracker import TrackerAnswerer
-from assistant.engine import QAEngine
+from assistant.engine import QAEngine, Steps
 from assistant.followup import resolve_question
 from assistant.llm_backend import build_llm, model_label, wants_llm
 from assistant.settings import Settings
+from assistant.steps import (LaterThanPapersGuard, NamesUnmatchedCheck, UnknownCouncilGuard,
+                             UnmentionedNamesGuard)
 from index.embedder import Embedder
 from index.retriever import HybridRetriever
 from index.store import ChromaStore, make_client
 from ingest.pipeline import IngestPipeline
+
+if TYPE_CHECKING:
+    from llama_index.core.llms import LLM
 
 
 class Services:
@@ -42,14 +49,40 @@ class Services:
         return HybridRetriever(self.store, self.embedder, self.settings.candidate_pool, self.settings.rrf_k)
 
     @cached_property
-    def engine(self) -> QAEngine:
-        answerer: Answerer = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.abstain_threshold)
-        resolver = resolve_question
-        if wants_llm(self.settings):
-            from assistant.answerers.llm import LLMAnswerer, LLMCondenser
+    def steps(self) -> Steps:
+        """Every step a question passes through, in order: add or remove one here."""
+        return Steps(
+            guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
+            guards_after_search=[LaterThanPapersGuard(self.store), UnmentionedNamesGuard(self.retriever)],
+            answerers=[TrackerAnswerer(self.store, self.retriever), self._answerer],
+            checks=[NamesUnmatchedCheck(self.retriever)],
+            resolve=self._resolver,
+        )
 
-            llm = build_llm(self.settings)
-            answerer = LLMAnswerer(llm, answerer, model_label(self.settings), self.settings.llm_timeout)
-            resolver = LLMCondenser(llm)
-        tracker = TrackerAnswerer(self.store, self.retriever)
-        return QAEngine(self.store, self.retriever, answerer, self.settings.retrieve_top_k, tracker, resolver)
+    @cached_property
+    def _answerer(self) -> Answerer:
+        """The extractive answerer, or the language model with the extractive answer to fall back on."""
+        extractive = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.scoring_model or MODEL_FILE)
+        if self._llm is None:
+            return extractive
+        from assistant.answerers.llm import LLMAnswerer
+
+        return LLMAnswerer(self._llm, extractive, model_label(self.settings), self.settings.llm_timeout)
+
+    @cached_property
+    def _resolver(self) -> Callable[[str, list[str]], str]:
+        """How a follow-up becomes a standalone question: rewritten by the model when there is one."""
+        if self._llm is None:
+            return resolve_question
+        from assistant.answerers.llm import LLMCondenser
+
+        return LLMCondenser(self._llm)
+
+    @cached_property
+    def _llm(self) -> LLM | None:
+        """The configured language model (SCRUTINY_LLM and --answerer), or None for extractive answers."""
+        return build_llm(self.settings) if wants_llm(self.settings) else None
+
+    @cached_property
+    def engine(self) -> QAEngine:
+        return QAEngine(self.store, self.retriever, self.steps, self.settings.retrieve_top_k)

@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     candidate_pool: int = Field(default=40, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = 60
     max_answer_sentences: int = 3
-    abstain_threshold: float = Field(
-        default=0.38, description="No sentence near the top this relevant means the documents do not answer."
+    scoring_model: Path | None = Field(
+        default=None, description="Fitted ranker and abstention model (JSON from `make train`); default: the shipped one."
     )
 
     upload_dir: Path = Field(default_factory=_default_upload_dir,

@@ -11,7 +11,11 @@ from ingest.readers import reader_for, supported_suffixes
 
 PROJECT = Path(__file__).resolve().parents[1]
 DATASETS_DIR = PROJECT / "evals" / "datasets"
-DOCUMENT_DIRS = (PROJECT / "samples" / "reports", PROJECT.parent / "shared" / "external" / "pdfs")
+SHARED_EXTERNAL = PROJECT.parent / "shared" / "external"
+DOCUMENT_DIRS = (PROJECT / "samples" / "reports", SHARED_EXTERNAL / "pdfs")
+# A council's whole library: only the papers a set's questions name are indexed from it, the rest of it is
+# what benchmarks at scale use.
+LIBRARY_DIRS = (SHARED_EXTERNAL / "kcc-library",)
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class GoldQuestion:
     evidence: tuple[str, ...]
     answer: str
     must_include: tuple[str, ...]
+    split: str = "dev"  # "test" questions are never tuned on; their papers are kept apart by document
+    table: bool = False  # answered from a table cell (a row and a column)
 
     @property
     def answerable(self) -> bool:
@@ -46,25 +52,28 @@ def load_dataset(path: Path) -> list[GoldQuestion]:
                 history=tuple(record.get("history") or ()), sources=tuple(record["sources"]),
                 pages=tuple(record.get("pages") or ()), evidence=tuple(record["evidence"]),
                 answer=record["answer"], must_include=tuple(record["must_include"]),
+                split=record.get("split", "dev"), table=bool(record.get("table", False)),
             ))
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise ValueError(f"{path}:{number}: not a gold record ({error}); run `python evals/check_gold.py`") from None
     return questions
 
 
-def corpus_dirs(questions: list[GoldQuestion]) -> list[Path]:
-    """The document folders holding the questions' sources; the whole folder is indexed, so distractors count."""
+def corpus_files(questions: list[GoldQuestion]) -> list[Path]:
+    """The documents to index for these questions: every file of a folder holding one of their sources (so
+    distractors count), or from a council's library only the papers the questions name."""
     sources = {source for question in questions for source in question.sources}
-    folders = [folder for folder in DOCUMENT_DIRS if any((folder / source).is_file() for source in sources)]
-    missing = sorted(s for s in sources if not any((folder / s).is_file() for folder in folders))
+    files: list[Path] = []
+    for folder in DOCUMENT_DIRS:
+        if any((folder / source).is_file() for source in sources):
+            files += [p for p in folder.iterdir()
+                      if p.is_file() and p.suffix.lower() in supported_suffixes() and not p.name.startswith(".")]
+    named = {p.name for p in files}
+    files += [folder / s for folder in LIBRARY_DIRS for s in sources if s not in named and (folder / s).is_file()]
+    missing = sorted(sources - {p.name for p in files})
     if missing:
-        raise ValueError(f"gold sources not found in {[str(d) for d in DOCUMENT_DIRS]}: {missing[:5]}")
-    return folders
-
-
-def corpus_files(folders: list[Path]) -> list[Path]:
-    return sorted(p for folder in folders for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in supported_suffixes() and not p.name.startswith("."))
+        raise ValueError(f"gold sources not found in {[str(d) for d in DOCUMENT_DIRS + LIBRARY_DIRS]}: {missing[:5]}")
+    return sorted(files)
 
 
 class SourceTexts:

@@ -15,12 +15,12 @@ from assistant.llm_backend import build_llm, wants_llm
 from assistant.results import LLM
 from assistant.services import Services
 from assistant.settings import load_settings
-from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_dirs, corpus_files, load_dataset
+from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.metrics import Attempt, Cited, QuestionScore, score, summarise_by_kind
 from index.embedder import Embedder
 
 RETRIEVAL_DEPTH = 10
-DEFAULT_DATASETS = (DATASETS_DIR / "sample.jsonl", DATASETS_DIR / "external.jsonl")
+DEFAULT_DATASETS = (DATASETS_DIR / "sample.jsonl", DATASETS_DIR / "external.jsonl", DATASETS_DIR / "kcc.jsonl")
 TABLE_METRICS = (("key_fact_recall", "key facts"), ("citation_hit", "citation hit"), ("hit@5", "hit@5"), ("mrr", "MRR"))
 OVERALL_METRICS = ("citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall",
                    "false_abstention", "latency_p50_ms", "latency_p95_ms")
@@ -85,7 +85,7 @@ def evaluate_dataset(path: Path, embedder: Embedder, work_dir: Path, limit: int 
                      baseline_model: Any | None, with_llm: bool = False) -> dict[str, Any]:
     """Ingest the dataset's document folders into a fresh index, run each system, score every question."""
     questions = spread(load_dataset(path), limit)
-    files = corpus_files(corpus_dirs(questions))
+    files = corpus_files(load_dataset(path))  # the whole set's papers, so a limited run has the same distractors
     sources = SourceTexts(files)
     services = Services(load_settings(index=work_dir / "index", answerer="extractive"))
     services.__dict__["embedder"] = embedder  # one model load for every dataset
@@ -115,13 +115,25 @@ def dataset_report(path: Path, files: list[Path], questions: list[GoldQuestion],
         "dataset": str(path), "documents": [f.name for f in files],
         "summary": {name: summarise_by_kind(scores) for name, (_, scores) in systems.items()},
         **({"model_sentences": model_sentences(systems["llm"][0])} if "llm" in systems else {}),
+        "splits": {name: {split: summarise_by_kind([s for q, s in zip(questions, scores) if q.split == split])["overall"]
+                          for split in sorted({q.split for q in questions}, reverse=True)}
+                   for name, (_, scores) in systems.items()},
         "questions": [{
-            "id": q.id, "type": q.type, "question": q.question, "history": list(q.history),
+            "id": q.id, "type": q.type, "split": q.split, "table": q.table, "question": q.question,
+            "history": list(q.history),
             "expected": {"answer": q.answer, "must_include": list(q.must_include), "evidence": list(q.evidence),
                          "sources": list(q.sources), "pages": list(q.pages)},
             **{name: _system_json(attempts[i], scores[i]) for name, (attempts, scores) in systems.items()},
         } for i, q in enumerate(questions)],
     }
+
+
+SPLIT_METRICS = (("key_fact_recall", "key facts"), ("citation_hit", "citation hit"), ("abstention_recall", "refused"),
+                 ("false_abstention", "false refusals"), ("quote_fidelity", "verbatim"))
+
+
+def _gap(dev: float | None, test: float | None) -> str:
+    return "-" if dev is None or test is None else f"{dev - test:+.2f}"
 
 
 def _cell(value: float | None) -> str:
@@ -147,6 +159,15 @@ def format_table(name: str, report: dict[str, Any]) -> str:
             row += f" {_cell(metrics[key])}  {_cell(theirs)} {_ratio(metrics[key], theirs)}   "
         lines.append(row)
     lines.append("")
+    splits = report.get("splits", {}).get("ours", {})
+    if len(splits) > 1:  # test first: it is the figure that says how the engine does on papers nobody tuned on
+        lines.append(f"  {'split':6}{'n':>4}  " + "".join(f"{label:>14}" for _, label in SPLIT_METRICS))
+        for split, metrics in splits.items():
+            lines.append(f"  {split:6}{metrics['n']:>4}  " + "".join(f"{_cell(metrics[key]):>14}" for key, _ in SPLIT_METRICS))
+        if {"dev", "test"} <= splits.keys():
+            gap = [_gap(splits["dev"][key], splits["test"][key]) for key, _ in SPLIT_METRICS]
+            lines.append(f"  {'gap':6}{'':>4}  " + "".join(f"{g:>14}" for g in gap))
+        lines.append("")
     with_model = report["summary"].get("llm", {}).get("overall", {})
     for key in OVERALL_METRICS:
         lines.append(f"  {key:22} ours {_cell(ours['overall'][key])}   baseline {_cell(base.get('overall', {}).get(key))}"
@@ -204,11 +225,12 @@ def run(datasets: list[Path], report_dir: Path | None, index_dir: Path | None, l
 
 
 def default_datasets() -> list[Path]:
-    """Both gold sets; the external one only when its PDFs are present on this machine."""
+    """Every gold set whose papers are present on this machine (the shared PDFs may not be)."""
     chosen = [DEFAULT_DATASETS[0]]
-    try:
-        corpus_dirs(load_dataset(DEFAULT_DATASETS[1]))
-        chosen.append(DEFAULT_DATASETS[1])
-    except ValueError as error:
-        print(f"skipping the external set: {error}", file=sys.stderr)
+    for path in DEFAULT_DATASETS[1:]:
+        try:
+            corpus_files(load_dataset(path))
+            chosen.append(path)
+        except (ValueError, FileNotFoundError) as error:
+            print(f"skipping {path.name}: {error}", file=sys.stderr)
     return chosen

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.services import Services
-from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_dirs, corpus_files, load_dataset
+from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.metrics import Attempt, Cited, key_fact_recall, score, summarise, summarise_by_kind
 from evals.report_html import render_html
 from evals.runner import ask_ours, dataset_report, run_system, spread
@@ -100,7 +100,7 @@ def subset_report(sample_services: Services) -> dict:
     """Our engine over a kind-balanced subset of the sample gold set, scored by the real metrics."""
     path = DATASETS_DIR / "sample.jsonl"
     questions = spread(load_dataset(path), SUBSET)
-    files = corpus_files(corpus_dirs(questions))
+    files = corpus_files(questions)
     systems = {"ours": run_system("ours", lambda q: ask_ours(sample_services, q), questions, SourceTexts(files))}
     return dataset_report(path, files, questions, systems)
 

@@ -1,30 +1,42 @@
-"""The interface every answerer implements, so an LLM-backed one can replace the extractive default."""
+"""The interface every answerer implements: the engine tries its answerers in order until one answers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Protocol
 
 import numpy as np
 
 from assistant.query import QueryAnalysis
 from assistant.results import Answer
+from index.filters import SearchFilter
 from index.records import StoredSentence
 from index.retriever import Passage
 
 
 @dataclass
 class AnswerContext:
-    """Everything an answerer may use: the question, its vector, the passages and their sentences."""
+    """Everything an answerer may use: the question, its vector, the passages and (loaded on first use) their
+    sentences."""
 
-    question: str
+    question: str  # the standalone question, expanded for search
     query_vector: np.ndarray
     passages: list[Passage]
-    sentences: list[StoredSentence]
+    load_sentences: Callable[[], list[StoredSentence]]
     term_weight: Callable[[str], float] = lambda term: 1.0
     analysis: QueryAnalysis = field(default_factory=QueryAnalysis)
     scope_terms: frozenset[str] = frozenset()  # the names of the councils searched, which every passage shares
+    turn_question: str = ""  # this turn's own words ("what did the panel say?"), before the conversation's topic
+    resolved: str = ""  # the standalone question before expansion
+    search_filter: SearchFilter | None = None
+
+    @cached_property
+    def sentences(self) -> list[StoredSentence]:
+        return self.load_sentences()
 
 
 class Answerer(Protocol):
-    def answer(self, context: AnswerContext) -> Answer: ...
+    def answer(self, context: AnswerContext) -> Answer | None:
+        """An answer (perhaps an abstention), or None when this answerer has nothing to say and the next should try."""
+        ...

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from assistant.answerers.base import AnswerContext
+from assistant.answerers.features import SentenceFeaturiser, question_features, wants_typed
+from assistant.answerers.fitted import MODEL_FILE, FittedScoring, load_scoring
 from assistant.answerers.composer import compose
-from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, repeats, sentence_text
+from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, repeats
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
-from index.lexical import content_terms
-from index.records import StoredSentence
 from index.retriever import next_chunk_id
-from index.synonyms import with_synonyms
 from ingest.chunker import STATUS_COLUMN
 from prompts import render
 
-DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
-TYPED_ANSWER_WINDOW = 6
 # Cells this short (a date, an owner, a figure, a RAG rating) complete a table-row answer.
 SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
@@ -30,77 +29,42 @@ ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|bo
                       r"there (?:are|is|were|was) also|"
                       r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
 SUPPORTING_RATIO = 0.65  # a second sentence must score near the best to earn a place in a short answer
-LABEL_WORDS, LABEL_PENALTY = 16, 0.8
-COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
-
-
-def _coverage(question_terms: dict[str, float], text: str) -> float:
-    """Share of the question's term weight that the text contains."""
-    total = sum(question_terms.values())
-    if not total:
-        return 0.0
-    found = with_synonyms(content_terms(text))  # "spend" is found in "expenditure"
-    return sum(weight for term, weight in question_terms.items() if term in found) / total
 
 
 class ExtractiveAnswerer:
-    """Scores every sentence of the retrieved passages; abstains unless one near the top is relevant and of the
-    kind of answer the question wants."""
+    """Ranks every sentence of the retrieved passages with the fitted ranker; abstains when the fitted abstention
+    model judges that none answers."""
 
-    def __init__(self, max_sentences: int = 3, abstain_threshold: float = 0.38) -> None:
+    def __init__(self, max_sentences: int = 3, model_file: Path = MODEL_FILE) -> None:
         self.max_sentences = max_sentences
-        self.abstain_threshold = abstain_threshold
+        self.model_file = model_file
+
+    @cached_property
+    def scoring(self) -> FittedScoring:
+        """Loaded on the first answer, so that fitting the models can use the engine before they exist."""
+        return load_scoring(self.model_file)
 
     def answer(self, context: AnswerContext) -> Answer:
-        scored = self._score(context)
-        typed = [s for s in scored[:TYPED_ANSWER_WINDOW] if s.relevance >= self.abstain_threshold and (
-                 context.analysis.answer_type_satisfied(s.text)
-                 or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.search_text)))]
-        # Abstain unless a sentence near the top both speaks to the question and is the kind of answer it wants:
-        # "how many" with no number near the top is not answered by these papers.
-        if not typed:
+        scored, answerable = self._score(context)
+        if not scored or answerable < self.scoring.answerable_threshold:
             return Answer(self._abstention(scored), [], abstained=True)
-        ranked = typed + [s for s in scored if s not in typed]
         if context.analysis.wants_comparison:
-            return compose(*self._choose_per_document(ranked), scored, by_council=True)
-        return compose(*self._choose(ranked), scored, as_quotes=context.analysis.wants_quote)
+            return compose(*self._choose_per_document(scored), scored, by_council=True)
+        return compose(*self._choose(scored), scored, as_quotes=context.analysis.wants_quote)
 
-    def _score(self, context: AnswerContext) -> list[ScoredSentence]:
-        all_terms = {term: context.term_weight(term) for term in content_terms(context.question)}
-        # In a search scoped to a council every passage shares its name: the name ranks nothing, though it
-        # still counts as the papers speaking to the question.
-        ranking_terms = {term: weight for term, weight in all_terms.items() if term not in context.scope_terms}
-        passages = {p.chunk.id: (rank, p) for rank, p in enumerate(context.passages)}
-        by_chunk: dict[str, list[StoredSentence]] = {}
-        for sentence in sorted(context.sentences, key=lambda s: s.start):
-            by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
-        scored = []
-        for chunk_id, sentences in by_chunk.items():
-            rank, passage = passages[chunk_id]
-            chunk = passage.chunk
-            prior = 1.0 - rank / max(1, len(passages))
-            # A table cell is judged with its row: "Not accepted" answers a question about the row's subject.
-            row_weight = 0.8 if chunk.kind == "table_row" else 0.0
-            ranking_in_chunk = row_weight * _coverage(ranking_terms, chunk.search_text)
-            all_in_chunk = _coverage(all_terms, chunk.search_text)
-            for position, sentence in enumerate(sentences):
-                text = sentence_text(chunk, sentence)
-                dense = float(np.dot(context.query_vector, sentence.vector))
-                lexical = max(_coverage(ranking_terms, text), ranking_in_chunk)
-                score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
-                if chunk.kind != "table_row" and self._label_like(text):
-                    score *= LABEL_PENALTY  # a title line echoes the question's words but answers nothing
-                if context.analysis.counts_asked(text):
-                    score += COUNT_BONUS
-                relevance = 0.7 * dense + 0.3 * max(_coverage(all_terms, text), all_in_chunk)
-                scored.append(ScoredSentence(sentence, chunk, position, score, relevance))
-        return sorted(scored, key=lambda s: s.score, reverse=True)
-
-    @staticmethod
-    def _label_like(text: str) -> bool:
-        """A heading, title or form label: short and without a sentence's closing punctuation."""
-        stripped = text.strip()
-        return len(stripped.split()) <= LABEL_WORDS and not stripped.endswith((".", "!", "?", ":", ";"))
+    def _score(self, context: AnswerContext) -> tuple[list[ScoredSentence], float]:
+        """Every candidate sentence with its fitted probability of answering, best first, and the fitted
+        probability that the question is answered by any of them."""
+        rows = SentenceFeaturiser(context).rows()
+        if not rows:
+            return [], 0.0
+        features = np.array([row[3] for row in rows])
+        probabilities = self.scoring.ranker.probability(features)
+        question_row = question_features(probabilities, features, wants_typed(context.analysis))
+        answerable = float(self.scoring.abstainer.probability(question_row[None, :])[0])
+        scored = [ScoredSentence(sentence, chunk, position, float(p))
+                  for (sentence, chunk, position, _), p in zip(rows, probabilities)]
+        return sorted(scored, key=lambda s: s.score, reverse=True), answerable
 
     def _choose(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         best = scored[0]
@@ -120,7 +84,7 @@ class ExtractiveAnswerer:
         for candidate in scored:
             if len(chosen) >= MAX_COMPARED or candidate.score < COMPARISON_FLOOR * scored[0].score:
                 break
-            if candidate.relevance >= self.abstain_threshold and all(c.chunk.source != candidate.chunk.source for c in chosen):
+            if all(c.chunk.source != candidate.chunk.source for c in chosen):
                 chosen.append(candidate)
         for pick in list(chosen):
             chosen.extend(self._row_status(pick, scored, chosen))

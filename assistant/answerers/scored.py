@@ -24,8 +24,7 @@ class ScoredSentence:
     sentence: StoredSentence
     chunk: StoredChunk
     position: int  # order within its chunk
-    score: float
-    relevance: float  # evidence that the documents speak to the question at all
+    score: float  # the fitted probability that this sentence answers the question
 
     @property
     def text(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answerers.base import AnswerContext
 from assistant.query import QueryAnalysis
 from assistant.quotes import collapse_whitespace, is_verbatim, locate, verified_citation
 from assistant.results import Answer, Citation
@@ -66,8 +67,36 @@ class TrackerAnswerer:
         self.store = store
         self.retriever = retriever  # its keyword index holds every passage in memory
 
-    def answer(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
-               facet: str | None = None) -> Answer | None:
+    def answer(self, context: AnswerContext) -> Answer | None:
+        """The record a numbered recommendation or status list asks for, else the record of the top passage;
+        a number no tracked plan in scope has is answered as such, not with other rows."""
+        answer = self.answer_question(context.resolved, context.analysis, context.search_filter,
+                                      facet=context.turn_question)
+        if answer is None and context.analysis.recommendation_numbers:
+            answer = self._no_such_number(context.analysis.recommendation_numbers, context.search_filter)
+        if answer is None and context.passages:
+            answer = self.answer_for_passage(context.passages[0].chunk.id, context.analysis, context.turn_question)
+        return answer
+
+    def _no_such_number(self, numbers: tuple[str, ...], search_filter: SearchFilter | None) -> Answer | None:
+        """When the plans in scope number their recommendations and the asked number is past the end of all of them, say
+        how far each goes."""
+        councils = search_filter.councils if search_filter else ()
+        titles = {doc["source"]: doc.get("title") or doc["source"] for doc in self.store.list_documents()}
+        highest: dict[str, int] = {}
+        for record in self._records(councils):
+            if record.number and record.number.isdigit():
+                name = f"{titles.get(record.source, record.source)} ({record.council or 'council not known'})"
+                highest[name] = max(highest.get(name, 0), int(record.number))
+        asked = [int(n) for n in numbers if n.isdigit()]
+        # only a number past the end of every plan: a gap, or an agenda item of that number, may be answered elsewhere
+        if not highest or not asked or min(asked) <= max(highest.values()):
+            return None
+        plans = "; ".join(f"{name} numbers its recommendations 1 to {top}" for name, top in sorted(highest.items()))
+        return Answer(render("tracker_no_such_number", numbers=" or ".join(numbers), plans=plans), [], abstained=True)
+
+    def answer_question(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,
+                        facet: str | None = None) -> Answer | None:
         """facet is this turn's own words ("what did the panel say?"), which pick the progress sentence to show."""
         councils = search_filter.councils if search_filter else ()
         if analysis.recommendation_numbers:

@@ -1,0 +1,67 @@
+"""The fitted sentence ranker and abstention model: logistic regressions whose weights ship in a data file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answerers.features import QUESTION_FEATURES, SENTENCE_FEATURES
+
+MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "scoring.json"
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """A logistic regression over named, standardised features."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0)
+        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_json(self) -> dict:
+        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "coef": self.coef.tolist(), "intercept": self.intercept}
+
+    @classmethod
+    def from_json(cls, data: dict, expected: tuple[str, ...], path: Path) -> "LogisticModel":
+        if tuple(data["features"]) != expected:
+            raise ValueError(f"{path} was fitted on other features than this code computes; rebuild it with `make train`")
+        return cls(tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
+                   float(data["intercept"]))
+
+
+@dataclass(frozen=True)
+class FittedScoring:
+    """Which sentence answers (ranker), and whether any does (abstainer, refusing below the threshold)."""
+
+    ranker: LogisticModel
+    abstainer: LogisticModel
+    answerable_threshold: float  # chosen on the dev questions for at most 5% false refusals
+
+    def to_json(self) -> dict:
+        return {"ranker": self.ranker.to_json(), "abstainer": self.abstainer.to_json(),
+                "answerable_threshold": self.answerable_threshold}
+
+
+@lru_cache(maxsize=4)
+def load_scoring(path: Path = MODEL_FILE) -> FittedScoring:
+    """The shipped models; a missing or stale file says how to rebuild it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot read the fitted scoring models {path} ({error}); rebuild them with `make train`") from None
+    return FittedScoring(LogisticModel.from_json(data["ranker"], SENTENCE_FEATURES, path),
+                         LogisticModel.from_json(data["abstainer"], QUESTION_FEATURES, path),
+                         float(data["answerable_threshold"]))

@@ -1,0 +1,119 @@
+"""The engine's pluggable steps: guards that refuse before answering and checks that judge an answer after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from assistant.query import QueryAnalysis, asks_after_papers, place_terms
+from assistant.results import Answer
+from assistant.unmentioned import names_no_citation_mentions, unmentioned_names
+from index.filters import SearchFilter
+from index.retriever import HybridRetriever, Passage
+from index.store import ChromaStore
+from prompts import render
+
+
+@dataclass
+class Turn:
+    """One question as the engine sees it: the user's own words, the standalone question and its analysis."""
+
+    question: str  # this turn's own words
+    resolved: str  # the question made standalone with the conversation's topic
+    analysis: QueryAnalysis
+
+
+@dataclass
+class Search:
+    """What one search used and found: the expanded query, its vector, the filter applied and the passages."""
+
+    query: str
+    query_vector: np.ndarray
+    search_filter: SearchFilter | None
+    passages: list[Passage]
+    scope_terms: frozenset[str]  # the names of the councils searched, which every passage shares
+
+
+class GuardBeforeSearch(Protocol):
+    """Refuses a question the index cannot answer whatever it retrieves; None lets it through."""
+
+    def refuse(self, turn: Turn) -> str | None: ...
+
+
+class GuardAfterSearch(Protocol):
+    """Refuses a question the retrieved scope cannot answer; None lets it through."""
+
+    def refuse(self, turn: Turn, search: Search) -> str | None: ...
+
+
+class Check(Protocol):
+    """Judges an answer once written: returns it, or a refusal in its place."""
+
+    def check(self, turn: Turn, search: Search, answer: Answer) -> Answer: ...
+
+
+def indexed_councils(store: ChromaStore) -> set[str]:
+    return {str(doc["council"]) for doc in store.list_documents() if doc.get("council")}
+
+
+class UnknownCouncilGuard:
+    """A council asked about that has no papers in the index, nor is mentioned by a paper whose council was not
+    recognised (that paper may well be the council's own)."""
+
+    def __init__(self, store: ChromaStore, retriever: HybridRetriever) -> None:
+        self.store = store
+        self.retriever = retriever
+
+    def refuse(self, turn: Turn) -> str | None:
+        councils = turn.analysis.councils
+        indexed = indexed_councils(self.store)
+        if not councils or any(name in indexed for name in councils):
+            return None
+        unattributed = self.retriever.lexical_index().terms_in(lambda chunk: not chunk.document.get("council"))
+        if any(place_terms(name) <= unattributed for name in councils):
+            return None
+        covered = ", ".join(sorted(indexed)) or "none yet"
+        return render("abstain_council", councils=", ".join(councils), covered=covered)
+
+
+class LaterThanPapersGuard:
+    """Papers cannot report what happened after they were written."""
+
+    def __init__(self, store: ChromaStore) -> None:
+        self.store = store
+
+    def refuse(self, turn: Turn, search: Search) -> str | None:
+        scope = search.search_filter or SearchFilter()
+        documents = [doc for doc in self.store.list_documents() if scope.matches_document(doc, doc["source"])]
+        later = asks_after_papers(turn.question, documents)
+        return render("abstain_later", month=later) if later else None
+
+
+class UnmentionedNamesGuard:
+    """A name the question uses that no paper in scope mentions ("Ofsted" of a council that never says it)."""
+
+    def __init__(self, retriever: HybridRetriever) -> None:
+        self.retriever = retriever
+
+    def refuse(self, turn: Turn, search: Search) -> str | None:
+        in_scope = (search.search_filter or SearchFilter()).matches
+        unmentioned = unmentioned_names(turn.resolved, self.retriever.lexical_index(), in_scope, search.scope_terms)
+        return render("abstain_unmentioned", names=", ".join(unmentioned)) if unmentioned else None
+
+
+class NamesUnmatchedCheck:
+    """An answer none of whose passages mentions any name the question uses ("GCSE") answers another question."""
+
+    def __init__(self, retriever: HybridRetriever) -> None:
+        self.retriever = retriever
+
+    def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
+        lexical = self.retriever.lexical_index()
+        unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms)
+        if not unmatched:
+            return answer
+        closest = answer.citations[0]
+        where = render("abstain_closest", where=closest.title or closest.source, snippet=closest.quote[:200])
+        return Answer(render("abstain_names_unmatched", names=", ".join(unmatched), closest=where), [], abstained=True)

@@ -1,0 +1,104 @@
+"""Measures each declared engine step by switching it off: the dev and test figures without it, beside all steps on."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.engine import Steps
+from assistant.services import Services
+from assistant.settings import load_settings
+from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, SourceTexts, corpus_files, load_dataset
+from evals.metrics import summarise
+from evals.runner import ask_ours, run_system
+
+DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl")
+FIGURES = (("key_fact_recall", "key facts"), ("citation_hit", "citation hit"), ("abstention_recall", "refused"),
+           ("false_abstention", "false refusals"))
+REPORT = PROJECT / "docs" / "rule-audit.md"
+
+
+def without(steps: Steps, name: str) -> Steps:
+    """The steps less the one whose class is called name."""
+    def keep(items: list) -> list:
+        return [item for item in items if type(item).__name__ != name]
+    return replace(steps, guards_before_search=keep(steps.guards_before_search),
+                   guards_after_search=keep(steps.guards_after_search), answerers=keep(steps.answerers),
+                   checks=keep(steps.checks))
+
+
+def step_names(steps: Steps) -> list[str]:
+    """Every step that can be switched off; the last answerer always answers, so it stays."""
+    items = [*steps.guards_before_search, *steps.guards_after_search, *steps.answerers[:-1], *steps.checks]
+    return [type(item).__name__ for item in items]
+
+
+def measure(services: Services, questions: list[GoldQuestion], sources: SourceTexts) -> dict[str, dict]:
+    """Headline figures per split for one configuration of the engine."""
+    _, scores = run_system("audit", lambda q: ask_ours(services, q), questions, sources)
+    return {split: summarise([s for q, s in zip(questions, scores) if q.split == split])
+            for split in ("dev", "test") if any(q.split == split for q in questions)}
+
+
+def audit(index_root: Path) -> str:
+    results: dict[str, list[dict[str, dict]]] = {}
+    for name in DATASETS:
+        path = DATASETS_DIR / name
+        questions = load_dataset(path)
+        files = corpus_files(questions)
+        services = Services(load_settings(index=index_root / path.stem / "index"))
+        services.pipeline.ingest(files, progress=False)
+        sources = SourceTexts(files)
+        full = services.steps
+        for config in ["all steps", *step_names(full)]:
+            services.__dict__.pop("engine", None)
+            services.__dict__["steps"] = full if config == "all steps" else without(full, config)
+            results.setdefault(config, []).append(measure(services, questions, sources))
+        services.__dict__["steps"] = full
+    return _table(results)
+
+
+def _pooled(runs: list[dict[str, dict]], split: str, key: str) -> float | None:
+    """A figure over every set that has the split, weighted by its number of questions."""
+    parts = [(run[split][key], run[split]["n"]) for run in runs if split in run and run[split][key] is not None]
+    total = sum(n for _, n in parts)
+    return sum(value * n for value, n in parts) / total if total else None
+
+
+def _table(results: dict[str, list[dict[str, dict]]]) -> str:
+    base = results["all steps"]
+    header = "| step switched off | " + " | ".join(f"{label} dev / test" for _, label in FIGURES) + " |"
+    lines = ["# Rule audit: each engine step switched off", "",
+             "Written by `python -m evals.audit`. Dev pools the dev questions of every gold set; test is the test split "
+             "of `kcc.jsonl`. Each cell is the change from all steps on (for false refusals, lower is better).", "",
+             header, "|---|" + "---|" * len(FIGURES)]
+    for config, runs in results.items():
+        cells = []
+        for key, _ in FIGURES:
+            values = []
+            for split in ("dev", "test"):
+                value, reference = _pooled(runs, split, key), _pooled(base, split, key)
+                if value is None or reference is None:
+                    values.append("-")
+                else:
+                    values.append(f"{value:.3f}" if config == "all steps" else f"{value - reference:+.3f}")
+            cells.append(" / ".join(values))
+        lines.append(f"| {config} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--index", type=Path, default=PROJECT / "out" / "eval-index", help="folder of the gold sets' indexes")
+    parser.add_argument("--report", type=Path, default=REPORT, help="where to write the table")
+    args = parser.parse_args(argv)
+    table = audit(args.index)
+    args.report.write_text(table, encoding="utf-8")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Fits the sentence ranker and the abstention model on the dev questions, cross-validated by document (`make train`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GroupKFold
+
+from assistant.answerers.features import (QUESTION_FEATURES, SENTENCE_FEATURES, SentenceFeaturiser, question_features,
+                                          wants_typed)
+from assistant.answerers.fitted import MODEL_FILE, FittedScoring, LogisticModel
+from assistant.services import Services
+from assistant.settings import load_settings
+from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
+
+DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl")
+MAX_FALSE_REFUSALS = 0.05
+FOLDS = 5
+REPORT = PROJECT / "docs" / "training.md"
+_WORD = re.compile(r"[a-z0-9£%]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def supports(sentence: str, evidence: tuple[str, ...]) -> bool:
+    """The sentence states (part of) a gold evidence string: one holds the other, or most of the evidence's words
+    are in the sentence, or the sentence is a whole piece of a longer evidence string."""
+    said = " ".join(_words(sentence))
+    for item in evidence:
+        wanted = " ".join(_words(item))
+        if not said or not wanted:
+            continue
+        if wanted in said or (len(said.split()) >= 4 and said in wanted):
+            return True
+        sentence_words, evidence_words = set(said.split()), set(wanted.split())
+        if len(evidence_words & sentence_words) >= 0.7 * len(evidence_words):
+            return True
+    return False
+
+
+@dataclass
+class QuestionRows:
+    """One dev question's candidate sentences: features, labels, and the document group it is held out by."""
+
+    question: GoldQuestion
+    group: str
+    features: np.ndarray
+    labels: np.ndarray
+    wants_typed: bool
+    out_of_fold: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> list[QuestionRows]:
+    """Each question's candidates exactly as the engine would hand them to its answerers."""
+    collected = []
+    for number, question in enumerate(questions, start=1):
+        context = services.engine.context(question.question, list(question.history))
+        if context is None:
+            continue
+        rows = SentenceFeaturiser(context).rows()
+        features = np.array([r[3] for r in rows]) if rows else np.zeros((0, len(SENTENCE_FEATURES)))
+        labels = np.array([question.answerable and r[1].source in question.sources
+                           and supports(r[1].text[r[0].start - r[1].start: r[0].end - r[1].start], question.evidence)
+                           for r in rows], dtype=bool)
+        group = f"{dataset}:{question.sources[0]}" if question.sources else f"{dataset}:unanswerable:{number % FOLDS}"
+        collected.append(QuestionRows(question, group, features, labels, wants_typed(context.analysis)))
+        print(f"\r  {dataset}: {number}/{len(questions)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return collected
+
+
+def fit_logistic(rows: np.ndarray, labels: np.ndarray, names: tuple[str, ...], balanced: bool) -> LogisticModel:
+    mean, scale = rows.mean(axis=0), rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced" if balanced else None)
+    model.fit((rows - mean) / scale, labels)
+    return LogisticModel(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+
+def fit_ranker(questions: list[QuestionRows]) -> LogisticModel:
+    """A pairwise ranker (each supporting sentence against each other candidate of its question, so only the order
+    within a question is learned), then Platt-scaled to a probability over all candidates."""
+    trainable = [q for q in questions if len(q.features)]
+    rows = np.vstack([q.features for q in trainable])
+    mean, scale = rows.mean(axis=0), rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    differences = []
+    for question in trainable:
+        standard = (question.features - mean) / scale
+        for positive in standard[question.labels]:
+            differences.append(positive - standard[~question.labels])
+    pairs = np.vstack(differences) if differences else np.zeros((0, len(SENTENCE_FEATURES)))
+    pairwise = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False)
+    pairwise.fit(np.vstack([pairs, -pairs]), np.concatenate([np.ones(len(pairs)), np.zeros(len(pairs))]))
+    weights = pairwise.coef_[0]
+    margins = ((rows - mean) / scale) @ weights
+    platt = LogisticRegression(C=1.0, max_iter=2000).fit(margins[:, None], np.concatenate([q.labels for q in trainable]))
+    return LogisticModel(SENTENCE_FEATURES, mean, scale, weights * platt.coef_[0][0], float(platt.intercept_[0]))
+
+
+def _top1(questions: list[QuestionRows], scores: list[np.ndarray]) -> float:
+    """Share of questions with a supporting candidate whose top-scored candidate supports the answer."""
+    hits = [bool(q.labels[int(np.argmax(s))]) for q, s in zip(questions, scores) if q.labels.any()]
+    return sum(hits) / len(hits) if hits else 0.0
+
+
+def hand_scores(question: QuestionRows) -> np.ndarray:
+    """The hand-set formula the ranker replaces (0.5 dense + 0.4 coverage + 0.1 rank, 0.8 for labels, +0.15 counts)."""
+    f = {name: question.features[:, i] for i, name in enumerate(SENTENCE_FEATURES)}
+    lexical = np.maximum(f["coverage"], 0.8 * f["row_coverage"])
+    score = 0.5 * f["dense"] + 0.4 * lexical + 0.1 * f["passage_rank"]
+    return np.where(f["label_like"] > 0, 0.8 * score, score) + 0.15 * f["counts_asked"]
+
+
+def cross_validate_ranker(questions: list[QuestionRows]) -> None:
+    """Out-of-fold sentence probabilities for every question, folds split by document."""
+    groups = np.array([q.group for q in questions])
+    for train, held in GroupKFold(n_splits=FOLDS).split(questions, groups=groups):
+        model = fit_ranker([questions[i] for i in train])
+        for i in held:
+            questions[i].out_of_fold = model.probability(questions[i].features)
+
+
+def abstention_rows(questions: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.array([question_features(q.out_of_fold, q.features if len(q.features) else np.zeros((0, len(SENTENCE_FEATURES))),
+                                       q.wants_typed) for q in questions])
+    return rows, np.array([q.question.answerable for q in questions])
+
+
+def choose_threshold(probabilities: np.ndarray, answerable: np.ndarray) -> float:
+    """The highest threshold refusing at most MAX_FALSE_REFUSALS of the answerable questions."""
+    ranked = np.sort(probabilities[answerable])
+    allowed = int(np.floor(MAX_FALSE_REFUSALS * len(ranked)))
+    return float(ranked[allowed]) if len(ranked) else 0.5
+
+
+def cross_validate_abstainer(rows: np.ndarray, answerable: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(rows))
+    for train, held in GroupKFold(n_splits=FOLDS).split(rows, groups=groups):
+        model = fit_logistic(rows[train], answerable[train], QUESTION_FEATURES, balanced=True)
+        out[held] = model.probability(rows[held])
+    return out
+
+
+def _refusal_figures(probabilities: np.ndarray, answerable: np.ndarray, threshold: float) -> tuple[float, float]:
+    refused = probabilities < threshold
+    return float(refused[~answerable].mean()) if (~answerable).any() else 0.0, float(refused[answerable].mean())
+
+
+def train(index_root: Path, model_file: Path, report_file: Path, datasets: tuple[str, ...] = DATASETS) -> FittedScoring:
+    questions: list[QuestionRows] = []
+    for name in datasets:
+        path = DATASETS_DIR / name
+        dev = [q for q in load_dataset(path) if q.split == "dev"]
+        services = Services(load_settings(index=index_root / path.stem / "index"))
+        summary = services.pipeline.ingest(corpus_files(load_dataset(path)), progress=False)
+        if summary.failed:
+            raise SystemExit(f"could not ingest {[str(r.path) for r in summary.failed]}")
+        questions += collect(services, dev, path.stem)
+    cross_validate_ranker(questions)
+    groups = np.array([q.group for q in questions])
+    rows, answerable = abstention_rows(questions)
+    held_out = cross_validate_abstainer(rows, answerable, groups)
+    threshold = choose_threshold(held_out, answerable)
+    ranker = fit_ranker(questions)
+    abstainer = fit_logistic(rows, answerable, QUESTION_FEATURES, balanced=True)
+    scoring = FittedScoring(ranker, abstainer, threshold)
+    model_file.write_text(json.dumps(scoring.to_json(), indent=1) + "\n", encoding="utf-8")
+    report = _report(questions, held_out, answerable, threshold, scoring)
+    report_file.write_text(report, encoding="utf-8")
+    print(report)
+    return scoring
+
+
+def _report(questions: list[QuestionRows], held_out: np.ndarray, answerable: np.ndarray, threshold: float,
+            scoring: FittedScoring) -> str:
+    learned = _top1(questions, [q.out_of_fold for q in questions])
+    hand = _top1(questions, [hand_scores(q) for q in questions])
+    with_support = sum(q.labels.any() for q in questions)
+    refused, false_refused = _refusal_figures(held_out, answerable, threshold)
+    auc = roc_auc_score(answerable, held_out) if 0 < answerable.sum() < len(answerable) else float("nan")
+    lines = [
+        "# Training report: fitted sentence ranker and abstention model", "",
+        "Written by `make train` (`python -m evals.train`); figures are out-of-fold, folds split by document, "
+        "on the dev questions only (the test split of `kcc.jsonl` is never used here).", "",
+        f"- dev questions: {len(questions)} ({int(answerable.sum())} answerable, {int((~answerable).sum())} unanswerable); "
+        f"{with_support} have a supporting sentence among their candidates",
+        f"- candidate sentences: {sum(len(q.labels) for q in questions)}, supporting: {sum(int(q.labels.sum()) for q in questions)}",
+        f"- ranker, top sentence supports the answer: learned {learned:.3f} vs the hand-set formula {hand:.3f}",
+        f"- abstention AUC {auc:.3f}; threshold {threshold:.3f} (at most {MAX_FALSE_REFUSALS:.0%} false refusals on dev): "
+        f"refuses {refused:.2f} of unanswerable, {false_refused:.2f} of answerable", "",
+        "| ranker feature | weight (standardised) |", "|---|---|",
+        *[f"| {name} | {weight:+.3f} |" for name, weight in zip(scoring.ranker.features, scoring.ranker.coef)], "",
+        "| abstention feature | weight (standardised) |", "|---|---|",
+        *[f"| {name} | {weight:+.3f} |" for name, weight in zip(scoring.abstainer.features, scoring.abstainer.coef)], "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--index", type=Path, default=PROJECT / "out" / "eval-index",
+                        help="folder of the gold sets' indexes (kept between runs; unchanged papers are not re-ingested)")
+    parser.add_argument("--model", type=Path, default=MODEL_FILE, help="where to write the fitted models")
+    parser.add_argument("--report", type=Path, default=REPORT, help="where to write the training report")
+    parser.add_argument("--dataset", action="append", choices=DATASETS, help="only these gold sets (default: all)")
+    args = parser.parse_args(argv)
+    train(args.index, args.model, args.report, tuple(args.dataset or DATASETS))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

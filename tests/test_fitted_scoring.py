@@ -1,0 +1,55 @@
+"""The fitted ranker and abstention model: the shipped file matches the code's features, and training labels are sound."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answerers.features import QUESTION_FEATURES, SENTENCE_FEATURES, question_features
+from assistant.answerers.fitted import MODEL_FILE, load_scoring
+from evals.train import choose_threshold, supports
+
+
+def test_shipped_models_match_the_features_the_code_computes() -> None:
+    scoring = load_scoring()
+    assert scoring.ranker.features == SENTENCE_FEATURES
+    assert scoring.abstainer.features == QUESTION_FEATURES
+    weights = dict(zip(SENTENCE_FEATURES, scoring.ranker.coef))
+    # a ranker that does not reward a sentence for being like the question, or for naming its terms, was fitted wrongly
+    assert weights["dense"] > 0 and weights["coverage"] > 0
+    assert 0.0 < scoring.answerable_threshold < 1.0
+
+
+def test_a_stale_model_file_says_how_to_rebuild_it(tmp_path: Path) -> None:
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["ranker"]["features"] = data["ranker"]["features"][:-1]
+    stale = tmp_path / "scoring.json"
+    stale.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="make train"):
+        load_scoring(stale)
+
+
+def test_training_labels_a_sentence_that_states_the_evidence() -> None:
+    evidence = ("there were 613 approved households against a target of 700 households",)
+    assert supports("At the end of December there were 613 approved households against a target of 700 households.",
+                    evidence)
+    assert supports("613 approved households against a target of 700", evidence)  # most of its words
+    assert not supports("The fostering service recruited carers through a new campaign.", evidence)
+    assert supports("The panel agreed the plan.", ("The panel agreed the plan. It asked for a report in May.",))
+
+
+def test_the_abstention_threshold_keeps_false_refusals_within_five_percent() -> None:
+    rng = np.random.default_rng(7)
+    probabilities = rng.random(200)
+    answerable = rng.random(200) < 0.8
+    threshold = choose_threshold(probabilities, answerable)
+    assert (probabilities[answerable] < threshold).mean() <= 0.05
+    assert threshold > probabilities[answerable].min()  # it refuses something when it can
+
+
+def test_a_question_with_no_candidates_has_no_evidence() -> None:
+    row = question_features(np.zeros(0), np.zeros((0, len(SENTENCE_FEATURES))), wants_typed=True)
+    assert row.shape == (len(QUESTION_FEATURES),) and row[:-1].sum() == 0.0
