@@ -91,10 +91,10 @@ def main() -> None:
     print(f"{'support threshold':>18} {'own evidence':>13} {'another':>8} {'all checks: own':>16} {'another':>8}")
     for threshold in THRESHOLDS:
         marker = "  <- in use" if threshold == SUPPORT_THRESHOLD else ""
-        print(f"{threshold:>18.2f} {_rate(matched, lambda s, e: support(s, e) >= threshold):>13.2f} "
-              f"{_rate(mismatched, lambda s, e: support(s, e) >= threshold):>8.2f} "
-              f"{_rate(matched, lambda s, e: _passes(s, e, threshold)):>16.2f} "
-              f"{_rate(mismatched, lambda s, e: _passes(s, e, threshold)):>8.2f}{marker}")
+        supported = lambda s, e, t=threshold: support(s, e) >= t  # noqa: E731
+        passes = lambda s, e, t=threshold: _passes(s, e, t)  # noqa: E731
+        print(f"{threshold:>18.2f} {_rate(matched, supported):>13.2f} {_rate(mismatched, supported):>8.2f} "
+              f"{_rate(matched, passes):>16.2f} {_rate(mismatched, passes):>8.2f}{marker}")
 
 
 if __name__ == "__main__":
