@@ -64,7 +64,8 @@ def _azure_openai(settings: Settings) -> LLM:
     if not settings.llm_base_url or not settings.llm_api_key:
         raise ValueError("SCRUTINY_LLM=azure-openai needs SCRUTINY_LLM_BASE_URL (https://NAME.openai.azure.com) "
                          "and SCRUTINY_LLM_API_KEY")
-    return AzureOpenAI(engine=settings.llm_deployment or settings.llm_model, model=settings.llm_model, azure_endpoint=settings.llm_base_url,
+    return AzureOpenAI(engine=settings.llm_deployment or settings.llm_model, model=settings.llm_model,
+                       azure_endpoint=settings.llm_base_url,
                        api_key=settings.llm_api_key, api_version=settings.llm_api_version, timeout=settings.llm_timeout,
                        max_retries=0, max_tokens=settings.llm_max_tokens, temperature=0.0)
 

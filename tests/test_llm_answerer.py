@@ -12,6 +12,7 @@ from llama_index.core.llms import CompletionResponse, CompletionResponseGen, Cus
 
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.llm import LLMAnswerer
+from assistant.engine import QAEngine
 from assistant.results import EXTRACTIVE, LLM
 from assistant.services import Services
 
@@ -43,15 +44,15 @@ def passage_number(prompt: str, words: str) -> int:
                 and re.match(r"\[\d+\]", block))
 
 
-def engine_with(sample_services: Services, script: Callable[[str], str]):  # noqa: ANN201 - a QAEngine
-    settings = sample_services.settings
-    extractive = ExtractiveAnswerer(settings.max_answer_sentences, settings.abstain_threshold)
-    engine = Services(settings)
-    engine.__dict__.update(embedder=sample_services.embedder, store=sample_services.store,
-                           retriever=sample_services.retriever)
-    built = engine.engine
-    built.answerer = LLMAnswerer(ScriptedModel(script=script), extractive, "scripted at test", 30.0)
-    return built
+def engine_with(sample_services: Services, script: Callable[[str], str]) -> QAEngine:
+    """The sample index's engine with the scripted model answering in the extractive answerer's place."""
+    services = Services(sample_services.settings)
+    services.__dict__.update(embedder=sample_services.embedder, store=sample_services.store,
+                             retriever=sample_services.retriever)
+    answerers = services.steps.answerers
+    extractive = next(a for a in answerers if isinstance(a, ExtractiveAnswerer))
+    answerers[answerers.index(extractive)] = LLMAnswerer(ScriptedModel(script=script), extractive, "scripted", 30.0)
+    return services.engine
 
 
 def test_kept_sentences_cite_verbatim_quotes_and_invented_ones_are_removed(sample_services: Services) -> None:
@@ -84,8 +85,8 @@ def test_a_failing_model_gives_the_extractive_answer_with_a_note(sample_services
     assert result.answerer == EXTRACTIVE and result.citations and reason in result.notes[0]
 
 
-def test_the_model_is_not_asked_when_the_papers_do_not_answer(sample_services: Services) -> None:
+def test_the_model_is_not_asked_when_a_guard_refuses(sample_services: Services) -> None:
     asked: list[str] = []
     result = engine_with(sample_services, lambda prompt: asked.append(prompt) or "Yes [1].").ask(
-        "What is the price of a season ticket at the football club?")
+        "What did Manchester decide about foster carer allowances?")
     assert result.abstained and not asked

@@ -140,9 +140,9 @@ def test_the_model_wrote_and_its_sentences_were_counted(answered: list[dict[str,
             assert any("removed" in note for note in result["notes"])
 
 
-def test_a_question_the_papers_do_not_answer_is_still_refused(sample_services: Services, server: LlamaServer) -> None:
+def test_a_question_a_guard_refuses_is_still_refused(sample_services: Services, server: LlamaServer) -> None:
     result = with_model(sample_services, server.base_url).engine.ask(
-        "What is the price of a season ticket at the football club?")
+        "What did Manchester decide about foster carer allowances?")
     assert result.abstained and result.answerer == EXTRACTIVE and not result.citations
 
 

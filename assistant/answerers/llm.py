@@ -37,9 +37,9 @@ class LLMAnswerer:
         self.label = label
         self.timeout = timeout
 
-    def answer(self, context: AnswerContext) -> Answer:
+    def answer(self, context: AnswerContext) -> Answer | None:
         extractive = self.fallback.answer(context)
-        if extractive.abstained:
+        if extractive is None or extractive.abstained:
             return extractive
         passages = [self._passage(p.chunk, context) for p in context.passages]
         try:
