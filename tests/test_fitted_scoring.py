@@ -51,5 +51,5 @@ def test_the_abstention_threshold_keeps_false_refusals_within_five_percent() -> 
 
 
 def test_a_question_with_no_candidates_has_no_evidence() -> None:
-    row = question_features(np.zeros(0), np.zeros((0, len(SENTENCE_FEATURES))), wants_typed=True)
-    assert row.shape == (len(QUESTION_FEATURES),) and row[:-1].sum() == 0.0
+    row = question_features(np.zeros(0), np.zeros((0, len(SENTENCE_FEATURES))), wants_typed=True, found_anywhere=0.0)
+    assert row.shape == (len(QUESTION_FEATURES),) and row.sum() == 1.0  # only "wants a typed answer" is set

@@ -55,12 +55,14 @@ class ExtractiveAnswerer:
     def _score(self, context: AnswerContext) -> tuple[list[ScoredSentence], float]:
         """Every candidate sentence with its fitted probability of answering, best first, and the fitted
         probability that the question is answered by any of them."""
-        rows = SentenceFeaturiser(context).rows()
+        featuriser = SentenceFeaturiser(context)
+        rows = featuriser.rows()
         if not rows:
             return [], 0.0
         features = np.array([row[3] for row in rows])
         probabilities = self.scoring.ranker.probability(features)
-        question_row = question_features(probabilities, features, wants_typed(context.analysis))
+        question_row = question_features(probabilities, features, wants_typed(context.analysis),
+                                         featuriser.found_anywhere())
         answerable = float(self.scoring.abstainer.probability(question_row[None, :])[0])
         scored = [ScoredSentence(sentence, chunk, position, float(p))
                   for (sentence, chunk, position, _), p in zip(rows, probabilities)]

@@ -63,6 +63,11 @@ class SentenceFeaturiser:
         # In a search scoped to a council every passage shares its name: the name ranks nothing.
         self.terms = {t: w for t, w in self.all_terms.items() if t not in context.scope_terms}
 
+    def found_anywhere(self) -> float:
+        """Share of the question's weighted terms found in some candidate passage: a question about a month or a
+        body the papers never name finds its topic's words, but not those."""
+        return coverage(self.terms, " ".join(p.chunk.search_text for p in self.context.passages))
+
     def rows(self) -> list[tuple[StoredSentence, StoredChunk, int, np.ndarray]]:
         """(sentence, its passage, its position in the passage, its features) for every candidate sentence."""
         passages = {p.chunk.id: (rank, p) for rank, p in enumerate(self.context.passages)}
@@ -117,6 +122,8 @@ QUESTION_FEATURES = (
     "best_coverage",
     "typed_share",     # share of the top six sentences that are the kind of answer asked for
     "wants_typed",     # the question asks for a number, sum, date or person
+    "found_anywhere",  # share of the question's weighted terms that some candidate passage contains
+    "best_passage",    # the highest share of them in one passage
 )
 TOP_WINDOW = 6
 
@@ -126,10 +133,12 @@ def wants_typed(analysis: QueryAnalysis) -> bool:
     return analysis.wants_quantity or analysis.wants_money or analysis.wants_date or analysis.wants_person
 
 
-def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typed: bool) -> np.ndarray:
-    """QUESTION_FEATURES from the sentence probabilities and features of one question's candidates."""
+def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typed: bool,
+                      found_anywhere: float) -> np.ndarray:
+    """QUESTION_FEATURES from the sentence probabilities and features of one question's candidates, and the share of
+    its terms found anywhere in them (SentenceFeaturiser.found_anywhere)."""
     if not len(probabilities):
-        return np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(wants_typed)])
+        return np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(wants_typed), found_anywhere, 0.0])
     order = np.argsort(-probabilities)
     top = order[:TOP_WINDOW]
     typed_index = SENTENCE_FEATURES.index("answer_type")
@@ -140,4 +149,5 @@ def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typ
     return np.array([float(probabilities[order[0]]), second, best_typed,
                      float(features[:, SENTENCE_FEATURES.index("dense")].max()),
                      float(features[:, SENTENCE_FEATURES.index("coverage_all")].max()),
-                     float(typed.mean()), float(wants_typed)])
+                     float(typed.mean()), float(wants_typed), found_anywhere,
+                     float(features[:, SENTENCE_FEATURES.index("passage_coverage")].max())])
