@@ -7,7 +7,8 @@ from typing import Callable
 
 from assistant.answerers.base import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
-from assistant.answerers.fitted import MODEL_FILE
+from assistant.answerers.fitted import MODEL_FILE, FittedScorer
+from assistant.answerers.hand_scorer import HandScorer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.engine import QAEngine, Steps
 from assistant.followup import resolve_question
@@ -59,7 +60,9 @@ class Services:
     def _answerer(self) -> Answerer:
         """The extractive answerer, or the configured language model checked against the papers with the
         extractive answer as its fallback."""
-        extractive = ExtractiveAnswerer(self.settings.max_answer_sentences, self.settings.scoring_model or MODEL_FILE)
+        scorer = (FittedScorer(self.settings.scoring_model or MODEL_FILE) if self.settings.scorer == "fitted"
+                  else HandScorer(self.settings.abstain_threshold))
+        extractive = ExtractiveAnswerer(scorer, self.settings.max_answer_sentences)
         if not wants_llm(self.settings):
             return extractive
         from assistant.answerers.llm import LLMAnswerer

@@ -56,8 +56,14 @@ class Settings(BaseSettings):
     candidate_pool: int = Field(default=40, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = 60
     max_answer_sentences: int = 3
+    scorer: Literal["hand", "fitted"] = Field(
+        default="hand", description="How the extractive answerer ranks sentences and decides to abstain: set weights "
+        "(better on the KCC test split so far) or the models fitted on the dev questions (`make train`).")
+    abstain_threshold: float = Field(
+        default=0.38, description="hand scorer: no sentence near the top this relevant means the documents do not answer."
+    )
     scoring_model: Path | None = Field(
-        default=None, description="Fitted ranker and abstention model (JSON from `make train`); default: the shipped one."
+        default=None, description="fitted scorer: the model file (JSON from `make train`); default: the shipped one."
     )
 
     max_question_chars: int = Field(default=2000, gt=0,

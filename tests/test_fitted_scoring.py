@@ -53,3 +53,12 @@ def test_the_abstention_threshold_keeps_false_refusals_within_five_percent() -> 
 def test_a_question_with_no_candidates_has_no_evidence() -> None:
     row = question_features(np.zeros(0), np.zeros((0, len(SENTENCE_FEATURES))), wants_typed=True, found_anywhere=0.0)
     assert row.shape == (len(QUESTION_FEATURES),) and row.sum() == 1.0  # only "wants a typed answer" is set
+
+
+def test_the_fitted_scorer_answers_a_question_the_papers_answer(sample_services) -> None:  # noqa: ANN001
+    from assistant.answerers.extractive import ExtractiveAnswerer
+    from assistant.answerers.fitted import FittedScorer
+
+    context = sample_services.engine.context("How many recommendations did the Leeds scrutiny board make?")
+    answer = ExtractiveAnswerer(FittedScorer()).answer(context)
+    assert not answer.abstained and "twelve recommendations" in answer.text

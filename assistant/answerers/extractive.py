@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import cached_property
-from pathlib import Path
-
-import numpy as np
+from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
-from assistant.answerers.features import SentenceFeaturiser, question_features, wants_typed
-from assistant.answerers.fitted import MODEL_FILE, FittedScoring, load_scoring
 from assistant.answerers.composer import compose
 from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, repeats
 from assistant.quotes import collapse_whitespace
@@ -31,42 +26,27 @@ ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|bo
 SUPPORTING_RATIO = 0.65  # a second sentence must score near the best to earn a place in a short answer
 
 
+class SentenceScorer(Protocol):
+    def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
+        """Every candidate sentence, best first, and whether any of them answers the question."""
+        ...
+
+
 class ExtractiveAnswerer:
-    """Ranks every sentence of the retrieved passages with the fitted ranker; abstains when the fitted abstention
-    model judges that none answers."""
+    """Answers with the best-scored source sentences, whole and cited; abstains when its scorer finds none answers.
+    The scorer is the hand-weighted one (HandScorer) or the fitted one (FittedScorer)."""
 
-    def __init__(self, max_sentences: int = 3, model_file: Path = MODEL_FILE) -> None:
+    def __init__(self, scorer: SentenceScorer, max_sentences: int = 3) -> None:
+        self.scorer = scorer
         self.max_sentences = max_sentences
-        self.model_file = model_file
-
-    @cached_property
-    def scoring(self) -> FittedScoring:
-        """Loaded on the first answer, so that fitting the models can use the engine before they exist."""
-        return load_scoring(self.model_file)
 
     def answer(self, context: AnswerContext) -> Answer:
-        scored, answerable = self._score(context)
-        if not scored or answerable < self.scoring.answerable_threshold:
+        scored, answerable = self.scorer.score(context)
+        if not scored or not answerable:
             return Answer(self._abstention(scored), [], abstained=True)
         if context.analysis.wants_comparison:
             return compose(*self._choose_per_document(scored), scored, by_council=True)
         return compose(*self._choose(scored), scored, as_quotes=context.analysis.wants_quote)
-
-    def _score(self, context: AnswerContext) -> tuple[list[ScoredSentence], float]:
-        """Every candidate sentence with its fitted probability of answering, best first, and the fitted
-        probability that the question is answered by any of them."""
-        featuriser = SentenceFeaturiser(context)
-        rows = featuriser.rows()
-        if not rows:
-            return [], 0.0
-        features = np.array([row[3] for row in rows])
-        probabilities = self.scoring.ranker.probability(features)
-        question_row = question_features(probabilities, features, wants_typed(context.analysis),
-                                         featuriser.found_anywhere())
-        answerable = float(self.scoring.abstainer.probability(question_row[None, :])[0])
-        scored = [ScoredSentence(sentence, chunk, position, float(p))
-                  for (sentence, chunk, position, _), p in zip(rows, probabilities)]
-        return sorted(scored, key=lambda s: s.score, reverse=True), answerable
 
     def _choose(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         best = scored[0]

@@ -1,4 +1,5 @@
-"""The fitted sentence ranker and abstention model: logistic regressions whose weights ship in a data file."""
+"""The fitted sentence ranker and abstention model: logistic regressions whose weights ship in a data file, and the
+scorer that applies them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answerers.features import QUESTION_FEATURES, SENTENCE_FEATURES
+from assistant.answerers.base import AnswerContext
+from assistant.answerers.features import (QUESTION_FEATURES, SENTENCE_FEATURES, SentenceFeaturiser, question_features,
+                                          wants_typed)
+from assistant.answerers.scored import ScoredSentence
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "scoring.json"
 
@@ -65,3 +69,25 @@ def load_scoring(path: Path = MODEL_FILE) -> FittedScoring:
     return FittedScoring(LogisticModel.from_json(data["ranker"], SENTENCE_FEATURES, path),
                          LogisticModel.from_json(data["abstainer"], QUESTION_FEATURES, path),
                          float(data["answerable_threshold"]))
+
+
+class FittedScorer:
+    """Ranks sentences with the fitted ranker; the question counts as answered when the fitted abstention model's
+    probability reaches its threshold. Loaded on first use, so that fitting can use the engine before a file exists."""
+
+    def __init__(self, model_file: Path = MODEL_FILE) -> None:
+        self.model_file = model_file
+
+    def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
+        scoring = load_scoring(self.model_file)
+        featuriser = SentenceFeaturiser(context)
+        rows = featuriser.rows()
+        if not rows:
+            return [], False
+        features = np.array([row[3] for row in rows])
+        probabilities = scoring.ranker.probability(features)
+        question_row = question_features(probabilities, features, wants_typed(context.analysis), featuriser.found_anywhere())
+        answerable = float(scoring.abstainer.probability(question_row[None, :])[0]) >= scoring.answerable_threshold
+        scored = [ScoredSentence(sentence, chunk, position, float(p))
+                  for (sentence, chunk, position, _), p in zip(rows, probabilities)]
+        return sorted(scored, key=lambda s: s.score, reverse=True), answerable
