@@ -85,4 +85,5 @@ def test_json_contract_has_the_agreed_fields(sample_services: Services) -> None:
     data = sample_services.engine.ask(QUESTIONS[2][0]).to_json()
     assert set(data) == {"question", "answer", "abstained", "citations", "timings_ms"}
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
-    assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text"}
+    assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text",
+                                            "item"}
