@@ -87,4 +87,5 @@ def test_json_contract_has_the_agreed_fields(sample_services: Services) -> None:
                          "answerer", "removed_sentences", "kept_sentences", "notes"}  # the last four: issue 11
     assert data["answerer"] == "extractive" and data["removed_sentences"] == 0 and data["notes"] == []
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
-    assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text"}
+    assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text",
+                                            "item"}

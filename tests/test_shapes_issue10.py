@@ -130,6 +130,8 @@ def test_an_abbreviated_council_is_answered_not_refused(sample_services: Service
     assert "153" in result.answer
 
 
+@pytest.mark.xfail(strict=True, reason="still abstains on the branch before the merge; the name check passes "
+                   "(see test_shortened_plural_and_calendar_words_are_not_unknown_names), the answerer's abstention not checked")
 def test_an_acronym_plural_matches_its_singular(sample_services: Services) -> None:
     """B&NES's paper says "GCSE"; a question about "GCSEs" is about the same thing."""
     result = sample_services.engine.ask("What did children in care in B&NES achieve in their GCSEs?")
