@@ -266,7 +266,7 @@ def test_cli_exports_and_json_agree(sample_services: Services, tmp_path: Path) -
     assert [row[COLUMNS.index("text")] for row in sheet.iter_rows(min_row=2, values_only=True)] == \
         [record["text"] for record in listed]
     bad = run("recommendations", "--csv", str(tmp_path / "missing" / "x.csv"), index=index)
-    assert bad.returncode == 2 and "does not exist" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 1 and "does not exist" in bad.stderr and "Traceback" not in bad.stderr
 
 
 # --- the gold set gate -----------------------------------------------------------------------------------
