@@ -37,7 +37,8 @@ def drafts_then_answer(context: AppContext, question: str, history: list[str], s
         if isinstance(update, AnswerResult):
             yield "", update
             return
-        yield update, None
+        if update:  # the model's stream opens with an empty piece: nothing to show yet
+            yield update, None
 
 
 def answer_footer(context: AppContext, result: AnswerResult) -> str:
