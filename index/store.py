@@ -113,6 +113,10 @@ class _Generations:
 
     written_here: dict[str, set[int]] = {}  # path -> generations this process wrote, shared by its stores
     epochs: dict[str, int] = {}  # path -> how many times this process reopened Chroma there
+    # path -> the generation this process's Chroma handles there reflect; kept per process, not per store,
+    # because Chroma shares one embedded system between every client of a path, so a store opened later
+    # inherits handles that may predate other processes' writes
+    handles_at: dict[str, int] = {}
 
     def __init__(self, index_dir: Path) -> None:
         self.path = index_dir / "generation"
@@ -133,8 +137,17 @@ class _Generations:
         self.written_here.setdefault(self.key, set()).add(generation)
         return generation
 
-    def others_wrote(self, seen: int, current: int) -> bool:
-        return any(g not in self.written_here.get(self.key, set()) for g in range(seen + 1, current + 1))
+    def opening(self) -> None:
+        """Called before a client is made: a path with no open system will be loaded fresh from disk."""
+        if self.key not in SharedSystemClient._identifier_to_system:  # noqa: SLF001 - chroma has no API
+            self.handles_at[self.key] = self.read()
+
+    def bring_handles_to(self, current: int) -> None:
+        """Reopens this process's Chroma for the path when another process wrote since its handles were opened."""
+        seen = self.handles_at.get(self.key, current)
+        if any(g not in self.written_here.get(self.key, set()) for g in range(seen + 1, current + 1)):
+            self.reopen()
+        self.handles_at[self.key] = current
 
     def reopen(self) -> None:
         """Stops this process's embedded Chroma for the path, so the next client loads the index from disk."""
@@ -152,7 +165,7 @@ class ChromaStore:
         self.index_dir, self.host, self.port, self.prefix = index_dir, host, port, prefix
         self._generations = None if host else _Generations(index_dir)
         self._lock_path, self._holding_lock = index_dir / "write.lock", False
-        self._seen = self._generations.read() if self._generations else 0  # read first: a later write reopens
+        self._seen = self._generations.read() if self._generations else 0
         self._connect()
         self.keyword = KeywordIndex(None if host else index_dir / "keyword" / prefix)
         self._lexical = LexicalIndex(self.keyword, self.chunks_by_id)
@@ -161,6 +174,8 @@ class ChromaStore:
         self.sync()
 
     def _connect(self) -> None:
+        if self._generations is not None:
+            self._generations.opening()
         self.client = make_client(self.index_dir, self.host, self.port)
         self._epoch = _Generations.epochs.get(str(self.index_dir), 0)
         self.documents = self._collection("documents")
@@ -180,8 +195,7 @@ class ChromaStore:
         nothing changed: one small file read (embedded) or one cached listing (server)."""
         if self._generations is not None:
             current = self._generations.read()
-            if self._generations.others_wrote(self._seen, current):
-                self._generations.reopen()
+            self._generations.bring_handles_to(current)
             if self._epoch != _Generations.epochs.get(str(self.index_dir), 0):
                 self._connect()
             if current != self._seen:
@@ -230,6 +244,7 @@ class ChromaStore:
             self._documents_cache = None
             if self._generations is not None:
                 self._seen = self._generations.raise_()
+                self._generations.handles_at[self._generations.key] = self._seen
                 self._generation = str(self._seen)
 
     def _reconcile_keyword_index(self) -> bool:

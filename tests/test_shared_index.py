@@ -65,3 +65,24 @@ def test_questions_keep_working_while_another_process_ingests(tmp_path: Path) ->
     started = time.perf_counter()
     services.engine.ask(QUESTIONS[1])
     assert time.perf_counter() - started < 30
+
+
+@pytest.mark.timeout(900)
+def test_a_store_opened_after_another_process_wrote_sees_its_papers(tmp_path: Path) -> None:
+    """Chroma shares one embedded system per folder within a process, so a store opened later inherits the
+    first store's handles; they must be reopened when another process wrote in between."""
+    first, second = SAMPLE_DIR / SHORTEST[0], SAMPLE_DIR / SHORTEST[1]
+    index = tmp_path / "index"
+    early = Services(load_settings(index=index))
+    assert not early.pipeline.ingest([first], progress=False).failed
+    early.engine.ask(QUESTIONS[0])
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    written = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(second), "--index", str(index)],
+                             env=env, capture_output=True, text=True, timeout=800)
+    assert written.returncode == 0, written.stderr
+
+    later = Services(load_settings(index=index))
+    later.__dict__["embedder"] = early.embedder
+    passages = later.retriever.retrieve("children placed", 8, SearchFilter(sources=(second.name,)))
+    assert passages and {p.chunk.source for p in passages} == {second.name}
+    assert later.store.sentences_of([p.chunk.id for p in passages])
