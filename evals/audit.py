@@ -1,13 +1,20 @@
-"""Measures each declared engine step by switching it off: the dev and test figures without it, beside all steps on."""
+"""Measures each declared engine step and each answer-shaping rule by switching it off: the dev and test figures
+without it, beside everything on."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
+from unittest import mock
 
+from assistant.answerers import hand_scorer
+from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.engine import Steps
+from assistant.query import QueryAnalysis
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, SourceTexts, corpus_files, load_dataset
@@ -18,6 +25,22 @@ DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl")
 FIGURES = (("key_fact_recall", "key facts"), ("citation_hit", "citation hit"), ("abstention_recall", "refused"),
            ("false_abstention", "false refusals"))
 REPORT = PROJECT / "docs" / "rule-audit.md"
+# The rules inside the extractive answerer and its hand-weighted scorer are not steps; the audit switches each off
+# by patching it for the run, so the product code carries no switches that only the audit uses.
+SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
+    "rule: a sentence opening with 'These/It ...' brings the one before": lambda: mock.patch.object(
+        ExtractiveAnswerer, "_continuation", lambda self, lead, scored, taken: ([], [])),
+    "rule: a member's question brings its reply": lambda: mock.patch.object(
+        ExtractiveAnswerer, "_reply", staticmethod(lambda item, scored, taken: [])),
+    "rule: a table row brings its status and short cells": lambda: mock.patch.object(
+        ExtractiveAnswerer, "_row_status", lambda self, pick, scored, chosen: []),
+    "rule: supporting sentences near the best score": lambda: mock.patch.object(
+        ExtractiveAnswerer, "_choose", lambda self, scored: self._with_continuations(scored[:1], scored)),
+    "rule: refuse when no sentence near the top is of the kind asked": lambda: mock.patch.object(
+        QueryAnalysis, "answer_type_satisfied", lambda self, text: True),
+    "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
+    "rule: a count answering 'how many' scored up": lambda: mock.patch.object(hand_scorer, "COUNT_BONUS", 0.0),
+}
 
 
 def without(steps: Steps, name: str) -> Steps:
@@ -52,10 +75,12 @@ def audit(index_root: Path) -> str:
         services.pipeline.ingest(files, progress=False)
         sources = SourceTexts(files)
         full = services.steps
-        for config in ["all steps", *step_names(full)]:
+        for config in ["all steps", *step_names(full), *SHAPING_RULES]:
             services.__dict__.pop("engine", None)
-            services.__dict__["steps"] = full if config == "all steps" else without(full, config)
-            results.setdefault(config, []).append(measure(services, questions, sources))
+            services.__dict__["steps"] = full if config == "all steps" or config in SHAPING_RULES else without(full, config)
+            with SHAPING_RULES.get(config, nullcontext)():
+                results.setdefault(config, []).append(measure(services, questions, sources))
+            print(f"{path.stem}: {config} measured", file=sys.stderr, flush=True)
         services.__dict__["steps"] = full
     return _table(results)
 
