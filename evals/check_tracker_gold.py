@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from evals.check_gold import DEFAULT_PDF_DIRS, DEFAULT_SAMPLE_DIRS, Sources, collapse
+from evals.check_gold import DEFAULT_PDF_DIRS, DEFAULT_SAMPLE_DIRS, Sources, collapse, json_lines
 
 TRACKER_GOLD = Path(__file__).resolve().parent / "datasets" / "tracker.jsonl"
 KINDS = frozenset({"recommendation", "decision", "resolution"})
@@ -77,14 +76,9 @@ def check_tracker_file(path: Path, docs: Sources, seen_ids: set[str]) -> tuple[i
     """Every record of a tracker gold file; (record count, failures), including the set's minimum size."""
     errors: list[str] = []
     records: list[dict[str, Any]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path.name}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            errors.append(f"{where}: invalid JSON ({error})")
+    for where, record, problem in json_lines(path):
+        if problem:
+            errors.append(problem)
             continue
         problems = check_record(record, where)
         if not problems:
