@@ -10,11 +10,7 @@ from assistant.glossary import expand_query
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import _mentions, load_authorities, spellings
-
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
-
+from ingest.vocabulary import ASKED_NUMBER, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS
 
 def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
     """Any of the phrases (regex fragments) as whole words by default, however the question capitalises them."""
@@ -22,17 +18,12 @@ def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Patter
 
 
 OPENING = r"^\s*"  # the phrase opens the question
-RECOMMENDATION = re.compile(
-    r"\b(?:rec(?:ommendation)?s?|action|item|R)\.?\s*(?:no\.?|number)?\s*#?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b",
-    re.IGNORECASE)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:[/-](\d{2}))?\b")
 QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
                    r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?:at )?what time", before=OPENING)
 QUOTE = _any_of("quote", "exact (?:words?|wording)", "verbatim", "word for word", "exactly what")
 LIST = _any_of("which", "list", "what are the", "all (?:the|of)", "outstanding")
-STATUS = _any_of("status", "progress", "where are we", "position", "achieved", "done", "implemented", "accepted",
-                 "happened", "gone live", "still", "yet")
 COMPARISON = _any_of(r"(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)",
                      "compare", "comparison", "both", "across", "versus", r"vs\.?")
 MONEY_QUESTION = _any_of("cost", "costs", "budget", "spend", "spent", "save", "saved", "savings?", "money", "funding",
@@ -157,7 +148,7 @@ def _councils(question: str) -> tuple[str, ...]:
 
 def _numbers(question: str) -> tuple[str, ...]:
     found = []
-    for match in RECOMMENDATION.finditer(question):
+    for match in ASKED_NUMBER.finditer(question):
         value = match.group(1).lower()
         found.append(str(NUMBER_WORDS.get(value, value)))
     return tuple(dict.fromkeys(found))
@@ -171,7 +162,7 @@ def analyse(question: str) -> QueryAnalysis:
         councils=councils, recommendation_numbers=_numbers(question), years=years,
         wants_quantity=bool(QUANTITY.search(question)), wants_date=bool(WHEN.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
-        wants_status=bool(STATUS.search(question)),
+        wants_status=bool(ASKS_STATUS.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
@@ -192,10 +183,14 @@ def _counted(question: str) -> frozenset[str]:
     return content_terms(expand_query(match.group(1))) if match else frozenset()
 
 
+# Search terms of the kinds of council ("counti", "citi"); "council" itself is never a search term.
+KIND_TERMS = content_terms(" ".join(COUNCIL_KIND_WORDS))
+
+
 def place_terms(council: str) -> set[str]:
     """The search terms of a council's place name ("Surrey County Council" -> {"surrey"})."""
     authority = next((a for a in load_authorities() if a.name == council), None)
-    return content_terms(authority.short_name if authority else council) - {"citi", "counti", "borough", "district"}
+    return content_terms(authority.short_name if authority else council) - KIND_TERMS
 
 
 def _spellings(council: str) -> tuple[str, ...]:
@@ -208,7 +203,7 @@ def name_terms(council: str) -> frozenset[str]:
     """Search terms of every way a council is written ("B&NES", "Bath and North East Somerset"), less the
     words for a kind of council: once the search is scoped to it, they say nothing about the answer."""
     terms = frozenset().union(*(content_terms(name) for name in _spellings(council)))
-    return terms - {"council", "counti", "citi", "borough", "district"}
+    return terms - KIND_TERMS
 
 
 def without_councils(question: str, councils: tuple[str, ...]) -> str:
