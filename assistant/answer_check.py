@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant.query import NUMBER_WORDS
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import load_authorities
+from ingest.vocabulary import NUMBER_WORDS
 
 # Calibrated on the gold sets (evals/calibrate_check.py): the share of a sentence's content words that its cited
 # passages contain. Gold answer sentences against their evidence mostly pass; against another question's fail.

@@ -14,8 +14,8 @@ import gradio as gr
 from assistant.app_common import AppContext
 from assistant.tracker import OUTSTANDING_FILTER, list_recommendations, rollups
 from assistant.tracker_export import write_export
-from ingest.statuses import STATUSES
 from ingest.tracked import KINDS, Recommendation
+from ingest.vocabulary import STATUSES
 
 COLUMNS = ["Council", "Document", "No.", "Recommendation", "Status", "Target date", "Owner"]
 COLUMN_WIDTHS = ["13%", "13%", "6%", "38%", "10%", "10%", "10%"]

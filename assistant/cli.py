@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.cli_errors import CommandError, check_port_free, explain
-from assistant.limits import question_problem
+from assistant.question_limits import question_problem
 from assistant.results import AnswerResult
 from assistant.services import Services
 from assistant.settings import Settings, load_settings

@@ -10,26 +10,24 @@ from assistant.glossary import expand_query
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import _mentions, load_authorities, spellings
+from ingest.vocabulary import ASKED_NUMBER, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
-RECOMMENDATION = re.compile(
-    r"\b(?:rec(?:ommendation)?s?|action|item|R)\.?\s*(?:no\.?|number)?\s*#?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b",
-    re.IGNORECASE)
+def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
+    """Any of the phrases (regex fragments) as whole words by default, however the question capitalises them."""
+    return re.compile(before + "(?:" + "|".join(phrases) + ")" + after, re.IGNORECASE)
+
+
+OPENING = r"^\s*"  # the phrase opens the question
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:[/-](\d{2}))?\b")
-QUANTITY = re.compile(r"^\s*(?:(?:by|to|at|for) )?(?:how (?:many|much|big|long|often)|"
-                      r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)|"
-                      r"what is the (?:cost|budget|figure|number|rate))\b", re.IGNORECASE)
-WHEN = re.compile(r"^\s*(?:when|by when|what date|by what date|which year|(?:at )?what time)\b", re.IGNORECASE)
-QUOTE = re.compile(r"\b(?:quote|exact (?:words?|wording)|verbatim|word for word|exactly what)\b", re.IGNORECASE)
-LIST = re.compile(r"\b(?:which|list|what are the|all (?:the|of)|outstanding)\b", re.IGNORECASE)
-STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|implemented|accepted|"
-                    r"happened|gone live|still|yet)\b", re.IGNORECASE)
-COMPARISON = re.compile(r"\b(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)\b|"
-                        r"\b(?:compare|comparison|both|across|versus|vs\.?)\b", re.IGNORECASE)
-MONEY_QUESTION = re.compile(r"\b(?:cost|costs|budget|spend|spent|save|saved|savings?|money|funding|price|pay|paid|£)",
-                            re.IGNORECASE)
+QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
+                   r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
+WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?:at )?what time", before=OPENING)
+QUOTE = _any_of("quote", "exact (?:words?|wording)", "verbatim", "word for word", "exactly what")
+LIST = _any_of("which", "list", "what are the", "all (?:the|of)", "outstanding")
+COMPARISON = _any_of(r"(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)",
+                     "compare", "comparison", "both", "across", "versus", r"vs\.?")
+MONEY_QUESTION = _any_of("cost", "costs", "budget", "spend", "spent", "save", "saved", "savings?", "money", "funding",
+                         "price", "pay", "paid", "£", after="")
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
 # A sum that was only expected: "against the £500k projection" does not say what was saved.
 EXPECTED_SUM = re.compile(r"(?:£|\$|€)\s*[\d,.]+\s*(?:k|m|bn|million)?\s+(?:\w+\s+)?(?:projection|projected|target|"
@@ -37,9 +35,10 @@ EXPECTED_SUM = re.compile(r"(?:£|\$|€)\s*[\d,.]+\s*(?:k|m|bn|million)?\s+(?:\
                           r"\b(?:projected|target|estimated|forecast|budgeted|planned)\s+(?:\w+\s+)?(?:of\s+)?(?:£|\$|€)",
                           re.IGNORECASE)
 SUM = re.compile(r"(?:£|\$|€)\s*\d")
-EXPECTATION_WORDS = re.compile(r"\b(?:project|target|estimat|forecast|budget|plan|expect|will|going to|aim)", re.IGNORECASE)
-WHAT_IS = re.compile(r"^\s*what (?:is|was|are|were)\b", re.IGNORECASE)
-WHO = re.compile(r"^\s*(?:who|whom|whose|who's)\b", re.IGNORECASE)
+EXPECTATION_WORDS = _any_of("project", "target", "estimat", "forecast", "budget", "plan", "expect", "will", "going to", "aim",
+                            after="")  # stems: "estimat" is "estimated" and "estimates"
+WHAT_IS = _any_of("what (?:is|was|are|were)", before=OPENING)
+WHO = _any_of("who", "whom", "whose", "who's", before=OPENING)
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body.
 WHO_DOES = re.compile(r"^\s*who\s+(?!(?:is|was|are|were|will|would|has|have|had|did|does|do|can|could|should|shall|"
                       r"may|might|must)\b)([a-z]+)", re.IGNORECASE)
@@ -149,7 +148,7 @@ def _councils(question: str) -> tuple[str, ...]:
 
 def _numbers(question: str) -> tuple[str, ...]:
     found = []
-    for match in RECOMMENDATION.finditer(question):
+    for match in ASKED_NUMBER.finditer(question):
         value = match.group(1).lower()
         found.append(str(NUMBER_WORDS.get(value, value)))
     return tuple(dict.fromkeys(found))
@@ -163,7 +162,7 @@ def analyse(question: str) -> QueryAnalysis:
         councils=councils, recommendation_numbers=_numbers(question), years=years,
         wants_quantity=bool(QUANTITY.search(question)), wants_date=bool(WHEN.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
-        wants_status=bool(STATUS.search(question)),
+        wants_status=bool(ASKS_STATUS.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
@@ -184,10 +183,14 @@ def _counted(question: str) -> frozenset[str]:
     return content_terms(expand_query(match.group(1))) if match else frozenset()
 
 
+# Search terms of the kinds of council ("counti", "citi"); "council" itself is never a search term.
+KIND_TERMS = content_terms(" ".join(COUNCIL_KIND_WORDS))
+
+
 def place_terms(council: str) -> set[str]:
     """The search terms of a council's place name ("Surrey County Council" -> {"surrey"})."""
     authority = next((a for a in load_authorities() if a.name == council), None)
-    return content_terms(authority.short_name if authority else council) - {"citi", "counti", "borough", "district"}
+    return content_terms(authority.short_name if authority else council) - KIND_TERMS
 
 
 def _spellings(council: str) -> tuple[str, ...]:
@@ -200,7 +203,7 @@ def name_terms(council: str) -> frozenset[str]:
     """Search terms of every way a council is written ("B&NES", "Bath and North East Somerset"), less the
     words for a kind of council: once the search is scoped to it, they say nothing about the answer."""
     terms = frozenset().union(*(content_terms(name) for name in _spellings(council)))
-    return terms - {"council", "counti", "citi", "borough", "district"}
+    return terms - KIND_TERMS
 
 
 def without_councils(question: str, councils: tuple[str, ...]) -> str:

@@ -9,10 +9,10 @@ from typing import Any
 
 from index.store import ChromaStore
 from ingest.recommendations import Recommendation, has_text_column
-from ingest.statuses import OUTSTANDING, STATUSES
 from ingest.structure import StructureParser
 from ingest.summaries import check_claims, prose_claims, table_claims
 from ingest.tracked import KINDS
+from ingest.vocabulary import OUTSTANDING, STATUSES
 
 OUTSTANDING_FILTER = "outstanding"  # every status of work still to do, as one filter
 # Two records are the same recommendation when most of the shorter one's words are in the other.

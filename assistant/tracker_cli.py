@@ -15,8 +15,8 @@ from assistant.tracker import (
 )
 from assistant.tracker_export import write_export
 from index.store import ChromaStore
-from ingest.statuses import STATUSES
 from ingest.tracked import KINDS, Recommendation
+from ingest.vocabulary import STATUSES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

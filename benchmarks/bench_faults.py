@@ -24,9 +24,10 @@ from assistant.services import Services  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 from bench_load import percentile, user  # noqa: E402
 from conftest import SAMPLE_DIR  # noqa: E402
+from ports import free_port, wait_for_port  # noqa: E402
 from test_bad_input import READ_IN_A_CHILD, hostile_docx  # noqa: E402
 from test_cli import SCRUTINY, command_line_mistakes, plain_line  # noqa: E402
-from test_faults import (QUESTIONS, answers, cli_env, free_port, index_problems, kill_rounds,  # noqa: E402
+from test_faults import (QUESTIONS, answers, cli_env, index_problems, kill_rounds,  # noqa: E402
                          test_a_batch_names_the_stopped_chroma_server_and_answers_again_once_it_is_back as batch_outage,
                          test_an_ingest_names_the_stopped_chroma_server_for_each_remaining_file as ingest_outage)
 
@@ -124,13 +125,8 @@ def start_serve(index: Path, port: int) -> subprocess.Popen:
     server = subprocess.Popen([SCRUTINY, "serve", "--index", str(index), "--port", str(port)],
                               env={**cli_env(index), "SCRUTINY_UPLOAD_DIR": str(index.parent / "uploads")},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.5)
-    raise RuntimeError("scrutiny serve did not start within 300 s")
+    wait_for_port("127.0.0.1", port, 300, server)
+    return server
 
 
 def load(url: str, users: int, seconds: float) -> list[Row]:

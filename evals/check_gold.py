@@ -8,7 +8,7 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
@@ -175,6 +175,19 @@ def check_evidence(rec: dict[str, Any], where: str, docs: Sources) -> list[str]:
     return errs
 
 
+def json_lines(path: Path) -> Iterator[tuple[str, Any, str | None]]:
+    """Each non-blank line of a JSON-lines file as (where, record, problem): where is "file:line", and problem
+    says why a line is not JSON (its record is then None)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{number}"
+        try:
+            yield where, json.loads(line), None
+        except json.JSONDecodeError as error:
+            yield where, None, f"{where}: invalid JSON ({error})"
+
+
 def check_file(path: Path, docs: Sources, seen_ids: set[str]) -> tuple[int, list[str]]:
     """Check every record in one JSON-lines dataset file; return (record count, failures)."""
     errs: list[str] = []
@@ -182,14 +195,9 @@ def check_file(path: Path, docs: Sources, seen_ids: set[str]) -> tuple[int, list
     family = re.split(r"[^a-z]", path.stem, maxsplit=1)[0]
     prefix = ID_PREFIX.get(family)
     split_required = family == "kcc"
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path.name}:{lineno}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errs.append(f"{where}: invalid JSON ({exc})")
+    for where, rec, problem in json_lines(path):
+        if problem:
+            errs.append(problem)
             continue
         count += 1
         if isinstance(rec, dict) and isinstance(rec.get("id"), str):

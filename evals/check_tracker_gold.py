@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from evals.check_gold import DEFAULT_PDF_DIRS, DEFAULT_SAMPLE_DIRS, Sources, collapse
+from evals.check_gold import DEFAULT_PDF_DIRS, DEFAULT_SAMPLE_DIRS, Sources, collapse, json_lines
+from ingest.tracked import KINDS
+from ingest.vocabulary import STATUSES
 
 TRACKER_GOLD = Path(__file__).resolve().parent / "datasets" / "tracker.jsonl"
-KINDS = frozenset({"recommendation", "decision", "resolution"})
-GOLD_STATUSES = frozenset({"achieved", "partly achieved", "in progress", "ongoing", "accepted", "not accepted", "unknown"})
 REQUIRED = ("id", "source", "kind", "number", "text_start", "status", "owner", "target_date", "location", "page")
 # Minutes and decision records also say who decided, when, and under which decision number.
 DECISION_FIELDS = ("body", "meeting_date", "decision_number")
@@ -39,8 +38,8 @@ def check_record(record: Any, where: str) -> list[str]:
         errors.append(f"{where}: bad id {record['id']!r} (t followed by three digits)")
     if record["kind"] not in KINDS:
         errors.append(f"{where}: kind must be one of {sorted(KINDS)}")
-    if record["status"] not in GOLD_STATUSES:
-        errors.append(f"{where}: status must be one of {sorted(GOLD_STATUSES)}")
+    if record["status"] not in STATUSES:
+        errors.append(f"{where}: status must be one of {sorted(STATUSES)}")
     for key in ("number", "owner", "target_date"):
         if record[key] is not None and not (isinstance(record[key], str) and record[key].strip()):
             errors.append(f"{where}: {key} must be null or a non-empty string")
@@ -77,14 +76,9 @@ def check_tracker_file(path: Path, docs: Sources, seen_ids: set[str]) -> tuple[i
     """Every record of a tracker gold file; (record count, failures), including the set's minimum size."""
     errors: list[str] = []
     records: list[dict[str, Any]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path.name}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            errors.append(f"{where}: invalid JSON ({error})")
+    for where, record, problem in json_lines(path):
+        if problem:
+            errors.append(problem)
             continue
         problems = check_record(record, where)
         if not problems:

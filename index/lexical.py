@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +19,7 @@ from scipy import sparse
 from index.filters import SearchFilter
 from index.records import DOCUMENT_FIELDS, StoredChunk
 from index.synonyms import with_synonyms
+from ingest.vocabulary import LABELLED_NUMBER
 
 _STEMMER = Stemmer.Stemmer("english")
 # Words that frame a question rather than name its subject.
@@ -32,8 +32,6 @@ QUESTION_WORDS = {"what", "whi", "when", "where", "who", "how", "doe", "did", "d
                   "so", "far", "moment"}
 # BM25 as bm25s computes it ("lucene" variant), so rankings match the in-memory index this replaces.
 K1, B = 1.5, 0.75
-# A passage labelled with a recommendation or action number: "Recommendation 7", "Rec. 7", "Action no. 7".
-ITEM_LABEL = re.compile(r"\b(?:recommendation|rec\.?|action|item)\s*(?:no\.?\s*)?(\d+)\b", re.IGNORECASE)
 # How many texts a phrase check reads at most; the passages sharing all of a phrase's words are few in practice.
 MAX_PHRASE_CANDIDATES = 400
 
@@ -55,7 +53,7 @@ def content_terms(text: str) -> frozenset[str]:
 
 def item_labels(text: str, section: str | None) -> list[str]:
     """The numbers a passage is labelled with: its table row ("row 7") or the items it names ("Action 7")."""
-    labels = {match.group(1) for match in ITEM_LABEL.finditer(text)}
+    labels = {match.group(1) for match in LABELLED_NUMBER.finditer(text)}
     if section and section.startswith("row "):
         labels.add(section.removeprefix("row "))
     return sorted(labels)

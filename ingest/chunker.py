@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from ingest.document import LoadedDocument
 from ingest.sentences import sentence_spans
-from ingest.structure import MARKUP, ROW_LABEL, Block, clean_cell
+from ingest.structure import MARKUP, Block, clean_cell
+from ingest.vocabulary import ROW_LABEL, STATUS_COLUMN
 
-STATUS_COLUMN = re.compile(r"progress|position|status|update|comment|outcome|response|rag", re.IGNORECASE)
 # A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)").
 FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?", re.IGNORECASE)
 SUBJECT_WORDS = 20

@@ -14,6 +14,7 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from ingest.structure import ASKED, ITEM_LABEL, REPLY_LABEL
+from ingest.vocabulary import COUNCIL_KIND_WORDS, COUNCIL_KINDS
 
 AUTHORITIES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authorities.csv"
 # The title block, "Report to:"/"Date:" panel or minutes heading sits on a paper's first page.
@@ -27,13 +28,12 @@ AMBIGUOUS_SHORT_NAMES = frozenset(
     {"Reading", "Down", "Eden", "Hart", "Bury", "Harrow", "Highland", "Rugby", "Craven", "Angus", "Boston",
      "Sutton", "Brent", "Newport"}
 )
-COUNCIL_KINDS = ("City", "County", "Borough", "District", "Metropolitan Borough", "County Borough", "Metropolitan District")
 # "Kent CC", "Rushmoor BC": a council's kind by its initials, the longest kinds first
 KIND_INITIALS = (("Metropolitan Borough", "MBC"), ("County Borough", "CBC"), ("County", "CC"), ("City", "CC"),
                  ("Borough", "BC"), ("District", "DC"))
 COMPASS_INITIALS = ((" North East ", " NE "), (" North West ", " NW "), (" South East ", " SE "), (" South West ", " SW "))
 MIN_INITIALS = 3
-KIND_WORDS = ("County", "City", "Borough", "District")  # initials of "X Council" alone ("ELC") are too often other things
+KIND_ALTERNATIVES = "|".join(COUNCIL_KIND_WORDS)  # "City|County|Borough|District", for the patterns below
 # Weights for choosing the council: naming the authority ("Kent County Council", "KCC") counts more than
 # naming the place ("Kent"); mentions on the first page count double; a paper calling itself "the County
 # Council" favours county councils over the neighbours it mentions.
@@ -72,10 +72,10 @@ MINUTES_OF_BODY = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 MINUTES_SENTENCE = re.compile(r"\bminutes\s+of\s+(?:a|an|the)\b(?:[^.]|\.(?=\S))*", re.IGNORECASE)
-SELF_TYPE_RE = re.compile(r"\b(?:[Tt]he|THE|To:?)\s+(County|City|Borough|District)\s+Council\b")
+SELF_TYPE_RE = re.compile(r"\b(?:[Tt]he|THE|To:?)\s+(" + KIND_ALTERNATIVES + r")\s+Council\b")
 GENERIC_COUNCIL_RES = (
     re.compile(r"\bCity of [A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}"),
-    re.compile(r"\b(?:[A-Z][a-z]+[ \t]+){1,3}(?:City|County|Borough|District|Town|Parish)[ \t]+Council\b"),
+    re.compile(r"\b(?:[A-Z][a-z]+[ \t]+){1,3}(?:" + KIND_ALTERNATIVES + r"|Town|Parish)[ \t]+Council\b"),
     re.compile(r"\b(?:Royal|London) Borough of [A-Z][a-z]+(?:[ \t]+(?:and|upon|[A-Z][a-z]+)){0,3}"),
     re.compile(r"\bCouncil of (?:the )?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}"),
 )
@@ -486,10 +486,11 @@ def _initials(name: str) -> str:
 @cache
 def _unique_initials(authorities: tuple[Authority, ...]) -> dict[Authority, str]:
     """Each council's initials where no other council shares them ("KCC"; not "DCC", which is Derby, Devon,
-    Durham ...); three letters at least, as two are too often something else."""
+    Durham ...); three letters at least, as two are too often something else, and only for a council with a
+    kind in its name, as the initials of "X Council" alone ("ELC") are too often other things."""
     counts = Counter(_initials(a.name) for a in authorities)
     return {a: _initials(a.name) for a in authorities if len(_initials(a.name)) >= MIN_INITIALS
-            and counts[_initials(a.name)] == 1 and any(kind in a.name.split() for kind in KIND_WORDS)}
+            and counts[_initials(a.name)] == 1 and any(kind in a.name.split() for kind in COUNCIL_KIND_WORDS)}
 
 
 @cache
@@ -564,7 +565,7 @@ def _council(text: str, title: str | None, committee: str | None) -> tuple[str |
 def _self_type(head: str, committee: str | None) -> str | None:
     """"County" when the paper calls itself "the County Council" (or is for the County Council meeting)."""
     found = Counter(match[1] for match in SELF_TYPE_RE.finditer(head))
-    if committee and (match := re.fullmatch(r"(County|City|Borough|District) Council", committee)):
+    if committee and (match := re.fullmatch(f"({KIND_ALTERNATIVES}) Council", committee)):
         found[match[1]] += 1
     return found.most_common(1)[0][0] if found else None
 

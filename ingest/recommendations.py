@@ -8,12 +8,13 @@ import re
 from ingest.document import LoadedDocument
 from ingest.metadata import extract_metadata
 from ingest.resolutions import ResolutionReader
-from ingest.statuses import STATUSES, entry_status
+from ingest.statuses import entry_status
 from ingest.structure import NUMBERED_PARAGRAPH, Block
 from ingest.summaries import apply_claims, prose_claims, table_claims
 from ingest.tracked import Recommendation
+from ingest.vocabulary import NUMBERED_RECOMMENDATION, PROGRESS_COLUMN
 
-__all__ = ["STATUSES", "Recommendation", "RecommendationExtractor", "link_chunks", "normalise_status"]
+__all__ = ["Recommendation", "RecommendationExtractor", "link_chunks", "normalise_status"]
 
 # Column roles by what the header means; the first matching role wins, so "Target date" is a date, not text,
 # and "Comment by Corporate Parenting Panel" is a comment on the position, not the position.
@@ -22,13 +23,10 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("owner", re.compile(r"\b(?:who|owner|lead|responsib\w*|accountable|officer)\b", re.I)),
     ("target_date", re.compile(r"\b(?:target|when|deadline|due|timescales?|timeframe|date|completion|by when)\b", re.I)),
     ("comment", re.compile(r"^comments?\b|\bcomments? (?:by|from|of)\b", re.I)),
-    ("progress", re.compile(r"\b(?:progress|position|comments?|update|status|response|rag)\b", re.I)),
+    ("progress", PROGRESS_COLUMN),
     ("text", re.compile(r"\b(?:recommendations?|actions?|objectives?|proposals?|commitments?|tasks?|measures?)\b", re.I)),
 )
 
-# "Recommendation 7 – That the director ...", "Action 3: ...", "Rec 12. ..." at the start of a paragraph.
-NUMBERED_RECOMMENDATION = re.compile(
-    r"^(?:recommendation|action|rec\.?)\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\s*[\u2013\u2014:.)-]\s*(\S.*)$", re.I | re.S)
 # A "Recommendations" heading: what this paper asks its meeting to decide.
 DECISION_HEADING = re.compile(r"^[#\s]*(?:\d{1,2}\.?\s+)?(?:\*\*)?recommendations?(?:\*\*)?\s*:?\s*$", re.I)
 LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2}(?:\.\d{1,2})?)[.)]?|[-*\u2022\u25aa\u00a7])\s+(\S.*)$")

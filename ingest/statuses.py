@@ -1,4 +1,4 @@
-"""The tracker's status vocabulary: the statuses, the phrase families that signal them, and the status of one entry."""
+"""How a tracker entry's progress text signals its status: the phrase families, and the status of one entry."""
 
 from __future__ import annotations
 
@@ -7,11 +7,8 @@ import re
 from dateutil import parser as date_parser
 
 from ingest.sentences import sentence_spans
+from ingest.vocabulary import OUTSTANDING
 
-STATUSES = ("achieved", "partly achieved", "in progress", "ongoing", "accepted", "not accepted", "unknown")
-# Work the paper does not report as finished: what "which ... are still outstanding?" lists.
-OUTSTANDING = ("partly achieved", "in progress", "ongoing", "accepted")
-DONE = ("achieved",)
 # A line of a record's progress that reports someone else's view, not the position: shown, never read for status.
 ASIDE_PREFIXES = ("Comment:", "Summary:")
 

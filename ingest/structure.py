@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.sentences import SENTENCE_END, continues_sentence
+from ingest.vocabulary import ROW_LABEL
 
 # "2.1", "3.8.1", optionally behind a list bullet; the number must be followed by text.
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
 # "1 Purpose of this report", "3. Panel Comments": a top-level number before a short title.
 NUMBERED_TITLE = re.compile(r"^[ \t]*(?:#+[ \t]*)?(\d{1,2})\.?[ \t]+([A-Z][^\t]{0,80})$")
 MARKDOWN_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
-# Row labels such as "15.", "1 5." (a split PDF-to-text number), "R12", "3a".
-ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNORECASE)
 MARKUP = re.compile(r"<[^>]{1,200}>")
 FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
 YEAR_CELL = re.compile(r"^(?:19|20)\d\d(?:[/-]\d{2}(?:\d{2})?)?$")

@@ -12,12 +12,12 @@ from ingest.statuses import (
     HEADLINE_RULES,
     IN_PROGRESS,
     NOT_ACCEPTED,
-    OUTSTANDING,
     PARTLY,
     PENDING,
     first_match,
 )
 from ingest.structure import Block
+from ingest.vocabulary import OUTSTANDING
 
 # What a summary can say about a group of recommendations; "outstanding" covers every status of work still to do.
 GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -5,13 +5,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from assistant.services import Services
+from ports import free_port
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run",
@@ -36,12 +36,6 @@ def isolate() -> Path:
             os.environ[variable] = str(folder / name)
         _home.append(folder)
     return _home[0]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

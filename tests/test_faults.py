@@ -7,10 +7,8 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -19,6 +17,7 @@ import pytest
 from assistant.services import Services
 from assistant.settings import load_settings
 from conftest import SAMPLE_DIR
+from ports import free_port, wait_for_port
 from test_cli import SCRUTINY
 
 DERBY = SAMPLE_DIR / "002_9657fb6dd67a30bc.txt"
@@ -26,25 +25,13 @@ QUESTIONS = ["What did Derby decide about joint recruitment campaigns with other
              "What is the price of a season ticket at the football club?"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_chroma(folder: Path, port: int) -> subprocess.Popen[bytes]:
     """A real `chroma run` on 127.0.0.1, answering once its port accepts connections."""
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     process = subprocess.Popen([chroma, "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return process
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("chroma run did not start within 90 s")
+    wait_for_port("127.0.0.1", port, 90, process)
+    return process
 
 
 def stop(process: subprocess.Popen) -> None:

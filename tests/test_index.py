@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from conftest import SAMPLE_DIR
 from index.filters import SearchFilter
+from ports import free_port, wait_for_port
 
 DERBY = "002_9657fb6dd67a30bc.txt"
 
@@ -50,28 +49,14 @@ def test_source_filter_limits_retrieval(sample_services: Services) -> None:
     assert passages and {p.chunk.source for p in passages} == {DERBY}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture()
 def chroma_server(tmp_path: Path):
     """A real `chroma run` on 127.0.0.1, stopped after the test."""
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not start within 60 s")
+    wait_for_port("127.0.0.1", port, 60, process)
     yield port
     process.terminate()
     process.wait(timeout=30)

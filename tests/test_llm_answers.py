@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from conftest import SAMPLE_DIR
 from index.filters import SearchFilter
+from ports import free_port
 
 pytestmark = pytest.mark.llm
 SCRUTINY = str(Path(sys.executable).parent / "scrutiny")
@@ -34,12 +34,6 @@ MODEL_TIMEOUT = 300.0  # two loaded cores: the tiny model still takes a while to
 QUESTIONS = ("What did Derby decide about joint recruitment campaigns with other councils?",
              "How much extra money went into the fostering service in East Sussex in 2003/04?",
              "How many children from other councils were placed in East Sussex at the time of the audit?")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class LlamaServer:

@@ -11,7 +11,7 @@ from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, 
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
 from index.retriever import next_chunk_id
-from ingest.chunker import STATUS_COLUMN
+from ingest.vocabulary import STATUS_COLUMN
 from prompts import render
 
 # Cells this short (a date, an owner, a figure, a RAG rating) complete a table-row answer.

@@ -18,17 +18,10 @@ from index.records import StoredChunk
 from index.retriever import HybridRetriever
 from index.store import ChromaStore
 from ingest.recommendations import Recommendation
-from ingest.statuses import OUTSTANDING, STATUSES
+from ingest.vocabulary import ASKED_STATUSES, OUTSTANDING, STATUSES
 from ingest.structure import MARKUP
 from prompts import render
 
-STATUS_WORDS = (
-    (re.compile(r"\bnot (?:been )?accepted|\brejected|\bturned down", re.I), ("not accepted",)),
-    (re.compile(r"\bpart(?:ly|ially) (?:achieved|done|complete)", re.I), ("partly achieved",)),
-    (re.compile(r"\bfurther work|\boutstanding|\bstill|\bnot yet|\bin progress|\bunfinished|\bremaining|"
-                r"\bincomplete|\bto (?:be )?do(?:ne)?\b", re.I), OUTSTANDING),
-    (re.compile(r"\bachieved|\bcompleted?|\bdone\b|\bfinished|\bdelivered", re.I), ("achieved",)),
-)
 # "Which decisions did Kent's Cabinet take on 30 January 2025?", "What did the council resolve in January?"
 DECISION_WORDS = re.compile(r"\b(?:decisions?|decided|decide|resolv\w*|resolutions?|agreed|agree)\b", re.I)
 DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?"
@@ -82,7 +75,7 @@ def _bodies(question: str, records: list[Recommendation]) -> set[str]:
 
 
 def _wanted_statuses(question: str) -> tuple[str, ...]:
-    for pattern, statuses in STATUS_WORDS:
+    for pattern, statuses in ASKED_STATUSES:
         if pattern.search(question):
             return statuses
     return ()

@@ -1,0 +1,52 @@
+"""The shared vocabularies of council papers and of questions about them: recommendation numbers, tracker statuses,
+status columns and the kinds of council, each defined once for the reader, the index and the assistant."""
+
+from __future__ import annotations
+
+import re
+
+# Numbers as questions spell them out: "recommendation seven", "twelve recommendations".
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+
+# Recommendation numbers. Each pattern captures the number; they differ because each reads a different place.
+# In a question, typed loosely: "rec 7", "R7", "recommendation no. 12", "action #3", "recommendation seven".
+ASKED_NUMBER = re.compile(
+    r"\b(?:rec(?:ommendation)?s?|action|item|R)\.?\s*(?:no\.?|number)?\s*#?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b",
+    re.IGNORECASE)
+# In a passage: "Recommendation 7", "Rec. 7", "Action no. 7".
+LABELLED_NUMBER = re.compile(r"\b(?:recommendation|rec\.?|action|item)\s*(?:no\.?\s*)?(\d+)\b", re.IGNORECASE)
+# Opening a paragraph, with the recommendation's text after it: "Recommendation 7 – That the director ...",
+# "Action 3: ...", "Rec 12. ...".
+NUMBERED_RECOMMENDATION = re.compile(
+    r"^(?:recommendation|action|rec\.?)\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\s*[\u2013\u2014:.)-]\s*(\S.*)$", re.I | re.S)
+# A table row's label cell: "15.", "1 5." (a split PDF-to-text number), "R12", "3a".
+ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNORECASE)
+
+# The tracker's statuses, in the order they are listed.
+STATUSES = ("achieved", "partly achieved", "in progress", "ongoing", "accepted", "not accepted", "unknown")
+# Work the paper does not report as finished: what "which ... are still outstanding?" lists.
+OUTSTANDING = ("partly achieved", "in progress", "ongoing", "accepted")
+# A question about where something stands: "what is the status of ...", "has it been implemented yet?".
+ASKS_STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|implemented|accepted|"
+                         r"happened|gone live|still|yet)\b", re.IGNORECASE)
+# The statuses a question's words ask for, tried in order: "not accepted" before "accepted", "partly" before "achieved".
+ASKED_STATUSES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"\bnot (?:been )?accepted|\brejected|\bturned down", re.I), ("not accepted",)),
+    (re.compile(r"\bpart(?:ly|ially) (?:achieved|done|complete)", re.I), ("partly achieved",)),
+    (re.compile(r"\bfurther work|\boutstanding|\bstill|\bnot yet|\bin progress|\bunfinished|\bremaining|"
+                r"\bincomplete|\bto (?:be )?do(?:ne)?\b", re.I), OUTSTANDING),
+    (re.compile(r"\bachieved|\bcompleted?|\bdone\b|\bfinished|\bdelivered", re.I), ("achieved",)),
+)
+
+# Headings of a tracker table's progress column: "Progress", "Current position", "RAG status", "Update".
+STATUS_COLUMN_WORDS = ("progress", "position", "status", "update", "response", "rag")
+# The chunker reads a column under any heading holding one of these, or a comment or an outcome, as a status cell.
+STATUS_COLUMN = re.compile("|".join((*STATUS_COLUMN_WORDS, "comment", "outcome")), re.IGNORECASE)
+# The recommendation reader's progress column: a heading with one of these, or "comment(s)", as a whole word.
+PROGRESS_COLUMN = re.compile(r"\b(?:" + "|".join((*STATUS_COLUMN_WORDS, "comments?")) + r")\b", re.IGNORECASE)
+
+# The kinds of council a name can carry: "Kent County Council", "Derby City Council", "Rushmoor Borough Council".
+COUNCIL_KIND_WORDS = ("City", "County", "Borough", "District")
+COUNCIL_KINDS = (*COUNCIL_KIND_WORDS, "Metropolitan Borough", "County Borough", "Metropolitan District")
