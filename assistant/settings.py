@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     )
 
     max_question_chars: int = Field(default=2000, gt=0,
-                                    description="Longest question, and longest earlier question, accepted.")
+                                    description="Longest question (and earlier question) the app, /ask and the CLI accept.")
     max_history_questions: int = Field(default=20, ge=0, description="Most earlier questions a follow-up may carry.")
 
     upload_dir: Path = Field(default_factory=_default_upload_dir,
@@ -77,7 +77,6 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="App logins as {user: password} (TOML [auth] table or SCRUTINY_AUTH JSON); empty means no login.",
     )
-    max_question_chars: int = Field(default=2000, description="Longest question the app, /ask and the CLI accept.")
     max_history_turns: int = Field(default=20, description="Earlier questions a follow-up may carry; older ones are dropped.")
     login_attempts: int = Field(default=5, description="Failed logins for one user name before sign-in is paused.")
     login_pause_seconds: float = Field(default=30.0, description="How long sign-in is paused after too many failures.")
