@@ -38,8 +38,10 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## Refit the sentence ranker and abstention model on the dev questions (writes assistant/data/scoring.json and docs/training.md).
+## Refit the passage reranker, then the sentence ranker and abstention model, on the dev questions
+## (writes index/data/rerank.json, assistant/data/scoring.json, docs/reranker.md and docs/training.md).
 train: $(STAMP)
+	$(BIN)/python -m evals.train_rerank
 	$(BIN)/python -m evals.train
 
 eval: $(STAMP)

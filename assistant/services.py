@@ -17,6 +17,7 @@ from assistant.settings import Settings
 from assistant.steps import (LaterThanPapersGuard, NamesUnmatchedCheck, UnknownCouncilGuard,
                              UnmentionedNamesGuard)
 from index.embedder import Embedder
+from index.rerank import FittedReranker
 from index.retriever import HybridRetriever
 from index.store import ChromaStore, open_store
 from ingest.pipeline import IngestPipeline
@@ -45,7 +46,8 @@ class Services:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.store, self.embedder, self.settings.candidate_pool, self.settings.rrf_k)
+        reranker = FittedReranker() if self.settings.reranker == "fitted" else None
+        return HybridRetriever(self.store, self.embedder, self.settings.candidate_pool, self.settings.rrf_k, reranker)
 
     @cached_property
     def steps(self) -> Steps:

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     retrieve_top_k: int = Field(default=8, description="Passages handed to the answerer.")
     candidate_pool: int = Field(default=40, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = 60
+    reranker: Literal["fitted", "none"] = Field(
+        default="fitted", description="How the fused search candidates are ordered: by the passage reranker fitted on "
+        "the dev questions (`make train`), or by reciprocal rank fusion alone.")
     max_answer_sentences: int = 3
     scorer: Literal["hand", "fitted"] = Field(
         default="hand", description="How the extractive answerer ranks sentences and decides to abstain: set weights "

@@ -9,6 +9,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, Sequence
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -17,7 +18,8 @@ from sklearn.model_selection import GroupKFold
 
 from assistant.answerers.features import (QUESTION_FEATURES, SENTENCE_FEATURES, SentenceFeaturiser, question_features,
                                           wants_typed)
-from assistant.answerers.fitted import MODEL_FILE, FittedScoring, LogisticModel
+from assistant.answerers.fitted import MODEL_FILE, FittedScoring
+from index.logistic import LogisticModel
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
@@ -95,8 +97,15 @@ def fit_logistic(rows: np.ndarray, labels: np.ndarray, names: tuple[str, ...], c
     return LogisticModel(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
-def fit_ranker(questions: list[QuestionRows]) -> LogisticModel:
-    """A pairwise ranker (each supporting sentence against each other candidate of its question, so only the order
+class Candidates(Protocol):
+    """One question's candidates (sentences or passages): a feature row and a label each."""
+
+    features: np.ndarray
+    labels: np.ndarray
+
+
+def fit_ranker(questions: Sequence[Candidates], names: tuple[str, ...] = SENTENCE_FEATURES) -> LogisticModel:
+    """A pairwise ranker (each supporting candidate against each other candidate of its question, so only the order
     within a question is learned), then Platt-scaled to a probability over all candidates."""
     trainable = [q for q in questions if len(q.features)]
     rows = np.vstack([q.features for q in trainable])
@@ -107,13 +116,13 @@ def fit_ranker(questions: list[QuestionRows]) -> LogisticModel:
         standard = (question.features - mean) / scale
         for positive in standard[question.labels]:
             differences.append(positive - standard[~question.labels])
-    pairs = np.vstack(differences) if differences else np.zeros((0, len(SENTENCE_FEATURES)))
+    pairs = np.vstack(differences) if differences else np.zeros((0, len(names)))
     pairwise = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False)
     pairwise.fit(np.vstack([pairs, -pairs]), np.concatenate([np.ones(len(pairs)), np.zeros(len(pairs))]))
     weights = pairwise.coef_[0]
     margins = ((rows - mean) / scale) @ weights
     platt = LogisticRegression(C=1.0, max_iter=2000).fit(margins[:, None], np.concatenate([q.labels for q in trainable]))
-    return LogisticModel(SENTENCE_FEATURES, mean, scale, weights * platt.coef_[0][0], float(platt.intercept_[0]))
+    return LogisticModel(names, mean, scale, weights * platt.coef_[0][0], float(platt.intercept_[0]))
 
 
 def _top1(questions: list[QuestionRows], scores: list[np.ndarray]) -> float:

@@ -369,6 +369,10 @@ class KeywordIndex:
         ranked = [(self.segments[index].chunk_id(row), score) for score, index, row in found]
         return sorted(ranked, key=lambda hit: (-round(hit[1], 5), hit[0]))[:limit]  # ties in id order
 
+    def term_weights(self, query: str) -> dict[str, float]:
+        """The query's content terms and how rare each is in the current passages (inverse document frequency)."""
+        return {term: self._idf(term) for term in content_terms(query)}
+
     def _idf(self, term: str) -> float:
         frequency = self._document_frequency.get(term, 0)
         return math.log(1 + (self._total - frequency + 0.5) / (frequency + 0.5))

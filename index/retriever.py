@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense passages, dense sentences and BM25, fused by reciprocal rank."""
+"""Hybrid retrieval: dense passages, dense sentences and BM25, fused by reciprocal rank, then reordered by the
+fitted passage reranker."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from index.filters import SearchFilter
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.records import StoredChunk
+from index.rerank import Candidate, Reranker, RetrievalSignals
 from index.store import Store
+
+RERANK_POOL = 30  # fused candidates the reranker reorders; hit@30 of the fusion bounds what it can find
 
 
 @dataclass
@@ -33,11 +37,13 @@ class HybridRetriever:
     """Dense queries go to the store's vector collections, keyword and item-number queries to its keyword index;
     filters apply inside each search, and only the fused top passages are read in full."""
 
-    def __init__(self, store: Store, embedder: Embedder, candidate_pool: int = 40, rrf_k: int = 60) -> None:
+    def __init__(self, store: Store, embedder: Embedder, candidate_pool: int = 40, rrf_k: int = 60,
+                 reranker: Reranker | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.candidate_pool = candidate_pool
         self.rrf_k = rrf_k
+        self.reranker = reranker
 
     def lexical_index(self) -> LexicalIndex:
         """The keyword index, current with every write to the store (this process's or another's)."""
@@ -58,9 +64,21 @@ class HybridRetriever:
         for chunk_id, similarity in sentence_hits:
             best_sentence[chunk_id] = max(similarity, best_sentence.get(chunk_id, -1.0))
         dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
-        keyword = [cid for cid, _ in lexical.search(query, self.candidate_pool, search_filter)]
+        keyword_hits = lexical.search(query, self.candidate_pool, search_filter)
+        keyword = [cid for cid, _ in keyword_hits]
         numbered = lexical.labelled(item_numbers, search_filter) if item_numbers else []
         rankings = [dense_sentences, dense_chunks, keyword, numbered]
-        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])[:top_k]
+        pool = top_k if self.reranker is None else max(top_k, RERANK_POOL)
+        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])[:pool]
         chunks = {chunk.id: chunk for chunk in lexical.chunks([cid for cid, _ in fused])}
-        return [Passage(chunks[cid], score, best_sentence.get(cid, 0.0)) for cid, score in fused if cid in chunks]
+        candidates = [Candidate(chunks[cid], score, best_sentence.get(cid, 0.0)) for cid, score in fused if cid in chunks]
+        if self.reranker is not None:
+            signals = RetrievalSignals(_positions(dense_sentences), _positions(dense_chunks), _positions(keyword),
+                                       dict(keyword_hits), frozenset(numbered), lexical.term_weights(query), self.rrf_k)
+            candidates = self.reranker.order(candidates, signals)
+        return [Passage(c.chunk, c.fused, c.best_sentence) for c in candidates[:top_k]]
+
+
+def _positions(ranking: list[str]) -> dict[str, int]:
+    """Each id's 1-based place in a ranking."""
+    return {chunk_id: place for place, chunk_id in enumerate(ranking, start=1)}

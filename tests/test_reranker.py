@@ -1,0 +1,71 @@
+"""The fitted passage reranker: the shipped model matches the code's features, it reorders real candidates by its
+weights, and a stale model file says how to rebuild it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.services import Services
+from evals.train_rerank import RecordingReranker, hits
+from index.logistic import LogisticModel
+from index.rerank import PASSAGE_FEATURES, RERANK_FILE, FittedReranker, load_reranker
+from index.retriever import HybridRetriever
+
+QUESTION = "What did Derby decide about joint recruitment campaigns with other councils?"
+
+
+def test_shipped_reranker_matches_the_features_the_code_computes() -> None:
+    model = load_reranker()
+    weights = dict(zip(PASSAGE_FEATURES, model.coef))
+    # a reranker that does not reward a passage for being found by the searches was fitted wrongly
+    assert weights["fused"] > 0 or weights["dense_sentence"] > 0 or weights["best_sentence"] > 0
+
+
+def test_a_stale_reranker_file_says_how_to_rebuild_it(tmp_path: Path) -> None:
+    data = json.loads(RERANK_FILE.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    stale = tmp_path / "rerank.json"
+    stale.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="make train"):
+        load_reranker(stale)
+
+
+def _model_favouring(feature: str, tmp_path: Path) -> Path:
+    """A model file whose only weight is on one feature."""
+    coef = np.array([1.0 if name == feature else 0.0 for name in PASSAGE_FEATURES])
+    model = LogisticModel(PASSAGE_FEATURES, np.zeros(len(coef)), np.ones(len(coef)), coef, 0.0)
+    path = tmp_path / f"{feature}.json"
+    path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+    return path
+
+
+def test_the_reranker_orders_real_candidates_by_its_weights(sample_services: Services, tmp_path: Path) -> None:
+    recorder = RecordingReranker()
+    plain = HybridRetriever(sample_services.store, sample_services.embedder, reranker=recorder)
+    fused = plain.retrieve(QUESTION, top_k=30)
+    assert len(recorder.seen) >= len(fused) > 8  # the reranker is handed a pool deeper than the answerer's passages
+    longest_first = HybridRetriever(sample_services.store, sample_services.embedder,
+                                    reranker=FittedReranker(_model_favouring("log_words", tmp_path)))
+    passages = longest_first.retrieve(QUESTION, top_k=5)
+    lengths = [len(p.chunk.text.split()) for p in passages]
+    assert lengths == sorted(lengths, reverse=True)
+    assert max(lengths) == max(len(c.chunk.text.split()) for c, _ in recorder.seen)
+
+
+def test_the_default_search_puts_the_answer_first(sample_services: Services) -> None:
+    passages = sample_services.retriever.retrieve(QUESTION, top_k=3)
+    assert isinstance(sample_services.retriever.reranker, FittedReranker)
+    assert "jointly funded marketing campaigns" in passages[0].chunk.text
+
+
+def test_hit_at_k_counts_the_first_supporting_passage() -> None:
+    class Rows:
+        def __init__(self, labels: list[bool]) -> None:
+            self.labels = np.array(labels)
+    questions = [Rows([False, True, False]), Rows([False, False, False])]
+    found = hits(questions, [np.array([3.0, 2.0, 1.0]), np.array([1.0, 2.0, 3.0])])  # type: ignore[arg-type]
+    assert found[1] == 0.0 and found[3] == 0.5
