@@ -9,7 +9,7 @@ import numpy as np
 
 from assistant.query import QueryAnalysis, asks_after_papers, place_terms
 from assistant.results import Answer
-from assistant.unmentioned import names_no_citation_mentions, unmentioned_names
+from assistant.unmentioned import names_no_citation_mentions
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
@@ -89,18 +89,6 @@ class LaterThanPapersGuard:
         documents = [doc for doc in self.store.list_documents() if scope.matches_document(doc, doc["source"])]
         later = asks_after_papers(turn.question, documents)
         return render("abstain_later", month=later) if later else None
-
-
-class UnmentionedNamesGuard:
-    """A name the question uses that no paper in scope mentions ("Ofsted" of a council that never says it)."""
-
-    def __init__(self, retriever: HybridRetriever) -> None:
-        self.retriever = retriever
-
-    def refuse(self, turn: Turn, search: Search) -> str | None:
-        in_scope = search.search_filter or SearchFilter()
-        unmentioned = unmentioned_names(turn.resolved, self.retriever.lexical_index(), in_scope, search.scope_terms)
-        return render("abstain_unmentioned", names=", ".join(unmentioned)) if unmentioned else None
 
 
 class NamesUnmatchedCheck:

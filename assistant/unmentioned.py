@@ -1,4 +1,4 @@
-"""Names a question uses (Ofsted, GCSE, Mockingbird) that no paper in scope, or no cited passage, mentions."""
+"""Names a question uses (Ofsted, GCSE, Mockingbird) that no cited passage mentions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Iterable
 
 from assistant.glossary import meaning
 from assistant.results import Citation
-from index.filters import SearchFilter
 from index.lexical import LexicalIndex, content_terms, is_content_term
 
 # A capitalised word or acronym ("Ofsted", "GCSE", "Q3", "B&NES's").
@@ -40,27 +39,6 @@ def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> 
         if content_terms(name) - ignored_terms:
             names.append(name)
     return list(dict.fromkeys(names))
-
-
-def unmentioned_names(question: str, lexical: LexicalIndex, in_scope: SearchFilter,
-                      ignored_terms: frozenset[str] = frozenset()) -> list[str]:
-    """The question's names that no in-scope passage contains, as a word or, for an acronym, as its spelled-out
-    meaning ("LAC" is found in "looked after children")."""
-    names = proper_names(question, ignored_terms)
-    if not names or not lexical.count_in(in_scope):
-        return []
-    return [name for name in names if not _mentioned_in_scope(name, lexical, in_scope)]
-
-
-def _mentioned_in_scope(name: str, lexical: LexicalIndex, in_scope: SearchFilter) -> bool:
-    """Asked of the keyword index, so the cost follows the passages holding the name's words, not the library."""
-    if lexical.terms_in(content_terms(name), in_scope):
-        return True
-    spelled_out = _spelled_out(name)
-    if not spelled_out:
-        return False
-    candidates = lexical.chunks(lexical.passages_with_all(content_terms(spelled_out), in_scope))
-    return any(spelled_out in chunk.search_text.lower() for chunk in candidates)
 
 
 def _spelled_out(name: str) -> str:

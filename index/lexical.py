@@ -33,7 +33,6 @@ QUESTION_WORDS = {"what", "whi", "when", "where", "who", "how", "doe", "did", "d
 # BM25 as bm25s computes it ("lucene" variant), so rankings match the in-memory index this replaces.
 K1, B = 1.5, 0.75
 # How many texts a phrase check reads at most; the passages sharing all of a phrase's words are few in practice.
-MAX_PHRASE_CANDIDATES = 400
 
 
 def tokens_of(texts: Sequence[str]) -> list[list[str]]:
@@ -342,10 +341,6 @@ class KeywordIndex:
             self._masks[key] = masks
         return masks
 
-    def count_in(self, keep: Callable[[Mapping[str, Any]], bool] | SearchFilter | None = None) -> int:
-        """How many current passages the filter keeps."""
-        return int(sum(mask.sum() for mask in self._row_masks(keep)))
-
     def search(self, query: str, limit: int, search_filter: SearchFilter | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first, only passages that the filter keeps and that share a term with the
         query; the filter applies before the cut to the top, so a small council is not crowded out."""
@@ -396,22 +391,6 @@ class KeywordIndex:
         masks = self._row_masks(keep)
         return frozenset(term for term in set(terms) if any(
             mask[segment.postings(term)[0]].any() for segment, mask in zip(self.segments, masks)))
-
-    def passages_with_all(self, terms: Iterable[str], keep: Callable[[Mapping[str, Any]], bool] | SearchFilter | None
-                          = None, limit: int = MAX_PHRASE_CANDIDATES) -> list[str]:
-        """Ids of kept passages that use every one of the terms (the candidates for holding a phrase)."""
-        wanted = sorted(set(terms))
-        if not wanted:
-            return []
-        found: list[str] = []
-        for segment, mask in zip(self.segments, self._row_masks(keep)):
-            rows = mask.copy()
-            for term in wanted:
-                has = np.zeros(segment.rows, dtype=bool)
-                has[segment.postings(term)[0]] = True
-                rows &= has
-            found.extend(segment.chunk_id(int(row)) for row in np.flatnonzero(rows)[: limit - len(found)])
-        return found[:limit]
 
     def passage_ids_of(self, source: str) -> list[str]:
         """The current passages of a document in reading order."""
