@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     max_answer_sentences: int = 3
     scorer: Literal["hand", "fitted"] = Field(
         default="hand", description="How the extractive answerer ranks sentences and decides to abstain: set weights "
-        "(better on the KCC test split so far) or the models fitted on the dev questions (`make train`).")
+        "(better on the dev splits so far) or the models fitted on the dev questions (`make train`).")
     abstain_threshold: float = Field(
         default=0.38, description="hand scorer: no sentence near the top this relevant means the documents do not answer."
     )

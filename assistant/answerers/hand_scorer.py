@@ -10,7 +10,7 @@ from assistant.answerers.scored import ScoredSentence, sentence_text
 from index.lexical import content_terms
 from index.records import StoredSentence
 
-# Measured against the fitted scorer on the KCC test split (docs/training.md): these set weights did better there.
+# Measured against the fitted scorer on the dev splits (README, "How good is it"): these set weights did better there.
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
 ROW_WEIGHT = 0.8  # a table cell is judged with its row: "Not accepted" answers a question about the row's subject
 LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers nothing
