@@ -9,7 +9,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -24,6 +24,7 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
 
+T = TypeVar("T")
 DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl")
 MAX_FALSE_REFUSALS = 0.05
 # Regularisation of the abstention model, chosen by cross-validated AUC on dev among 1, 0.1 and 0.01: with about
@@ -187,15 +188,20 @@ def collect_all(index_root: Path, datasets: tuple[str, ...]) -> list[QuestionRow
     return questions
 
 
+def cached(cache: Path | None, collect: Callable[[], T]) -> T:
+    """What collect returns, kept in the cache file (pickle) and read back from it on later runs."""
+    if cache is not None and cache.is_file():
+        return pickle.loads(cache.read_bytes())
+    collected = collect()
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(collected))
+    return collected
+
+
 def train(index_root: Path, model_file: Path, report_file: Path, datasets: tuple[str, ...] = DATASETS,
           cache: Path | None = None) -> FittedScoring:
     """cache keeps the collected candidates between runs (pickle), for trying model settings quickly."""
-    if cache is not None and cache.is_file():
-        questions = pickle.loads(cache.read_bytes())
-    else:
-        questions = collect_all(index_root, datasets)
-        if cache is not None:
-            cache.write_bytes(pickle.dumps(questions))
+    questions = cached(cache, lambda: collect_all(index_root, datasets))
     cross_validate_ranker(questions)
     groups = np.array([q.group for q in questions])
     rows, answerable = abstention_rows(questions)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
 from evals.metrics import contains_evidence
 from evals.runner import RETRIEVAL_DEPTH
-from evals.train import DATASETS, FOLDS, fit_ranker
+from evals.train import DATASETS, FOLDS, cached, fit_ranker
 from index.rerank import PASSAGE_FEATURES, RERANK_FILE, Candidate, RetrievalSignals
 from index.retriever import HybridRetriever
 
@@ -106,12 +105,8 @@ def out_of_fold(questions: list[PassageRows]) -> list[np.ndarray]:
 
 def train(index_root: Path, model_file: Path, report_file: Path, datasets: tuple[str, ...] = DATASETS,
           cache: Path | None = None) -> None:
-    if cache is not None and cache.is_file():
-        questions = pickle.loads(cache.read_bytes())
-    else:
-        questions = collect_all(index_root, datasets)
-        if cache is not None:
-            cache.write_bytes(pickle.dumps(questions))
+    """cache keeps the collected candidates between runs (pickle), for trying model settings quickly."""
+    questions = cached(cache, lambda: collect_all(index_root, datasets))
     fused = hits(questions, [-np.arange(len(q.labels), dtype=float) for q in questions])
     learned = hits(questions, out_of_fold(questions))
     model = fit_ranker(questions, PASSAGE_FEATURES)

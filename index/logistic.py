@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,3 +35,11 @@ class LogisticModel:
             raise ValueError(f"{path} was fitted on other features than this code computes; rebuild it with `make train`")
         return cls(tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
                    float(data["intercept"]))
+
+
+def read_model_file(path: Path, what: str) -> dict:
+    """A fitted model file's JSON; a missing or unreadable one says how to rebuild it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot read the {what} {path} ({error}); rebuild it with `make train`") from None

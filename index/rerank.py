@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from index.lexical import content_terms
-from index.logistic import LogisticModel
+from index.logistic import LogisticModel, read_model_file
 from index.records import StoredChunk
 
 RERANK_FILE = Path(__file__).resolve().parent / "data" / "rerank.json"
@@ -96,11 +95,7 @@ class Reranker(Protocol):
 @lru_cache(maxsize=4)
 def load_reranker(path: Path = RERANK_FILE) -> LogisticModel:
     """The shipped model; a missing or stale file says how to rebuild it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise ValueError(f"cannot read the passage reranker {path} ({error}); rebuild it with `make train`") from None
-    return LogisticModel.from_json(data, PASSAGE_FEATURES, path)
+    return LogisticModel.from_json(read_model_file(path, "passage reranker"), PASSAGE_FEATURES, path)
 
 
 class FittedReranker:

@@ -3,7 +3,6 @@ scorer that applies them."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +13,7 @@ from assistant.answerers.base import AnswerContext
 from assistant.answerers.features import (QUESTION_FEATURES, SENTENCE_FEATURES, SentenceFeaturiser, question_features,
                                           wants_typed)
 from assistant.answerers.scored import ScoredSentence
-from index.logistic import LogisticModel
+from index.logistic import LogisticModel, read_model_file
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "scoring.json"
 
@@ -35,10 +34,7 @@ class FittedScoring:
 @lru_cache(maxsize=4)
 def load_scoring(path: Path = MODEL_FILE) -> FittedScoring:
     """The shipped models; a missing or stale file says how to rebuild it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise ValueError(f"cannot read the fitted scoring models {path} ({error}); rebuild them with `make train`") from None
+    data = read_model_file(path, "fitted scoring models")
     return FittedScoring(LogisticModel.from_json(data["ranker"], SENTENCE_FEATURES, path),
                          LogisticModel.from_json(data["abstainer"], QUESTION_FEATURES, path),
                          float(data["answerable_threshold"]))
