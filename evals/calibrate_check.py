@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 
 from assistant.answer_check import SUPPORT_THRESHOLD, Passage, figures, names, split_sentences, support, _words
-from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_dirs, corpus_files, load_dataset
+from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.metrics import collapse
 from ingest.metadata import extract_metadata
 
@@ -81,7 +81,7 @@ def main() -> None:
     paths = [Path(p) for p in args.dataset] if args.dataset else [DATASETS_DIR / "sample.jsonl",
                                                                     DATASETS_DIR / "external.jsonl"]
     questions = [q for path in paths for q in load_dataset(path)]
-    matched, mismatched = _pairs(questions, SourceTexts(corpus_files(corpus_dirs(questions))))
+    matched, mismatched = _pairs(questions, SourceTexts(corpus_files(questions)))
     print(f"{len(matched)} gold answer sentences from {len({q.id for q in questions if q.answerable})} questions "
           f"in {', '.join(p.name for p in paths)}")
     print(f"  figures all in own evidence:   {_rate(matched, lambda s, e: figures(s) <= figures(e)):.2f}  "
