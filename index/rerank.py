@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -55,14 +55,13 @@ class RetrievalSignals:
     def features(self, candidate: Candidate) -> np.ndarray:
         """PASSAGE_FEATURES of one candidate."""
         chunk = candidate.chunk
-        top_keyword = max(self.keyword_scores.values(), default=0.0) or 1.0
         where = " ".join(filter(None, (chunk.heading, chunk.section)))
         values = {
             "fused": candidate.fused * self.fusion_k,
             "dense_sentence": _inverse_rank(self.dense_sentence, chunk.id),
             "dense_passage": _inverse_rank(self.dense_passage, chunk.id),
             "keyword": _inverse_rank(self.keyword, chunk.id),
-            "keyword_score": self.keyword_scores.get(chunk.id, 0.0) / top_keyword,
+            "keyword_score": self.keyword_scores.get(chunk.id, 0.0) / self._top_keyword,
             "numbered": float(chunk.id in self.numbered),
             "best_sentence": candidate.best_sentence,
             "term_coverage": self.coverage(chunk.search_text),
@@ -73,8 +72,16 @@ class RetrievalSignals:
         }
         return np.array([values[name] for name in PASSAGE_FEATURES], dtype=np.float64)
 
+    @cached_property
+    def _top_keyword(self) -> float:
+        return max(self.keyword_scores.values(), default=0.0) or 1.0
+
+    @cached_property
+    def _total_weight(self) -> float:
+        return sum(self.term_weights.values())
+
     def coverage(self, text: str) -> float:
-        total = sum(self.term_weights.values())
+        total = self._total_weight
         if not total or not text:
             return 0.0
         found = content_terms(text)

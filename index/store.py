@@ -135,6 +135,7 @@ class _Generations:
         temporary.write_text(f"{generation} {os.getpid()}\n", encoding="ascii")
         os.replace(temporary, self.path)
         self.written_here.setdefault(self.key, set()).add(generation)
+        self.handles_at[self.key] = generation  # the write went through this process's current handles
         return generation
 
     def opening(self) -> None:
@@ -244,7 +245,6 @@ class ChromaStore:
             self._documents_cache = None
             if self._generations is not None:
                 self._seen = self._generations.raise_()
-                self._generations.handles_at[self._generations.key] = self._seen
                 self._generation = str(self._seen)
 
     def _reconcile_keyword_index(self) -> bool:
