@@ -36,21 +36,28 @@ APP_QUESTION_WAIT = 120
 
 
 def kill_9(folder: Path, rounds: int, reference: Services, full_ingest: float) -> list[Row]:
-    """Kills land anywhere from start-up to the time one whole ingest took, so some fall in every step."""
+    """Half the kills land anywhere from start-up to the time one whole ingest took, half while the ingest holds
+    the write lock; every round replaces all five papers, so there are writes to cut short in every round."""
     index = folder / "killed"
     problems: list[str] = []
-    killed = 0
-    for moment, code, listed, found in kill_rounds(index, rounds, seed=13, latest=full_ingest):
-        killed += code == -9
-        problems += found
-        print(f"  round: kill at {moment:.1f} s, exit {code}, {len(listed)} documents, problems {found}", file=sys.stderr)
+    killed = in_write = unfinished = 0
+    for round_ in kill_rounds(index, rounds, seed=13, latest=full_ingest):
+        killed += round_.exit_code == -9
+        in_write += round_.in_write and round_.exit_code == -9
+        unfinished += round_.interrupted_rows > 0
+        problems += round_.problems
+        where = "in a write, " if round_.in_write else ""
+        print(f"  round: kill {where}at {round_.moment:.2f} s, exit {round_.exit_code}, {len(round_.listed)} documents, "
+              f"{round_.revised} revised, {round_.interrupted_rows} unfinished rows, problems {round_.problems}",
+              file=sys.stderr)
     done = subprocess.run([SCRUTINY, "ingest", str(SAMPLE_DIR)], env=cli_env(index), capture_output=True, text=True)
     services = Services(load_settings(index=index))
     services.__dict__["embedder"] = reference.embedder
-    problems += index_problems(services)
+    problems += index_problems(services.store)
     same = answers(services, QUESTIONS) == answers(reference, QUESTIONS)
-    return [(f"kill -9 during ingest ({rounds} rounds)",
-             f"{killed} killed mid-run, {rounds - killed} finished first",
+    return [(f"kill -9 during ingest ({rounds} rounds, each replacing 5 papers)",
+             f"{killed} killed mid-run ({in_write} while holding the write lock, {unfinished} left a version "
+             f"unfinished), {rounds - killed} finished first",
              f"{len(problems)} lost/partial/duplicated; rerun exit {done.returncode}; answers "
              f"{'identical' if same else 'DIFFERENT'}")]
 

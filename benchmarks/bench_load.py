@@ -6,31 +6,26 @@ import argparse
 import itertools
 import json
 import os
-import socket
 import statistics
 import tempfile
 import threading
+import sys
 import time
 from pathlib import Path
 
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT / "tests"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.services import Services  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
-
-PROJECT = Path(__file__).resolve().parents[1]
+from ports import free_port  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def user(url: str, questions: list[dict], deadline: float, latencies: list[float], errors: list[str]) -> None:

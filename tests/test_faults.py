@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import random
@@ -9,6 +11,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -17,6 +21,7 @@ import pytest
 from assistant.services import Services
 from assistant.settings import load_settings
 from conftest import SAMPLE_DIR
+from index.store import ChromaStore
 from ports import free_port, wait_for_port
 from test_cli import SCRUTINY
 
@@ -47,9 +52,8 @@ def cli_env(index: Path, chroma_port: int | None = None) -> dict[str, str]:
     return env
 
 
-def index_problems(services: Services) -> list[str]:
+def index_problems(store: ChromaStore) -> list[str]:
     """What a kill could have broken: a listed document with missing, extra or duplicated chunks or sentences."""
-    store = services.store
     problems = []
     for document in store.list_documents():
         where = {"$and": [{"source": document["source"]}, {"ingest_id": document["ingest_id"]}]}
@@ -80,34 +84,112 @@ def kill_ingest_at(seconds: float, paths: list[Path], env: dict[str, str]) -> in
     return process.returncode
 
 
-def kill_rounds(index: Path, rounds: int, seed: int, latest: float) -> Iterator[tuple[float, int, list[str], list[str]]]:
-    """kill -9 an ingest of the sample reports at random moments; per round: when, exit code, documents, problems.
+def kill_ingest_in_write(delay: float, paths: list[Path], env: dict[str, str], index: Path, patience: float) -> int:
+    """Starts `scrutiny ingest` and sends SIGKILL `delay` seconds after it is first seen holding the index's
+    write lock (writes are a small share of an ingest, so kills at random moments seldom land in one)."""
+    process = subprocess.Popen([SCRUTINY, "ingest", *map(str, paths)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + patience
+    while process.poll() is None and time.monotonic() < deadline and not write_lock_held(index):
+        time.sleep(0.005)
+    time.sleep(delay)
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    return process.returncode
 
-    Documents complete before a kill must still be there after every later one."""
+
+def write_lock_held(index: Path) -> bool:
+    """Whether another process holds the index's write lock, tested without waiting for it."""
+    try:
+        with open(index / "write.lock", "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except FileNotFoundError:
+        return False
+    return False
+
+
+@dataclass
+class KillRound:
+    """One kill -9 of an ingest: when, how the process ended, and what the index held afterwards."""
+    moment: float  # seconds after start, or after the write lock was seen held
+    exit_code: int
+    in_write: bool  # aimed at a moment the ingest held the write lock
+    listed: list[str]
+    revised: int  # documents whose listed version is this round's revision
+    interrupted_rows: int  # rows of an unfinished version, invisible to questions: the kill fell in a write
+    problems: list[str]
+
+
+def revised_copies(folder: Path, revision: int) -> list[Path]:
+    """The sample reports, each with one sentence appended, so that ingesting them replaces every document."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        copy = folder / path.name
+        copy.write_text(path.read_text(encoding="utf-8") + f"\n\nThis copy is revision {revision}.\n", encoding="utf-8")
+        copies.append(copy)
+    return copies
+
+
+def kill_rounds(index: Path, rounds: int, seed: int, latest: float) -> Iterator[KillRound]:
+    """kill -9 an ingest, alternately at a random moment and inside a write. Every round ingests a new revision of
+    each sample report, in a new order, so each round replaces documents and has writes to interrupt.
+
+    A document listed before a kill must be listed after it, whole, as its old or its new revision, once."""
     generator = random.Random(seed)
     kept: set[str] = set()
-    for _ in range(rounds):
-        moment = generator.uniform(1.0, latest)
-        code = kill_ingest_at(moment, [SAMPLE_DIR], cli_env(index))
-        services = Services(load_settings(index=index))
-        listed = [d["source"] for d in services.store.list_documents()]
-        lost = sorted(kept - set(listed))
+    hashes: dict[str, set[str]] = {}
+    for revision in range(1, rounds + 1):
+        copies = revised_copies(index.parent / f"revision-{revision}", revision)
+        generator.shuffle(copies)
+        new_hashes = {copy.name: hashlib.sha256(copy.read_bytes()).hexdigest() for copy in copies}
+        if revision % 2:
+            moment = generator.uniform(1.0, latest)
+            code = kill_ingest_at(moment, copies, cli_env(index))
+        else:
+            moment = generator.uniform(0.0, 0.3)
+            code = kill_ingest_in_write(moment, copies, cli_env(index), index, patience=latest * 3)
+        store = Services(load_settings(index=index)).store
+        documents = store.list_documents()
+        listed = [d["source"] for d in documents]
+        problems = [f"lost {name}" for name in sorted(kept - set(listed))]
+        problems += [f"listed twice: {name}" for name in sorted({n for n in listed if listed.count(n) > 1})]
+        problems += [f"{d['source']}: a version never ingested" for d in documents
+                     if d["content_hash"] not in hashes.get(d["source"], set()) | {new_hashes.get(d["source"])}]
+        for name, content_hash in new_hashes.items():
+            hashes.setdefault(name, set()).add(content_hash)
         kept |= set(listed)
-        yield moment, code, listed, index_problems(services) + [f"lost {name}" for name in lost]
+        revised = sum(d["content_hash"] == new_hashes.get(d["source"]) for d in documents)
+        yield KillRound(moment, code, revision % 2 == 0, listed, revised, unfinished_rows(store),
+                        problems + index_problems(store))
+
+
+def unfinished_rows(store: ChromaStore) -> int:
+    """Chunk and sentence rows of versions no document record points to (a kill fell while they were written)."""
+    active = sorted(set(store.active_ingests().values()))
+    where = {"ingest_id": {"$nin": active}} if active else None
+    return sum(len(collection.get(where=where, include=[])["ids"]) for collection in (store.chunks, store.sentences))
 
 
 def test_kill_9_at_random_moments_loses_nothing_and_answers_stay_the_same(tmp_path: Path,
                                                                           sample_services: Services) -> None:
     index = tmp_path / "index"
-    rounds = list(kill_rounds(index, rounds=2, seed=13, latest=40.0))
-    assert all(problems == [] for *_, problems in rounds), rounds
+    rounds = list(kill_rounds(index, rounds=3, seed=13, latest=40.0))
+    assert all(round_.problems == [] for round_ in rounds), rounds
+    # the rounds must have had something to break: a revision stored, or a write cut short
+    assert any(round_.revised or round_.interrupted_rows for round_ in rounds[1:]), rounds
+    assert any(round_.in_write and round_.exit_code == -9 for round_ in rounds), rounds
     done = subprocess.run([SCRUTINY, "ingest", str(SAMPLE_DIR)], env=cli_env(index), capture_output=True, text=True,
                           timeout=900)
     assert done.returncode == 0, done.stderr
     services = Services(load_settings(index=index))
     services.__dict__["embedder"] = sample_services.embedder
     assert sorted(d["source"] for d in services.store.list_documents()) == sorted(p.name for p in SAMPLE_DIR.glob("*.txt"))
-    assert index_problems(services) == []
+    assert index_problems(services.store) == []
     # the reference is an index of its own, ingested once without kills: the shared sample index is written by other
     # tests' processes, and its handles in this process may be stale
     reference = Services(load_settings(index=tmp_path / "reference"))

@@ -13,7 +13,8 @@ import pytest
 
 from assistant.services import Services
 from assistant.settings import load_settings
-from conftest import PROJECT, SAMPLE_DIR
+from app_server import running_app
+from conftest import PROJECT, SAMPLE_DIR, external_pdfs
 from evals.gold import DATASETS_DIR, load_dataset
 from index.filters import SearchFilter
 
@@ -65,6 +66,48 @@ def test_questions_keep_working_while_another_process_ingests(tmp_path: Path) ->
     started = time.perf_counter()
     services.engine.ask(QUESTIONS[1])
     assert time.perf_counter() - started < 30
+
+
+# questions naming a sample council: a Kent or Californian paper arriving must not change their answers
+COUNCIL_QUESTIONS = ("What did Derby decide about joint recruitment campaigns with other councils?",
+                     "How many children from other councils were placed in East Sussex?",
+                     "What did Leeds decide about external placements?")
+
+
+@pytest.mark.skipif(not external_pdfs(), reason="needs ../shared/external/pdfs")
+@pytest.mark.timeout(2400)
+def test_the_app_answers_while_another_process_ingests_the_external_pdfs(tmp_path: Path,
+                                                                         fresh_services: Services) -> None:
+    from gradio_client import Client
+
+    assert not fresh_services.pipeline.ingest([SAMPLE_DIR], progress=False).failed
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    with running_app(fresh_services, tmp_path) as url:
+        client = Client(url, verbose=False)
+        before = {question: client.predict(question=question, api_name="/ask")["answer"]
+                  for question in COUNCIL_QUESTIONS}
+        writer = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", *map(str, external_pdfs()),
+                                   "--index", str(fresh_services.settings.index)], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        asked, changed, errors = 0, [], []
+        while writer.poll() is None:
+            question = COUNCIL_QUESTIONS[asked % len(COUNCIL_QUESTIONS)]
+            try:
+                answer = client.predict(question=question, api_name="/ask")["answer"]
+                changed += [(question, answer)] if answer != before[question] else []
+            except Exception as error:  # noqa: BLE001 - the point is to count every failure
+                errors.append(repr(error))
+            asked += 1
+        _, err = writer.communicate()
+        assert writer.returncode == 0, err
+        assert asked >= 5 and errors == [] and changed == [], (asked, errors[:3], changed[:3])
+
+        # right after, without a restart: questions about the new papers cite them
+        gold = [q for q in load_dataset(DATASETS_DIR / "external.jsonl") if q.type == "fact" and not q.history
+                and q.sources and set(q.sources) <= {path.name for path in external_pdfs()}]
+        cited = [bool({c["source"] for c in client.predict(question=q.question, api_name="/ask")["citations"]}
+                      & set(q.sources)) for q in gold]
+    assert len(gold) >= 5 and sum(cited) >= 0.6 * len(gold), cited
 
 
 @pytest.mark.timeout(900)
