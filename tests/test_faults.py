@@ -84,14 +84,19 @@ def kill_ingest_at(seconds: float, paths: list[Path], env: dict[str, str]) -> in
     return process.returncode
 
 
-def kill_ingest_in_write(delay: float, paths: list[Path], env: dict[str, str], index: Path, patience: float) -> int:
-    """Starts `scrutiny ingest` and sends SIGKILL `delay` seconds after it is first seen holding the index's
-    write lock (writes are a small share of an ingest, so kills at random moments seldom land in one)."""
+def kill_ingest_in_write(episode: int, delay: float, paths: list[Path], env: dict[str, str], index: Path,
+                         patience: float) -> int:
+    """Starts `scrutiny ingest` and sends SIGKILL `delay` seconds into the `episode`-th time it is seen holding the
+    index's write lock (writes are a small share of an ingest, so kills at random moments seldom land in one; the
+    first hold may be the start-up tidying, later ones are documents being written)."""
     process = subprocess.Popen([SCRUTINY, "ingest", *map(str, paths)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + patience
-    while process.poll() is None and time.monotonic() < deadline and not write_lock_held(index):
-        time.sleep(0.005)
+    deadline, seen, held = time.monotonic() + patience, 0, False
+    while process.poll() is None and time.monotonic() < deadline and seen < episode:
+        now_held = write_lock_held(index)
+        seen += now_held and not held
+        held = now_held
+        time.sleep(0.002)
     time.sleep(delay)
     if process.poll() is None:
         process.send_signal(signal.SIGKILL)
@@ -151,8 +156,9 @@ def kill_rounds(index: Path, rounds: int, seed: int, latest: float) -> Iterator[
             moment = generator.uniform(1.0, latest)
             code = kill_ingest_at(moment, copies, cli_env(index))
         else:
-            moment = generator.uniform(0.0, 0.3)
-            code = kill_ingest_in_write(moment, copies, cli_env(index), index, patience=latest * 3)
+            moment = generator.uniform(0.0, 0.2)
+            code = kill_ingest_in_write(generator.randint(1, len(copies)), moment, copies, cli_env(index), index,
+                                        patience=latest * 3)
         store = Services(load_settings(index=index)).store
         documents = store.list_documents()
         listed = [d["source"] for d in documents]
