@@ -322,6 +322,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 30_000, 100_000],
                         help="passages per synthetic library (0 = the sample papers alone)")
     parser.add_argument("--kcc-files", type=int, default=115, help="KCC papers to ingest cold (0 to skip)")
+    parser.add_argument("--kcc-index", type=Path, default=None,
+                        help="an index already holding the KCC papers, used for the distractors (no cold ingest)")
     parser.add_argument("--questions", type=int, default=None, help="sample gold questions asked per library")
     parser.add_argument("--work", type=Path, default=None, help="folder for the indexes (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=PROJECT / "benchmarks" / "scale.json")
@@ -343,7 +345,7 @@ def main() -> None:
         args.json.write_text(json.dumps({"keyword_only": keyword_only(args.sizes, work)}, indent=2))
         return
     results: dict[str, Any] = {"sizes": args.sizes, "libraries": []}
-    kcc_files = sorted(KCC_DIR.glob("*.pdf"))[: args.kcc_files]
+    kcc_files = [] if args.kcc_index else sorted(KCC_DIR.glob("*.pdf"))[: args.kcc_files]
     kcc_record = work / "kcc-ingest.json"  # a rerun in the same --work folder reuses the cold ingest
     if kcc_files and not kcc_record.exists():
         kcc_record.write_text(json.dumps(_in_child("--ingest", str(work / "kcc"), *map(str, kcc_files))))
@@ -357,8 +359,8 @@ def main() -> None:
         _in_child("--ingest", str(sample_index), "--no-raw-embedding", *map(str, sorted(SAMPLE_DIR.glob("*.txt"))))
     sample = ChromaStore(sample_index)
     stores = [(sample, [d["source"] for d in sample.list_documents()])]
-    if kcc_files:
-        kcc = ChromaStore(work / "kcc")
+    if kcc_files or args.kcc_index:
+        kcc = ChromaStore(args.kcc_index or work / "kcc")
         stores.append((kcc, [d["source"] for d in kcc.list_documents()]))
     for size in args.sizes:
         index = work / f"library-{size}"

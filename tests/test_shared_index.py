@@ -108,6 +108,8 @@ def test_the_app_answers_while_another_process_ingests_the_external_pdfs(tmp_pat
         cited = [bool({c["source"] for c in client.predict(question=q.question, api_name="/ask")["citations"]}
                       & set(q.sources)) for q in gold]
     assert len(gold) >= 5 and sum(cited) >= 0.6 * len(gold), cited
+    print(f"{asked} questions answered unchanged during the ingest, 0 errors; "
+          f"{sum(cited)}/{len(gold)} questions about the new papers cite them")
 
 
 @pytest.mark.timeout(900)
