@@ -2,7 +2,7 @@
 PyTorch, on exactly the sentences ingest embeds, alternating rounds in one process; prints speed ratios and how
 far the vectors move.
 
-  pip install onnx   # the exporter's only extra need; onnxruntime already comes with chromadb
+  pip install -e ".[onnx]"   # the exporter needs onnx; onnxruntime already comes with chromadb
   python benchmarks/bench_onnx.py --rounds 2
 
 The model is exported locally from the bundled weights with torch.onnx (nothing is downloaded).
