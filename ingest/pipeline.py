@@ -6,10 +6,13 @@ import hashlib
 import re
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from tqdm import tqdm
@@ -63,6 +66,19 @@ class Skipped:
 
     path: Path
     reason: str
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """A changed file read, parsed and chunked, waiting to be embedded and stored."""
+
+    path: Path
+    content_hash: str
+    replaces: bool
+    document: LoadedDocument
+    blocks: list[Block]
+    chunks: list[Chunk]
+    read_seconds: float
 
 
 @dataclass
@@ -144,26 +160,43 @@ class IngestPipeline:
         self.max_seconds_per_file = max_seconds_per_file
 
     def ingest(self, paths: list[Path], progress: bool | None = None) -> IngestSummary:
+        """Reads each file in a background thread while the one before it is embedded and stored: the model
+        releases the interpreter lock while it computes, and reading PDFs is a large share of an ingest."""
         started = time.perf_counter()
         files = discover(paths)
         self.store.remove_orphans()
         summary = IngestSummary(skipped=skipped_in(paths))
         show = sys.stderr.isatty() if progress is None else progress
         bar = tqdm(files, desc="Ingesting", unit="file", disable=not show, file=sys.stderr)
-        for path in bar:
-            bar.set_postfix_str(path.name[:40])
-            result = self.ingest_file(path)
-            if show or result.status != "failed":  # without a bar, the caller reports each failure once
-                bar.write(f"  {result.status:9} {result.shown_path}" + (f": {result.message}" if result.message else ""),
-                          file=sys.stderr)
-            summary.results.append(result)
+        reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-reader")
+        try:
+            upcoming = reader.submit(self._read_changed, files[0]) if files else None
+            for position, path in enumerate(bar):
+                current = upcoming
+                # one file read ahead, no more: it is read while this one is embedded
+                upcoming = reader.submit(self._read_changed, files[position + 1]) if position + 1 < len(files) else None
+                bar.set_postfix_str(path.name[:40])
+                result = self._outcome(path, partial(self._store_read_future, current))
+                if show or result.status != "failed":  # without a bar, the caller reports each failure once
+                    bar.write(f"  {result.status:9} {result.shown_path}" + (f": {result.message}" if result.message else ""),
+                              file=sys.stderr)
+                summary.results.append(result)
+        finally:
+            reader.shutdown(wait=True, cancel_futures=True)
         summary.seconds = time.perf_counter() - started
         return summary
 
     def ingest_file(self, path: Path, write_lock: AbstractContextManager | None = None) -> FileResult:
         """Reads, chunks and embeds the file, then stores it holding write_lock (if given) only while writing."""
+        return self._outcome(path, lambda: self._store_read(self._read_changed(path), write_lock or nullcontext()))
+
+    def _store_read_future(self, read: Future[FileResult | ReadFile]) -> FileResult:
+        return self._store_read(read.result(), nullcontext())
+
+    def _outcome(self, path: Path, ingest: Callable[[], FileResult]) -> FileResult:
+        """The file's result; a failure in the file or in the index becomes a failed result with the reason."""
         try:
-            return self._ingest_file(path, write_lock or nullcontext())
+            return ingest()
         except IngestError as error:
             return FileResult(path, "failed", str(error))
         except Exception as error:  # noqa: BLE001 - the index failing on one file must not stop the run
@@ -193,7 +226,10 @@ class IngestPipeline:
             raise IngestError(f"could not be read ({error.__class__.__name__}); open and re-save "
                               "the file, or convert it to PDF or text") from None
 
-    def _ingest_file(self, path: Path, write_lock: AbstractContextManager) -> FileResult:
+    def _read_changed(self, path: Path) -> FileResult | ReadFile:
+        """The file read, parsed and chunked, or its result when it is unchanged since it was last ingested.
+
+        The time limit's clock starts here, when reading starts, not when the file was queued."""
         limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file)
         try:
             self._check_size(path)
@@ -206,18 +242,28 @@ class IngestPipeline:
         document, blocks, chunks = self._read(path, limits)
         if not chunks:
             raise IngestError("no readable text was found; check the file opens and contains text")
+        return ReadFile(path, content_hash, existing is not None, document, blocks, chunks,
+                        time.monotonic() - limits.started)
+
+    def _store_read(self, read: FileResult | ReadFile, write_lock: AbstractContextManager) -> FileResult:
+        """Embeds a read file and stores it, holding write_lock only while writing; the time spent reading it
+        counts against its time limit, the time it waited for the file before it does not."""
+        if isinstance(read, FileResult):
+            return read
+        limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file, started=time.monotonic() - read.read_seconds)
+        document, chunks = read.document, read.chunks
         metadata = extract_metadata(document.text).as_metadata()
         record = DocumentRecord(
-            source=path.name, content_hash=content_hash, ingest_id=content_hash[:16], text=document.text,
+            source=read.path.name, content_hash=read.content_hash, ingest_id=read.content_hash[:16], text=document.text,
             format=document.format, pages=document.page_count, chunks=len(chunks),
-            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), path=str(path.resolve()),
+            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), path=str(read.path.resolve()),
             metadata=metadata,
         )
         chunk_vectors, sentence_vectors = self._embed(chunks, limits)
         with write_lock:
-            self._write_recommendations(record, document, blocks, chunks, chunk_vectors)
+            self._write_recommendations(record, document, read.blocks, chunks, chunk_vectors)
             self.store.write_document(record, chunks, chunk_vectors, sentence_vectors, self._chunk_metadata(metadata))
-        return FileResult(path, "replaced" if existing else "added", "; ".join(document.notes),
+        return FileResult(read.path, "replaced" if read.replaces else "added", "; ".join(document.notes),
                           pages=document.page_count, chunks=len(chunks))
 
     def _write_recommendations(self, record: DocumentRecord, document: LoadedDocument, blocks: list[Block],
