@@ -271,6 +271,6 @@ def test_an_ingest_names_the_stopped_chroma_server_for_each_remaining_file(tmp_p
         assert again.returncode == 0, again.stderr
         assert "3 documents ingested" in again.stdout and "1 unchanged" in again.stdout
         services = Services(load_settings(chroma_host="127.0.0.1", chroma_port=port))
-        assert len(services.store.list_documents()) == 4 and index_problems(services) == []
+        assert len(services.store.list_documents()) == 4 and index_problems(services.store) == []
     finally:
         stop(server)
