@@ -9,7 +9,7 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Iterator, Mapping, Protocol, Sequence
 
 import chromadb
 import numpy as np
@@ -17,7 +17,6 @@ from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import InternalError
 
-from index.document_vectors import DocumentVectors
 from index.filters import SearchFilter
 from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex, item_labels
 from index.records import DocumentRecord, StoredChunk, StoredSentence
@@ -28,11 +27,6 @@ COSINE = {"hnsw": {"space": "cosine"}}
 DOCUMENTS_CACHE_SECONDS = 1.0
 # When a filtered vector query fails mid-write in another process, the unfiltered query is this much deeper.
 UNFILTERED_DEPTH = 4
-# A filtered search allowing at most this many passages (a few hundred papers) is answered exactly from their
-# vectors in memory; Chroma's own filtered search tests every row's metadata and grows with the library.
-IN_MEMORY_MAX_PASSAGES = 5_000
-# Sentence ids fetched per passage before asking Chroma for the rest (a 160-word passage rarely has more).
-GUESSED_SENTENCES = 24
 # Reconciling the keyword index with more documents than this reads all passages in one call.
 BULK_RECONCILE = 20
 
@@ -94,6 +88,12 @@ def _all_of(clauses: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _row_matches(meta: Mapping[str, Any], search_filter: SearchFilter) -> bool:
+    """The where-clause's test on a row's own metadata (rows carry "year" where documents carry "date")."""
+    return search_filter.matches_document({"council": meta.get("council"), "date": str(meta.get("year", ""))},
+                                          meta["source"])
 
 
 def _batches(count: int, size: int) -> Iterator[slice]:
@@ -183,7 +183,6 @@ class ChromaStore:
         self.chunks = self._collection("chunks")
         self.sentences = self._collection("sentences")
         self.recommendation_rows = self._collection("recommendations")
-        self._vectors = {"chunks": DocumentVectors(self.chunks), "sentences": DocumentVectors(self.sentences)}
         self._batch = max(1, min(4000, self.client.get_max_batch_size()))
 
     def _collection(self, name: str):  # noqa: ANN202 - chromadb's Collection type
@@ -280,14 +279,12 @@ class ChromaStore:
 
     # --- documents -------------------------------------------------------------------------
     def list_documents(self) -> list[dict[str, Any]]:
-        """Every complete document's metadata. Kept until the index's generation changes (any process's write
-        raises it; `sync` notices); with a Chroma server, which has no generation, for a second."""
+        """Every complete document's metadata; a question reads this several times, so it is kept for a second
+        (writes through this store clear it at once; another process's writes show within the second)."""
         if self._generations is not None and self._epoch != _Generations.epochs.get(str(self.index_dir), 0):
             self._connect()  # another store of this process reopened Chroma for this folder
         now = time.monotonic()
-        expired = self._generations is None and self._documents_cache is not None and \
-            now - self._documents_cache[0] > DOCUMENTS_CACHE_SECONDS
-        if self._documents_cache is None or expired:
+        if self._documents_cache is None or now - self._documents_cache[0] > DOCUMENTS_CACHE_SECONDS:
             result = self.documents.get(include=["metadatas"])
             self._documents_cache = (now, sorted(result["metadatas"], key=lambda meta: meta["source"]))
         return [dict(meta) for meta in self._documents_cache[1]]
@@ -408,31 +405,23 @@ class ChromaStore:
     def query_chunks(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
                      ) -> list[tuple[str, float]]:
         """(chunk_id, similarity) for the passages nearest the vector."""
-        return self._query("chunks", vector, n, search_filter)
+        return [(row_id, similarity) for row_id, _, similarity in self._query(self.chunks, vector, n, search_filter)]
 
     def query_sentences(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
                         ) -> list[tuple[str, float]]:
         """(chunk_id, similarity) for the sentences nearest the vector."""
-        return self._query("sentences", vector, n, search_filter)
+        return [(meta["chunk_id"], similarity) for _, meta, similarity
+                in self._query(self.sentences, vector, n, search_filter)]
 
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]:
-        """The sentences of these passages, in document order. Fetched by id (a sentence's id is its chunk's
-        plus ":position"; ids that do not exist are skipped), which stays fast in a large library where a
-        metadata filter does not; a passage with more sentences than were guessed is completed by a filter."""
         if not chunk_ids:
             return []
-        guessed = [f"{chunk_id}:{position}" for chunk_id in chunk_ids for position in range(GUESSED_SENTENCES)]
-        result = self.sentences.get(ids=guessed, include=["metadatas", "embeddings"])
-        rows = dict(zip(result["ids"], zip(result["metadatas"], result["embeddings"])))
-        longer = [chunk_id for chunk_id in chunk_ids if f"{chunk_id}:{GUESSED_SENTENCES - 1}" in rows]
-        if longer:
-            rest = self.sentences.get(where={"chunk_id": {"$in": longer}}, include=["metadatas", "embeddings"])
-            rows.update(zip(rest["ids"], zip(rest["metadatas"], rest["embeddings"])))
+        result = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["metadatas", "embeddings"])
         return [
             StoredSentence(meta["chunk_id"], int(meta["start"]), int(meta["end"]), meta.get("section"),
                            int(meta["page"]) if meta.get("page") else None, meta.get("column"),
                            np.asarray(vector, dtype=np.float32))
-            for _, (meta, vector) in sorted(rows.items(), key=lambda row: _document_order(row[0]))
+            for meta, vector in zip(result["metadatas"], result["embeddings"])
         ]
 
     def recommendations(self, status: str | tuple[str, ...] | None = None, number: str | None = None,
@@ -451,56 +440,28 @@ class ChromaStore:
     def count(self) -> int:
         return self.chunks.count()
 
-    def _query(self, name: str, vector: np.ndarray, n: int, search_filter: SearchFilter | None
-               ) -> list[tuple[str, float]]:
-        """(chunk id, similarity) of the current rows of the chunks or sentences nearest the vector. A filter
-        allowing few passages is searched exactly in memory; others go to Chroma, fetching only distances (a
-        row's id names its chunk, document and ingest; fetching metadata would cost more than the search)."""
-        active = self.active_ingests()
-        if not active:
+    def _query(self, collection, vector: np.ndarray, n: int, search_filter: SearchFilter | None  # noqa: ANN001
+               ) -> list[tuple[str, dict[str, Any], float]]:
+        """(id, metadata, similarity) of current rows nearest the vector. While another process writes, an
+        embedded Chroma can fail a filtered query; the rows are then filtered here from a deeper unfiltered one."""
+        if collection.count() == 0:
             return []
-        sentences = name == "sentences"
-        if search_filter is not None and not search_filter.is_empty:
-            allowed = [meta for meta in self.list_documents() if search_filter.matches_document(meta, meta["source"])]
-            if sum(int(meta.get("chunks", 0)) for meta in allowed) <= IN_MEMORY_MAX_PASSAGES:
-                hits = self._vectors[name].nearest(vector, n, [(meta["source"], meta["ingest_id"]) for meta in allowed])
-                return [(_chunk_id_of(row_id, sentences), similarity) for row_id, similarity in hits]
-        rows = []
-        for row_id, similarity in self._chroma_query(getattr(self, name), vector, n, search_filter):
-            chunk_id = _chunk_id_of(row_id, sentences)
-            source, ingest_id, _ = chunk_id.rsplit(":", 2)  # from the right: a file name may hold a colon
-            if active.get(source) == ingest_id:
-                rows.append((chunk_id, source, similarity))
-        if search_filter is not None and not search_filter.is_empty:
-            documents = {meta["source"]: meta for meta in self.list_documents()}
-            rows = [row for row in rows if search_filter.matches_document(documents[row[1]], row[1])][:n]
-        return [(chunk_id, similarity) for chunk_id, _, similarity in rows]
-
-    @staticmethod
-    def _chroma_query(collection, vector: np.ndarray, n: int, search_filter: SearchFilter | None  # noqa: ANN001
-                      ) -> list[tuple[str, float]]:
-        """(row id, similarity) from Chroma. While another process writes, an embedded Chroma can fail a filtered
-        query; a deeper unfiltered one is then returned, for the caller to filter."""
         where = chroma_where(search_filter)
         try:
-            result = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+            result = collection.query(query_embeddings=[vector], n_results=n, where=where,
+                                      include=["metadatas", "distances"])
         except InternalError:
             if where is None:
                 raise
-            result = collection.query(query_embeddings=[vector], n_results=n * UNFILTERED_DEPTH, include=["distances"])
-        return [(row_id, 1.0 - distance) for row_id, distance in zip(result["ids"][0], result["distances"][0])]
-
-
-def _document_order(sentence_id: str) -> tuple[str, int, int]:
-    """(source, chunk ordinal, position) of a sentence id, the order an ingest writes them in."""
-    chunk_id, position = sentence_id.rsplit(":", 1)
-    source, _, ordinal = chunk_id.rsplit(":", 2)
-    return source, int(ordinal), int(position)
-
-
-def _chunk_id_of(row_id: str, sentence: bool) -> str:
-    """A sentence's id is its chunk's id plus ":position"."""
-    return row_id.rsplit(":", 1)[0] if sentence else row_id
+            result = collection.query(query_embeddings=[vector], n_results=n * UNFILTERED_DEPTH,
+                                      include=["metadatas", "distances"])
+        active = self.active_ingests()
+        rows = [(row_id, meta, 1.0 - distance) for row_id, meta, distance
+                in zip(result["ids"][0], result["metadatas"][0], result["distances"][0])
+                if active.get(meta["source"]) == meta["ingest_id"]]
+        if where is not None:
+            rows = [row for row in rows if _row_matches(row[1], search_filter)][:n]
+        return rows
 
 
 def open_store(index_dir: Path, host: str | None = None, port: int = 8000, prefix: str = "scrutiny") -> ChromaStore:
