@@ -1,0 +1,122 @@
+"""The ingest read-ahead, against a real embedded Chroma index and the real model: a file read while the one before it
+is embedded and stored is not charged that wait against its time limit, and only one file is ever read ahead."""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pytest
+
+from assistant.services import Services
+from assistant.settings import load_settings
+from index.embedder import Embedder
+from ingest.chunker import Chunk
+from ingest.document import LoadedDocument
+from ingest.pipeline import FileResult, IngestPipeline, ReadFile
+from ingest.readers.base import ReadLimits
+from ingest.structure import Block
+
+
+class SlowEmbedder(Embedder):
+    """The real embedder, sharing the loaded model, that sleeps before the calls chosen by slow(call number)."""
+
+    def __init__(self, real: Embedder, slow: Callable[[int], float]) -> None:
+        super().__init__(real.model_name, real.batch_size)
+        self.__dict__["_model"] = real._model
+        self.slow = slow
+        self.calls = 0
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        time.sleep(self.slow(self.calls))
+        return super().embed(texts, show_progress)
+
+
+class Recorder:
+    """Wraps the pipeline's own _read and _store_read to log, in order and with times, when each file is read and stored."""
+
+    def __init__(self, pipeline: IngestPipeline) -> None:
+        self.events: list[tuple[str, str, float]] = []
+        self.lock = threading.Lock()
+        read, store_read = pipeline._read, pipeline._store_read
+
+        def recorded_read(path: Path, limits: ReadLimits) -> tuple[LoadedDocument, list[Block], list[Chunk]]:
+            self.log("read-start", path.name)
+            try:
+                return read(path, limits)
+            finally:
+                self.log("read-end", path.name)
+
+        def recorded_store_read(read_file: FileResult | ReadFile, write_lock: AbstractContextManager) -> FileResult:
+            self.log("store-start", read_file.path.name)
+            try:
+                return store_read(read_file, write_lock)
+            finally:
+                self.log("store-end", read_file.path.name)
+
+        pipeline._read = recorded_read  # type: ignore[method-assign]
+        pipeline._store_read = recorded_store_read  # type: ignore[method-assign]
+
+    def log(self, event: str, name: str) -> None:
+        with self.lock:
+            self.events.append((event, name, time.monotonic()))
+
+    def position(self, event: str, name: str) -> int:
+        return next(i for i, (e, n, _) in enumerate(self.events) if (e, n) == (event, name))
+
+    def at(self, event: str, name: str) -> float:
+        return self.events[self.position(event, name)][2]
+
+
+@pytest.fixture(scope="module")
+def real_embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    embedder = Services(load_settings(index=tmp_path_factory.mktemp("index"))).embedder
+    embedder.embed(["The model is loaded once for this module."])
+    return embedder
+
+
+def _papers(folder: Path, count: int) -> list[Path]:
+    folder.mkdir()
+    papers = []
+    for number in range(count):
+        paper = folder / f"paper{number}.txt"
+        paper.write_text(f"Report {number} to the scrutiny panel. The panel met and agreed the plan. "
+                         f"Officers will report back on item {number} next year.", encoding="utf-8")
+        papers.append(paper)
+    return papers
+
+
+def test_a_file_queued_behind_a_slow_store_is_not_charged_the_wait(tmp_path: Path, real_embedder: Embedder) -> None:
+    services = Services(load_settings(index=tmp_path / "index"))
+    first, second = _papers(tmp_path / "in", 2)
+    # the first file's embedding takes 3 s; each file may take 2 s of its own
+    pipeline = IngestPipeline(services.store, SlowEmbedder(real_embedder, lambda call: 3.0 if call == 1 else 0.0),
+                              max_seconds_per_file=2.0)
+    recorder = Recorder(pipeline)
+    summary = pipeline.ingest([first, second], progress=False)
+    assert [(r.path.name, r.status) for r in summary.results] == [(first.name, "added"), (second.name, "added")], summary.results
+    # the second file was read while the first was stored, and then waited longer than its whole time limit
+    assert recorder.at("store-end", first.name) - recorder.at("read-end", second.name) > 2.0, recorder.events
+    assert sorted(d["source"] for d in services.store.list_documents()) == [first.name, second.name]
+
+
+def test_only_the_next_file_is_read_while_one_is_stored(tmp_path: Path, real_embedder: Embedder) -> None:
+    services = Services(load_settings(index=tmp_path / "index"))
+    papers = _papers(tmp_path / "in", 3)
+    # every embedding takes 1.5 s more: time for a reader that runs further ahead to read a second file
+    pipeline = IngestPipeline(services.store, SlowEmbedder(real_embedder, lambda call: 1.5))
+    recorder = Recorder(pipeline)
+    summary = pipeline.ingest(papers, progress=False)
+    assert [r.status for r in summary.results] == ["added"] * 3, summary.results
+    names = [p.name for p in papers]
+    for number, name in enumerate(names):
+        if number + 1 < len(names):  # the next file is read while this one is stored ...
+            assert recorder.position("read-start", names[number + 1]) < recorder.position("store-end", name), recorder.events
+        if number + 2 < len(names):  # ... and the one after it not until this one is stored
+            assert recorder.position("read-start", names[number + 2]) > recorder.position("store-end", name), recorder.events
+    assert len(services.store.list_documents()) == 3
