@@ -20,6 +20,7 @@ from chromadb.errors import InternalError
 from index.filters import SearchFilter
 from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex, item_labels
 from index.records import DocumentRecord, StoredChunk, StoredSentence
+from index.vector_files import DocumentVectors, DocumentVersion, SentenceRow, VectorFiles, nearest, sentences_of
 from ingest.chunker import Chunk
 from ingest.recommendations import Recommendation
 
@@ -27,6 +28,9 @@ COSINE = {"hnsw": {"space": "cosine"}}
 DOCUMENTS_CACHE_SECONDS = 1.0
 # When a filtered vector query fails mid-write in another process, the unfiltered query is this much deeper.
 UNFILTERED_DEPTH = 4
+# A filtered search allowing at most this many passages (a few hundred papers) is answered exactly from the
+# papers' vector files; Chroma's own filtered search tests every row's metadata and grows with the library.
+FILE_SEARCH_MAX_PASSAGES = 5_000
 # Reconciling the keyword index with more documents than this reads all passages in one call.
 BULK_RECONCILE = 20
 
@@ -160,7 +164,8 @@ class _Generations:
 
 class ChromaStore:
     """Four collections: documents (the commit record), chunks (passages), sentences (for quoting) and
-    recommendations (the tracker); plus the keyword index of the current passages in index_dir/keyword."""
+    recommendations (the tracker); plus, beside an embedded store, the keyword index of the current passages
+    (index_dir/keyword) and each document version's vectors (index_dir/vectors)."""
 
     def __init__(self, index_dir: Path, host: str | None = None, port: int = 8000, prefix: str = "scrutiny") -> None:
         self.index_dir, self.host, self.port, self.prefix = index_dir, host, port, prefix
@@ -169,6 +174,7 @@ class ChromaStore:
         self._seen = self._generations.read() if self._generations else 0
         self._connect()
         self.keyword = KeywordIndex(None if host else index_dir / "keyword" / prefix)
+        self.vector_files = None if host else VectorFiles(index_dir / "vectors" / prefix)
         self._lexical = LexicalIndex(self.keyword, self.chunks_by_id)
         self._documents_cache: tuple[float, list[dict[str, Any]]] | None = None
         self._generation = ""
@@ -322,6 +328,11 @@ class ChromaStore:
                         **{k: v for k, v in chunk_metadata.items() if k in ("council", "year")},
                     }))
             self._upsert(self.sentences, ids, sentence_vectors, docs, metas)
+            if self.vector_files is not None:
+                rows = tuple(SentenceRow(m["chunk_id"], m["start"], m["end"], m.get("section"), m.get("page"),
+                                         m.get("column")) for m in metas)
+                self.vector_files.write((record.source, record.ingest_id),
+                                        DocumentVectors(tuple(chunk_ids), chunk_vectors, rows, sentence_vectors))
             document_vector = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(chunk_vectors.shape[1])
             self._upsert(self.documents, [record.source], document_vector[None, :], [record.text],
                          [_clean(record.as_chroma_metadata())])
@@ -360,6 +371,9 @@ class ChromaStore:
                     for part in _batches(len(stale), self._batch):
                         collection.delete(ids=stale[part])
             removed += len(stale)
+        if self.vector_files is not None:
+            with self._writing():  # under the lock, so a file being written for a new version is not taken
+                self.vector_files.keep_only(set(self.active_ingests().items()))
         return removed
 
     def _delete_stale(self, source: str, keep: str | None) -> None:
@@ -367,6 +381,8 @@ class ChromaStore:
         self.chunks.delete(where=where)
         self.sentences.delete(where=where)
         self.recommendation_rows.delete(where=where)
+        if self.vector_files is not None:
+            self.vector_files.remove_source(source, keep)
 
     def _upsert(self, collection, ids: list[str], vectors: np.ndarray, docs: list[str], metas: list[dict]) -> None:  # noqa: ANN001
         for part in _batches(len(ids), self._batch):
@@ -405,17 +421,29 @@ class ChromaStore:
     def query_chunks(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
                      ) -> list[tuple[str, float]]:
         """(chunk_id, similarity) for the passages nearest the vector."""
+        in_files = self._files_query(vector, n, search_filter, sentences=False)
+        if in_files is not None:
+            return in_files
         return [(row_id, similarity) for row_id, _, similarity in self._query(self.chunks, vector, n, search_filter)]
 
     def query_sentences(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
                         ) -> list[tuple[str, float]]:
         """(chunk_id, similarity) for the sentences nearest the vector."""
+        in_files = self._files_query(vector, n, search_filter, sentences=True)
+        if in_files is not None:
+            return in_files
         return [(meta["chunk_id"], similarity) for _, meta, similarity
                 in self._query(self.sentences, vector, n, search_filter)]
 
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]:
+        """The sentences of these passages with their vectors: from the documents' vector files when they all
+        have one (fast in any library), else from Chroma by a metadata filter."""
         if not chunk_ids:
             return []
+        versions = sorted({_version_of(chunk_id) for chunk_id in chunk_ids})
+        documents = self.vector_files.read_all(versions) if self.vector_files is not None else None
+        if documents is not None:
+            return sentences_of(set(chunk_ids), documents)
         result = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["metadatas", "embeddings"])
         return [
             StoredSentence(meta["chunk_id"], int(meta["start"]), int(meta["end"]), meta.get("section"),
@@ -440,6 +468,18 @@ class ChromaStore:
     def count(self) -> int:
         return self.chunks.count()
 
+    def _files_query(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None, sentences: bool
+                     ) -> list[tuple[str, float]] | None:
+        """A filtered search over few enough passages, answered exactly from their documents' vector files;
+        None when the search is unfiltered, allows too many passages, or a document has no file."""
+        if self.vector_files is None or search_filter is None or search_filter.is_empty:
+            return None
+        allowed = [meta for meta in self.list_documents() if search_filter.matches_document(meta, meta["source"])]
+        if sum(int(meta.get("chunks", 0)) for meta in allowed) > FILE_SEARCH_MAX_PASSAGES:
+            return None
+        documents = self.vector_files.read_all([(meta["source"], meta["ingest_id"]) for meta in allowed])
+        return None if documents is None else nearest(vector, n, documents, sentences)
+
     def _query(self, collection, vector: np.ndarray, n: int, search_filter: SearchFilter | None  # noqa: ANN001
                ) -> list[tuple[str, dict[str, Any], float]]:
         """(id, metadata, similarity) of current rows nearest the vector. While another process writes, an
@@ -462,6 +502,12 @@ class ChromaStore:
         if where is not None:
             rows = [row for row in rows if _row_matches(row[1], search_filter)][:n]
         return rows
+
+
+def _version_of(chunk_id: str) -> DocumentVersion:
+    """A chunk id is "source:ingest_id:ordinal"; split from the right, since a file name may hold a colon."""
+    source, ingest_id, _ = chunk_id.rsplit(":", 2)
+    return source, ingest_id
 
 
 def open_store(index_dir: Path, host: str | None = None, port: int = 8000, prefix: str = "scrutiny") -> ChromaStore:

@@ -13,6 +13,7 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from conftest import SAMPLE_DIR
 from index.filters import SearchFilter
+from index.store import ChromaStore
 from ports import free_port, wait_for_port
 
 DERBY = "002_9657fb6dd67a30bc.txt"
@@ -47,6 +48,67 @@ def test_remove_makes_a_document_unanswerable(fresh_services: Services) -> None:
 def test_source_filter_limits_retrieval(sample_services: Services) -> None:
     passages = sample_services.retriever.retrieve("foster carers", 8, SearchFilter(sources=(DERBY,)))
     assert passages and {p.chunk.source for p in passages} == {DERBY}
+
+
+def _without_files(store: ChromaStore) -> ChromaStore:
+    """The same index read through Chroma only, as before vector files existed."""
+    chroma_only = ChromaStore(store.index_dir)
+    chroma_only.vector_files = None
+    return chroma_only
+
+
+def test_filtered_searches_read_the_vector_files_and_agree_with_chroma(sample_services: Services) -> None:
+    store = sample_services.store
+    chroma_only = _without_files(store)
+    vector = sample_services.embedder.embed_query("foster carer recruitment and retention")
+    for search_filter in (SearchFilter(sources=(DERBY,)), SearchFilter(councils=("Derby City Council",))):
+        assert store._files_query(vector, 10, search_filter, sentences=False) is not None  # noqa: SLF001
+        for query in ("query_chunks", "query_sentences"):
+            from_files = getattr(store, query)(vector, 10, search_filter)
+            from_chroma = getattr(chroma_only, query)(vector, 10, search_filter)
+            assert from_files and {cid.split(":")[0] for cid, _ in from_files} == {DERBY}
+            assert [cid for cid, _ in from_files[:3]] == [cid for cid, _ in from_chroma[:3]]
+            assert [round(s, 4) for _, s in from_files[:3]] == [round(s, 4) for _, s in from_chroma[:3]]
+    chunk_ids = [cid for cid, _ in store.query_chunks(vector, 4, SearchFilter(sources=(DERBY,)))]
+    from_files, from_chroma = store.sentences_of(chunk_ids), chroma_only.sentences_of(chunk_ids)
+    assert len(from_files) == len(from_chroma) > len(chunk_ids)
+    for mine, theirs in zip(sorted(from_files, key=lambda s: (s.chunk_id, s.start)),
+                            sorted(from_chroma, key=lambda s: (s.chunk_id, s.start))):
+        assert (mine.chunk_id, mine.start, mine.end, mine.section, mine.page, mine.column) == \
+            (theirs.chunk_id, theirs.start, theirs.end, theirs.section, theirs.page, theirs.column)
+        assert abs(float(mine.vector @ theirs.vector) - 1.0) < 1e-5
+
+
+def test_vector_files_follow_replacements_removals_and_orphans(fresh_services: Services, tmp_path: Path) -> None:
+    store = fresh_services.store
+    folder = store.vector_files.folder
+    paper = tmp_path / "paper.txt"
+    paper.write_text("1.1 The panel agreed to review foster carer allowances by March 2024.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    first = sorted(folder.glob("*.npz"))
+    assert len(first) == 1
+    paper.write_text("1.1 The panel agreed to close the Lansdowne unit by June 2025.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    second = sorted(folder.glob("*.npz"))
+    assert len(second) == 1 and second != first  # the old version's file went with its rows
+    (folder / "0000000000000000-0000000000000000.npz").write_bytes(b"left by a killed ingest")
+    fresh_services.pipeline.ingest([SAMPLE_DIR / DERBY], progress=False)  # an ingest starts by clearing orphans
+    assert not (folder / "0000000000000000-0000000000000000.npz").exists()
+    assert len(list(folder.glob("*.npz"))) == 2
+    assert store.remove("paper.txt")
+    assert len(list(folder.glob("*.npz"))) == 1
+
+
+def test_a_document_without_a_vector_file_is_searched_through_chroma(fresh_services: Services) -> None:
+    fresh_services.pipeline.ingest([SAMPLE_DIR / DERBY], progress=False)
+    store = fresh_services.store
+    for path in store.vector_files.folder.glob("*.npz"):
+        path.unlink()  # as in an index written before the files existed
+    store.vector_files = type(store.vector_files)(store.vector_files.folder)  # nothing cached
+    vector = fresh_services.embedder.embed_query("joint recruitment campaigns")
+    assert store._files_query(vector, 5, SearchFilter(sources=(DERBY,)), sentences=False) is None  # noqa: SLF001
+    hits = store.query_chunks(vector, 5, SearchFilter(sources=(DERBY,)))
+    assert hits and store.sentences_of([cid for cid, _ in hits])
 
 
 @pytest.fixture()
