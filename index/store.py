@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ import numpy as np
 from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import InternalError
+from tqdm import tqdm
 
 from index.filters import SearchFilter
 from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex, item_labels
@@ -58,6 +60,7 @@ class Store(Protocol):
                               vectors: np.ndarray) -> None: ...
     def remove(self, source: str) -> bool: ...
     def remove_orphans(self) -> int: ...
+    def complete_vector_files(self, progress: bool = False) -> int: ...
 
 
 def make_client(index_dir: Path, host: str | None = None, port: int = 8000) -> chromadb.ClientAPI:
@@ -376,6 +379,33 @@ class ChromaStore:
                 self.vector_files.keep_only(set(self.active_ingests().items()))
         return removed
 
+    def complete_vector_files(self, progress: bool = False) -> int:
+        """Writes the vector files that documents ingested before they existed lack, from their Chroma rows, one
+        document at a time holding the write lock (no other process writes meanwhile); returns how many."""
+        if self.vector_files is None:
+            return 0
+        with self._write_lock():
+            self.sync()
+            missing = [version for version in sorted(self.active_ingests().items()) if not self.vector_files.exists(version)]
+            for version in tqdm(missing, desc="Vector files for older documents", unit="document", disable=not progress,
+                                file=sys.stderr):
+                self.vector_files.write(version, self._vectors_in_chroma(version))
+        return len(missing)
+
+    def _vectors_in_chroma(self, version: DocumentVersion) -> DocumentVectors:
+        where = {"$and": [{"source": version[0]}, {"ingest_id": version[1]}]}
+        chunks = self.chunks.get(where=where, include=["embeddings"])
+        sentences = self.sentences.get(where=where, include=["metadatas", "embeddings"])
+        chunk_rows = sorted(zip(chunks["ids"], chunks["embeddings"]), key=lambda row: _chunk_order(row[0]))
+        sentence_rows = sorted(zip(sentences["ids"], sentences["metadatas"], sentences["embeddings"]),
+                               key=lambda row: _sentence_order(row[0]))
+        width = len(chunk_rows[0][1]) if chunk_rows else 0
+        return DocumentVectors(
+            tuple(row_id for row_id, _ in chunk_rows), np.asarray([v for _, v in chunk_rows], np.float32).reshape(-1, width),
+            tuple(SentenceRow(m["chunk_id"], int(m["start"]), int(m["end"]), m.get("section"),
+                              int(m["page"]) if m.get("page") else None, m.get("column")) for _, m, _ in sentence_rows),
+            np.asarray([v for _, _, v in sentence_rows], np.float32).reshape(-1, width))
+
     def _delete_stale(self, source: str, keep: str | None) -> None:
         where = {"source": source} if keep is None else {"$and": [{"source": source}, {"ingest_id": {"$ne": keep}}]}
         self.chunks.delete(where=where)
@@ -502,6 +532,17 @@ class ChromaStore:
         if where is not None:
             rows = [row for row in rows if _row_matches(row[1], search_filter)][:n]
         return rows
+
+
+def _chunk_order(chunk_id: str) -> int:
+    """A chunk id is "source:ingest_id:ordinal"."""
+    return int(chunk_id.rsplit(":", 1)[1])
+
+
+def _sentence_order(sentence_id: str) -> tuple[int, int]:
+    """A sentence id is its chunk's id plus ":position"."""
+    chunk_id, position = sentence_id.rsplit(":", 1)
+    return _chunk_order(chunk_id), int(position)
 
 
 def _version_of(chunk_id: str) -> DocumentVersion:

@@ -89,6 +89,9 @@ class VectorFiles:
                  sentence_vectors=vectors.sentence_vectors.astype(np.float32))
         os.replace(temporary, target)
 
+    def exists(self, version: DocumentVersion) -> bool:
+        return version in self._cached or (self.folder / file_name(version)).is_file()
+
     def read(self, version: DocumentVersion) -> DocumentVectors | None:
         """The version's rows, or None when it has no file (written before these files existed, or removed)."""
         if version in self._cached:

@@ -165,8 +165,9 @@ class IngestPipeline:
         started = time.perf_counter()
         files = discover(paths)
         self.store.remove_orphans()
-        summary = IngestSummary(skipped=skipped_in(paths))
         show = sys.stderr.isatty() if progress is None else progress
+        self.store.complete_vector_files(show)
+        summary = IngestSummary(skipped=skipped_in(paths))
         bar = tqdm(files, desc="Ingesting", unit="file", disable=not show, file=sys.stderr)
         reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-reader")
         try:

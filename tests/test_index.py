@@ -99,7 +99,7 @@ def test_vector_files_follow_replacements_removals_and_orphans(fresh_services: S
     assert len(list(folder.glob("*.npz"))) == 1
 
 
-def test_a_document_without_a_vector_file_is_searched_through_chroma(fresh_services: Services) -> None:
+def test_a_document_without_a_vector_file_is_searched_through_chroma_until_the_next_ingest_writes_it(fresh_services: Services) -> None:
     fresh_services.pipeline.ingest([SAMPLE_DIR / DERBY], progress=False)
     store = fresh_services.store
     for path in store.vector_files.folder.glob("*.npz"):
@@ -109,6 +109,13 @@ def test_a_document_without_a_vector_file_is_searched_through_chroma(fresh_servi
     assert store._files_query(vector, 5, SearchFilter(sources=(DERBY,)), sentences=False) is None  # noqa: SLF001
     hits = store.query_chunks(vector, 5, SearchFilter(sources=(DERBY,)))
     assert hits and store.sentences_of([cid for cid, _ in hits])
+    summary = fresh_services.pipeline.ingest([SAMPLE_DIR / DERBY], progress=False)  # the next ingest writes it
+    assert summary.results[0].status == "unchanged" and len(list(store.vector_files.folder.glob("*.npz"))) == 1
+    from_file = store._files_query(vector, 5, SearchFilter(sources=(DERBY,)), sentences=False)  # noqa: SLF001
+    assert [cid for cid, _ in from_file] == [cid for cid, _ in hits]
+    chunk_ids = [cid for cid, _ in hits]
+    assert [(s.chunk_id, s.start) for s in store.sentences_of(chunk_ids)] == \
+        [(s.chunk_id, s.start) for s in _without_files(store).sentences_of(chunk_ids)]
 
 
 @pytest.fixture()
