@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import llama_index.core
-import nltk
-from nltk.tokenize.punkt import PunktTokenizer
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktTokenizer
 
 # Cell markup and bullets are boundaries too: a quote should never carry "</li> <li>".
 HARD_BREAK = re.compile(r"<[^>]{1,200}>|\t|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022\u00a7]|\d{1,2}(?:\.\d{1,2})+)[ \t])")
@@ -31,7 +32,13 @@ def continues_sentence(before: str, after: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _punkt() -> PunktTokenizer:
-    nltk_cache = Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
+    # Imported here, not at the top: importing nltk and llama-index-core takes ~5 s (scipy.stats among them), which
+    # every process paid at start although only splitting text into sentences (ingest) needs them.
+    import nltk
+    from nltk.tokenize.punkt import PunktTokenizer
+
+    spec = importlib.util.find_spec("llama_index.core")
+    nltk_cache = Path(next(iter(spec.submodule_search_locations))) / "_static" / "nltk_cache"
     if str(nltk_cache) not in nltk.data.path:
         nltk.data.path.append(str(nltk_cache))
     tokenizer = PunktTokenizer("english")
