@@ -1,4 +1,5 @@
-"""The sector's acronyms (LAC, CAMHS, PEP...): expand them in searches and explain them under answers."""
+"""Acronyms: the sector's (LAC, CAMHS, PEP...) and those the library's papers define; expand them in searches,
+and their long forms to them, and explain them under answers."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import csv
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 GLOSSARY_CSV = Path(__file__).parent / "data" / "glossary.csv"
-TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,5}s?\b")
+TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9&]{1,7}s?\b")
+NO_DEFINITIONS: Mapping[str, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -18,25 +21,36 @@ def glossary() -> dict[str, str]:
         return {row["acronym"]: row["meaning"] for row in csv.DictReader(handle)}
 
 
-def meaning(acronym: str) -> str | None:
-    """The acronym's meaning; a plural ("KPIs") takes its singular's meaning, plural too."""
-    if acronym in glossary():
-        return glossary()[acronym]
+def meaning(acronym: str, defined: Mapping[str, str] = NO_DEFINITIONS) -> str | None:
+    """The acronym's meaning, from the glossary or else the papers' definitions; a plural ("KPIs") takes its
+    singular's meaning, plural too."""
+    known = {**defined, **glossary()}
+    if acronym in known:
+        return known[acronym]
     singular = acronym[:-1] if acronym.endswith("s") else ""
-    return f"{glossary()[singular]}s" if singular in glossary() else None
+    return f"{known[singular]}s" if singular in known else None
 
 
-def acronyms_in(text: str) -> list[str]:
-    """Acronyms of the glossary written in text, in order of first use; case must match ("PEP", not "pep")."""
-    found = [token for token in TOKEN.findall(text) if meaning(token)]
+def acronyms_in(text: str, defined: Mapping[str, str] = NO_DEFINITIONS) -> list[str]:
+    """Known acronyms written in text, in order of first use; case must match ("PEP", not "pep")."""
+    found = [token for token in TOKEN.findall(text) if meaning(token, defined)]
     return list(dict.fromkeys(found))
 
 
-def expand_query(question: str) -> str:
-    """The question with each acronym's meaning added, so "LAC" also finds "looked after children"."""
-    return " ".join([question, *(meaning(acronym) or "" for acronym in acronyms_in(question))])
+def long_forms_in(text: str, defined: Mapping[str, str]) -> list[str]:
+    """Acronyms of the papers' definitions whose long form the text spells out ("Public Works Loan Board")."""
+    lowered = " ".join(text.lower().split())
+    return [acronym for acronym, definition in defined.items()
+            if re.search(rf"\b{re.escape(definition.lower())}\b", lowered)]
 
 
-def explain(answer: str) -> str:
+def expand_query(question: str, defined: Mapping[str, str] = NO_DEFINITIONS) -> str:
+    """The question with each acronym's meaning added, so "LAC" also finds "looked after children", and each
+    defined long form's acronym, so "Public Works Loan Board" also finds "PWLB"."""
+    meanings = [meaning(acronym, defined) or "" for acronym in acronyms_in(question, defined)]
+    return " ".join([question, *meanings, *long_forms_in(question, defined)])
+
+
+def explain(answer: str, defined: Mapping[str, str] = NO_DEFINITIONS) -> str:
     """A line explaining the acronyms an answer uses, or "" when it uses none."""
-    return "; ".join(f"{acronym}: {meaning(acronym)}" for acronym in acronyms_in(answer))
+    return "; ".join(f"{acronym}: {meaning(acronym, defined)}" for acronym in acronyms_in(answer, defined))
