@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.sentences import SENTENCE_END, continues_sentence
-from ingest.vocabulary import ROW_LABEL
+from ingest.vocabulary import FIGURE, ROW_LABEL
 
 # "2.1", "3.8.1", optionally behind a list bullet; the number must be followed by text.
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
@@ -14,7 +14,6 @@ NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,
 NUMBERED_TITLE = re.compile(r"^[ \t]*(?:#+[ \t]*)?(\d{1,2})\.?[ \t]+([A-Z][^\t]{0,80})$")
 MARKDOWN_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 MARKUP = re.compile(r"<[^>]{1,200}>")
-FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
 YEAR_CELL = re.compile(r"^(?:19|20)\d\d(?:[/-]\d{2}(?:\d{2})?)?$")
 # Items of a questions-and-answers pack or of minutes: "Question 2", "Minute 12", "(Item 1)", "Agenda item 4".
 ITEM_LABEL = re.compile(r"^[ \t]*\(?(?:question|minute|(?:agenda[ \t]+)?item)[ \t]+(?:no\.?[ \t]*)?\d{1,3}[a-z]?\)?[ \t.:]*$",

@@ -24,6 +24,11 @@ NUMBERED_RECOMMENDATION = re.compile(
 # A table row's label cell: "15.", "1 5." (a split PDF-to-text number), "R12", "3a".
 ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNORECASE)
 
+# A figure as a table cell writes it: "613", "£6.3m", "-115,128.2", "+3.1%".
+FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
+# A word of a line of figures in an accounts table, which also writes "(2.3)" for -2.3 and "-" for nil.
+ACCOUNTS_FIGURE = re.compile(r"^(?:[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?|\([\d,.]+\)%?|[-\u2013])$", re.IGNORECASE)
+
 # The tracker's statuses, in the order they are listed.
 STATUSES = ("achieved", "partly achieved", "in progress", "ongoing", "accepted", "not accepted", "unknown")
 # Work the paper does not report as finished: what "which ... are still outstanding?" lists.

@@ -10,7 +10,7 @@ from conftest import EXTERNAL_PDFS, SAMPLE_DIR
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
-from ingest.readers.tables import table_text
+from ingest.readers.tables import stacks_rows, table_text
 from ingest.structure import StructureParser
 
 KENT_Q3 = EXTERNAL_PDFS / "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
@@ -79,3 +79,22 @@ def test_an_over_long_row_is_split_on_sentences_with_header_and_number_repeated(
         assert part.section == "row 7"
         assert "No 7" in part.search_text and "Progress: Milestone" in part.search_text
         assert document.text[part.end - 1] == "."  # every part ends on a sentence boundary
+
+
+KENT_BUDGET = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-03-04_cabinet_appendix-1-cabinet-budget-update.pdf"
+
+
+def test_a_row_stacking_figures_beside_their_labels_is_recognised_and_wrapped_text_is_not() -> None:
+    assert stacks_rows(["11,806.0\n117,046.1\n-\n11,686.6", "Revenue Support Grant\nSocial Care Grant\nServices Grant\n"
+                        "Discharge Fund", "15,680.3\n137,143.6\n(0.4)\n0.0"])
+    assert not stacks_rows(["Recruit more foster carers\nthrough a joint campaign\nwith neighbouring councils",
+                            "The campaign ran in 2024\nand recruited 40 carers\nagainst a target of 50", "Green"])
+    assert not stacks_rows(["Total", "1,234.5", "6.7%"])
+
+
+@pytest.mark.skipif(not KENT_BUDGET.exists(), reason="the KCC library is not present")
+def test_a_table_drawn_without_row_rules_keeps_each_label_with_its_figures() -> None:
+    """pdfplumber returns this budget table as two rows whose cells hold a whole column each; each line is a row."""
+    lines = reader_for(KENT_BUDGET).read(KENT_BUDGET).text.splitlines()
+    assert "135,347.0\tCouncil Tax Adult Social Care Levy\t155,881.6" in lines
+    assert "117,046.1\tSocial Care Grant\t137,143.6" in lines

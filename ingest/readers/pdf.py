@@ -13,7 +13,7 @@ from pypdf.errors import PdfReadError
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
-from ingest.readers.tables import TableText, table_text
+from ingest.readers.tables import Cell, TableText, stacks_rows, table_text
 
 PAGE_SEPARATOR = "\n\n"
 # Path-painting operators (stroke, fill, rectangle). Ruled tables draw many; prose pages draw few or none.
@@ -21,6 +21,8 @@ PAINT_OPERATORS = re.compile(rb"\s(?:S|s|f\*?|F|B\*?|b\*?|re)(?=\s)")
 # Measured on ../shared/external/pdfs: every page where pdfplumber found a table had >= 13 painting operators,
 # most prose pages 0-10; the cheap count (~0.4 ms a page) spares pdfplumber (~90 ms a page) on prose.
 MIN_TABLE_PAINT_OPERATORS = 12
+# Two lines of a stacked cell are one row of the table when their middles are this close (points).
+SAME_ROW_POINTS = 3.0
 # pypdf and pdfminer log recoverable damage on stderr; a damaged file is reported once, as an IngestError.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -69,9 +71,61 @@ def _band_text(page: pdfplumber.page.Page, top: float, bottom: float) -> str:
     return _clean_page(page.crop((page.bbox[0], top, page.bbox[2], bottom)).extract_text() or "")
 
 
+def _middle(obj: dict) -> tuple[float, float]:
+    return (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+
+
+def _cell_lines(chars: list[dict], cell: tuple[float, float, float, float]) -> list[tuple[float, str]]:
+    """(vertical middle, text) of each line of text in a cell, top first; a char belongs to the cell its middle
+    is in, as in pdfplumber's own extract."""
+    inside = [c for c in chars if cell[0] <= _middle(c)[0] < cell[2] and cell[1] <= _middle(c)[1] < cell[3]]
+    lines: list[list[dict]] = []
+    for char in sorted(inside, key=lambda c: (round(_middle(c)[1]), c["x0"])):
+        if lines and abs(_middle(char)[1] - _middle(lines[-1][0])[1]) <= SAME_ROW_POINTS / 2:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return [(_middle(line[0])[1], _line_text(line)) for line in lines]
+
+
+def _line_text(chars: list[dict]) -> str:
+    """The chars of one line, left to right, with a space where a gap wider than a third of the text height is."""
+    text, previous = "", None
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        if previous is not None and char["x0"] - previous["x1"] > (char["bottom"] - char["top"]) / 3:
+            text += " "
+        text += char["text"]
+        previous = char
+    return " ".join(text.split())
+
+
+def _rows_by_line(chars: list[dict], cells: list[tuple[float, float, float, float] | None]) -> list[list[Cell]]:
+    """A stacked row split into one row per line of text: lines of different cells at the same height are a row."""
+    per_cell = [_cell_lines(chars, cell) if cell is not None else [] for cell in cells]
+    heights: list[float] = []
+    for height in sorted(height for lines in per_cell for height, _ in lines):
+        if not heights or height - heights[-1] > SAME_ROW_POINTS:
+            heights.append(height)
+    rows: list[list[Cell]] = [["" if cell is not None else None for cell in cells] for _ in heights]
+    for column, lines in enumerate(per_cell):
+        for height, text in lines:
+            row = min(range(len(heights)), key=lambda i: abs(heights[i] - height))
+            rows[row][column] = f"{rows[row][column]} {text}".strip()
+    return rows
+
+
+def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table) -> list[list[Cell]]:
+    """pdfplumber's rows, except that a row stacking many rows (a table drawn without rules between its rows)
+    becomes those rows, so each label stays with its own figures."""
+    rows: list[list[Cell]] = []
+    for row, texts in zip(table.rows, table.extract()):
+        rows.extend(_rows_by_line(page.chars, row.cells) if stacks_rows(texts) else [texts])
+    return rows
+
+
 def _table_page(page: pdfplumber.page.Page) -> TableText | None:
     """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table."""
-    found = sorted(((t, table_text(t.extract())) for t in page.find_tables()), key=lambda pair: pair[0].bbox[1])
+    found = sorted(((t, table_text(_table_rows(page, t))) for t in page.find_tables()), key=lambda pair: pair[0].bbox[1])
     tables = [(t.bbox, text) for t, text in found if text is not None]
     if not tables:
         return None

@@ -5,15 +5,39 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.vocabulary import ACCOUNTS_FIGURE
+
 Cell = str | None  # None: the cell is covered by a merged neighbour (pdfplumber's convention)
 MAX_HEADER_WORDS = 8
 MERGED_TEXT_WORDS = 3
 BLOCK_SEPARATOR = "\n\n"
+# A table drawn without rules between its rows comes back from pdfplumber as one row whose cells each stack many
+# lines: a column of labels beside columns of figures. Such a cell has at least this many lines of figures,
+# making at least this share of its lines (the rest are its column's headings: "2024-25", "£000s").
+STACKED_LINES = 3
+STACKED_FIGURE_SHARE = 0.5
 
 
 def clean(cell: Cell) -> str:
     """One line of plain words: wrapped lines and tabs inside a cell become spaces."""
     return re.sub(r"\s+", " ", cell or "").strip()
+
+
+def _lines(cell: Cell) -> list[str]:
+    return [line for line in (cell or "").split("\n") if line.strip()]
+
+
+def _is_figures(line: str) -> bool:
+    return all(ACCOUNTS_FIGURE.match(word) for word in line.split())
+
+
+def stacks_rows(row: list[Cell]) -> bool:
+    """True when a row's cells stack what should be many rows: a cell with at least STACKED_LINES lines of figures,
+    beside another cell of at least as many lines (their labels). A long text wrapped in its cell is not."""
+    stacked = [_lines(cell) for cell in row if len(_lines(cell)) >= STACKED_LINES]
+    figures = [lines for lines in stacked if (count := sum(map(_is_figures, lines))) >= STACKED_LINES
+               and count >= STACKED_FIGURE_SHARE * len(lines)]
+    return bool(figures) and len(stacked) >= 2
 
 
 def _keep_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
