@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from pathlib import Path
 from typing import Iterable, Mapping
 
 from assistant.glossary import NO_DEFINITIONS, meaning
@@ -17,6 +18,7 @@ POSSESSIVE = re.compile(r"['’]s$")
 # are the paper's, not names the user brings, and a quote's first word is capitalised whatever it is.
 QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|(?<![\w’'])['‘](?:[^'‘’]|(?<=\w)['’](?=\w)){3,}['’](?![\w’'])")
 COMMON_IN = 3
+FILE_NAME_SEPARATORS = re.compile(r"[-_.]+")
 # Months and weekdays are capitalised but name nothing a paper must mention ("dated 22 January").
 CALENDAR_WORDS = frozenset(word.lower() for word in (*calendar.month_name[1:], *calendar.month_abbr[1:],
                                                      *calendar.day_name, "Sept"))
@@ -71,8 +73,10 @@ def names_no_citation_mentions(question: str, citations: list[Citation], lexical
     names = proper_names(question, ignored_terms)
     if not names or not citations:
         return []
-    # a cited paper's title speaks for all of it ("... and the Integrated Care Strategy" answers an ICS question)
-    texts = [citation.text for citation in citations] + [citation.title for citation in citations if citation.title]
+    # a cited paper's title speaks for all of it ("... and the Integrated Care Strategy" answers an ICS question),
+    # and so does the name its council published it under ("4-amendment-liberal-democrats-highways.pdf")
+    texts = [citation.text for citation in citations] + [citation.title for citation in citations if citation.title] + [
+        FILE_NAME_SEPARATORS.sub(" ", Path(citation.source).stem) for citation in citations]
     terms = frozenset().union(*(content_terms(text) for text in texts), *(
         _common_terms(lexical, source) for source in {citation.source for citation in citations}))
     return [] if any(_mentioned(name, terms, texts, defined) for name in names) else names

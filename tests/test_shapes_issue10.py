@@ -229,3 +229,13 @@ def test_a_question_may_use_an_acronym_a_paper_defines_elsewhere(fresh_services:
     result = fresh_services.engine.ask("How much did the council owe the PWLB at the end of November?",
                                        search_filter=SearchFilter(sources=("borrowing.txt",)))
     assert not result.abstained and "432.4" in result.answer, result.answer
+
+
+def test_a_name_in_the_file_name_a_council_published_a_paper_under_counts(fresh_services: Services,
+                                                                          tmp_path: Path) -> None:
+    paper = tmp_path / "4-amendment-liberal-democrats-highways.txt"
+    paper.write_text("Budget Amendment Form\n\nProposed amount: £5.6m to increase the highways maintenance capital "
+                     "project.\n\nProposer: Mr Richard Streatfeild. Seconder: Mr Antony Hook.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    result = fresh_services.engine.ask("How much did the Lib Dem amendment add to highways maintenance?")
+    assert not result.abstained and "£5.6m" in result.answer, result.answer
