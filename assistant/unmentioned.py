@@ -76,10 +76,15 @@ def names_no_citation_mentions(question: str, citations: list[Citation], lexical
     # a cited paper's title speaks for all of it ("... and the Integrated Care Strategy" answers an ICS question),
     # and so does the name its council published it under ("4-amendment-liberal-democrats-highways.pdf")
     texts = [citation.text for citation in citations] + [citation.title for citation in citations if citation.title] + [
-        FILE_NAME_SEPARATORS.sub(" ", Path(citation.source).stem) for citation in citations]
+        published_name(citation.source) for citation in citations]
     terms = frozenset().union(*(content_terms(text) for text in texts), *(
         _common_terms(lexical, source) for source in {citation.source for citation in citations}))
     return [] if any(_mentioned(name, terms, texts, defined) for name in names) else names
+
+
+def published_name(source: str) -> str:
+    """A paper's file name as words: "4-amendment-liberal-democrats.pdf" -> "4 amendment liberal democrats"."""
+    return FILE_NAME_SEPARATORS.sub(" ", Path(source).stem)
 
 
 def _common_terms(lexical: LexicalIndex, source: str) -> frozenset[str]:
