@@ -35,7 +35,8 @@ class Services:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return Embedder(self.settings.embedding_model, self.settings.embedding_batch_size)
+        return Embedder(self.settings.embedding_model, self.settings.embedding_batch_size,
+                        self.settings.embedding_backend)
 
     @cached_property
     def pipeline(self) -> IngestPipeline:

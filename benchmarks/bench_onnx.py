@@ -2,7 +2,6 @@
 PyTorch, on exactly the sentences ingest embeds, alternating rounds in one process; prints speed ratios and how
 far the vectors move.
 
-  pip install -e ".[onnx]"   # the exporter needs onnx; onnxruntime already comes with chromadb
   python benchmarks/bench_onnx.py --rounds 2
 
 The model is exported locally from the bundled weights with torch.onnx (nothing is downloaded).
@@ -89,7 +88,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     texts = sentence_texts(args.folder)
-    embedder = Embedder()
+    embedder = Embedder(backend="torch")
     model = embedder._model  # noqa: SLF001 - the benchmark compares backends of the very model the embedder loads
     with tempfile.TemporaryDirectory() as folder:
         float_path, int8_path = export(model, Path(folder))

@@ -27,7 +27,7 @@ class SlowEmbedder(Embedder):
 
     def __init__(self, real: Embedder, slow: Callable[[int], float]) -> None:
         super().__init__(real.model_name, real.batch_size)
-        self.__dict__["_model"] = real._model
+        self.__dict__["_onnx"] = real._onnx
         self.slow = slow
         self.calls = 0
 
