@@ -212,7 +212,7 @@ def measure(index: Path, questions_limit: int | None, add: Path | None) -> dict[
     services = Services(load_settings(index=index))
     services.retriever.lexical_index()  # Chroma opened, keyword index loaded
     opened = time.perf_counter()
-    services.embedder.embed(["warm up"])
+    services.engine.ask("warm-up")  # as `scrutiny serve` does before its first visitor: model and vector indexes
     model = time.perf_counter()
     questions = load_dataset(DATASETS_DIR / "sample.jsonl")[:questions_limit]
     first = services.engine.ask(questions[0].question, list(questions[0].history))

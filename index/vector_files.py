@@ -50,6 +50,35 @@ class DocumentVectors:
         return len(self.chunk_ids) + len(self.sentences)
 
 
+@dataclass(frozen=True)
+class StoredVectors:
+    """A document version's rows as read from its file: arrays, from which sentence records are made only for the
+    passages asked for (making them all cost ~8 ms a paper, which a council's first question paid for each)."""
+
+    chunk_ids: np.ndarray
+    chunk_vectors: np.ndarray
+    sentence_chunks: np.ndarray
+    sentence_starts: np.ndarray
+    sentence_ends: np.ndarray
+    sentence_sections: np.ndarray
+    sentence_pages: np.ndarray
+    sentence_columns: np.ndarray
+    sentence_vectors: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.chunk_ids) + len(self.sentence_chunks)
+
+    def sentences_of(self, chunk_ids: set[str]) -> list[StoredSentence]:
+        """The sentences of these passages, in document order."""
+        wanted = np.flatnonzero(np.isin(self.sentence_chunks, list(chunk_ids)))
+        return [StoredSentence(str(self.sentence_chunks[i]), int(self.sentence_starts[i]), int(self.sentence_ends[i]),
+                               str(self.sentence_sections[i]) or None,
+                               int(self.sentence_pages[i]) if self.sentence_pages[i] >= 0 else None,
+                               str(self.sentence_columns[i]) or None, self.sentence_vectors[i])
+                for i in wanted]
+
+
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
@@ -70,7 +99,7 @@ class VectorFiles:
     def __init__(self, folder: Path, max_rows: int = 300_000) -> None:
         self.folder = folder
         self.max_rows = max_rows
-        self._cached: OrderedDict[DocumentVersion, DocumentVectors] = OrderedDict()
+        self._cached: OrderedDict[DocumentVersion, StoredVectors] = OrderedDict()
         self._rows = 0
 
     def write(self, version: DocumentVersion, vectors: DocumentVectors) -> None:
@@ -92,14 +121,14 @@ class VectorFiles:
     def exists(self, version: DocumentVersion) -> bool:
         return version in self._cached or (self.folder / file_name(version)).is_file()
 
-    def read(self, version: DocumentVersion) -> DocumentVectors | None:
+    def read(self, version: DocumentVersion) -> StoredVectors | None:
         """The version's rows, or None when it has no file (written before these files existed, or removed)."""
         if version in self._cached:
             self._cached.move_to_end(version)
             return self._cached[version]
         try:
             with np.load(self.folder / file_name(version), allow_pickle=False) as data:
-                vectors = _decoded(data)
+                vectors = StoredVectors(**{name: data[name] for name in StoredVectors.__dataclass_fields__})
         except (FileNotFoundError, OSError, ValueError, KeyError):
             return None
         self._cached[version] = vectors
@@ -109,7 +138,7 @@ class VectorFiles:
             self._rows -= dropped.rows
         return vectors
 
-    def read_all(self, versions: Sequence[DocumentVersion]) -> list[DocumentVectors] | None:
+    def read_all(self, versions: Sequence[DocumentVersion]) -> list[StoredVectors] | None:
         """Every version's rows, or None when any lacks its file (the caller then asks Chroma)."""
         found = []
         for version in versions:
@@ -137,34 +166,19 @@ class VectorFiles:
         return removed
 
 
-def _decoded(data: np.lib.npyio.NpzFile) -> DocumentVectors:
-    sections, pages, columns = data["sentence_sections"], data["sentence_pages"], data["sentence_columns"]
-    sentences = tuple(
-        SentenceRow(str(chunk_id), int(start), int(end), str(sections[i]) or None,
-                    int(pages[i]) if pages[i] >= 0 else None, str(columns[i]) or None)
-        for i, (chunk_id, start, end) in enumerate(zip(data["sentence_chunks"], data["sentence_starts"],
-                                                       data["sentence_ends"])))
-    return DocumentVectors(tuple(str(i) for i in data["chunk_ids"]), data["chunk_vectors"], sentences,
-                           data["sentence_vectors"])
-
-
-def nearest(vector: np.ndarray, n: int, documents: list[DocumentVectors], sentences: bool) -> list[tuple[str, float]]:
+def nearest(vector: np.ndarray, n: int, documents: list[StoredVectors], sentences: bool) -> list[tuple[str, float]]:
     """(chunk id, cosine similarity) of the n passages, or sentences, of these documents nearest the normalised
     vector; exact, so a filtered search finds the same rows however large the library."""
-    ids: list[str] = []
-    blocks: list[np.ndarray] = []
-    for document in documents:
-        ids.extend(row.chunk_id for row in document.sentences) if sentences else ids.extend(document.chunk_ids)
-        blocks.append(document.sentence_vectors if sentences else document.chunk_vectors)
-    if not ids:
+    ids = [d.sentence_chunks if sentences else d.chunk_ids for d in documents]
+    blocks = [d.sentence_vectors if sentences else d.chunk_vectors for d in documents]
+    if not any(len(block) for block in blocks):
         return []
-    similarities = np.vstack(blocks) @ np.asarray(vector, dtype=np.float32)
+    similarities = np.concatenate([block @ np.asarray(vector, dtype=np.float32) for block in blocks if len(block)])
+    all_ids = np.concatenate([i for i, block in zip(ids, blocks) if len(block)])
     top = np.argsort(-similarities, kind="stable")[:n]
-    return [(ids[i], float(similarities[i])) for i in top]
+    return [(str(all_ids[i]), float(similarities[i])) for i in top]
 
 
-def sentences_of(chunk_ids: set[str], documents: list[DocumentVectors]) -> list[StoredSentence]:
+def sentences_of(chunk_ids: set[str], documents: list[StoredVectors]) -> list[StoredSentence]:
     """The sentences of these passages, in document order."""
-    return [StoredSentence(row.chunk_id, row.start, row.end, row.section, row.page, row.column,
-                           document.sentence_vectors[i])
-            for document in documents for i, row in enumerate(document.sentences) if row.chunk_id in chunk_ids]
+    return [sentence for document in documents for sentence in document.sentences_of(chunk_ids)]
