@@ -309,11 +309,40 @@ def percentile(values: list[float], q: float) -> float:
 
 def _in_child(*args: str) -> dict[str, Any]:
     """Runs this script with the arguments in a fresh process and returns the JSON it prints last."""
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
-    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child_result(_start_child(*args))
+
+
+def _start_child(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, *args], env={**os.environ, "PYTHONPATH": str(PROJECT), **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _child_result(child: subprocess.Popen) -> dict[str, Any]:
+    stdout, stderr = child.communicate()
+    if child.returncode:
+        raise RuntimeError(stderr[-2000:])
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def measure_on_server(index: Path, questions: int | None, processes: int = 2) -> list[dict[str, Any]]:
+    """The library served by a real `chroma run` on 127.0.0.1 and measured by several app processes at once, each
+    asking the questions (no paper is added: the processes share one library)."""
+    sys.path.insert(0, str(PROJECT / "tests"))
+    from ports import free_port, wait_for_port
+
+    chroma = Path(sys.executable).parent / "chroma"
+    port = free_port()
+    server = subprocess.Popen([str(chroma), "run", "--path", str(index), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, 120, server)
+        env = {"SCRUTINY_CHROMA_HOST": "127.0.0.1", "SCRUTINY_CHROMA_PORT": str(port)}
+        children = [_start_child("--measure", str(index), *(["--questions", str(questions)] if questions else []), env=env)
+                    for _ in range(processes)]
+        return [_child_result(child) for child in children]
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 def table(results: dict[str, Any]) -> str:
@@ -348,7 +377,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="folder for the indexes (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=PROJECT / "benchmarks" / "scale.json")
     parser.add_argument("--keyword-only", action="store_true", help="time the keyword index alone at each size")
+    parser.add_argument("--chroma-server", type=int, default=0, metavar="PROCESSES",
+                        help="also measure each library through a `chroma run` server shared by this many app processes")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--measure-server", type=Path, metavar="INDEX",
+                        help="measure an existing library through a Chroma server only (with --chroma-server N)")
     parser.add_argument("--ingest", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--add", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-raw-embedding", action="store_true", help=argparse.SUPPRESS)
@@ -356,6 +389,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.questions, args.add)))
+        return
+    if args.measure_server:
+        print(json.dumps(measure_on_server(args.measure_server, args.questions, args.chroma_server or 2)))
         return
     if args.ingest:
         print(json.dumps(ingest_cold(args.files, args.ingest, not args.no_raw_embedding)))
@@ -388,6 +424,8 @@ def main() -> None:
         measured = _in_child("--measure", str(index), "--add", str(ADDED_PAPER),
                              *(["--questions", str(args.questions)] if args.questions else []))
         results["libraries"].append({**built, "size": size, "measure": measured})
+        if args.chroma_server:
+            results["libraries"][-1]["server"] = measure_on_server(index, args.questions, args.chroma_server)
         args.json.write_text(json.dumps(results, indent=2))
         print(table(results), flush=True)
     print(f"\nsaved {args.json}; indexes in {work}")
