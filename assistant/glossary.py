@@ -1,5 +1,5 @@
-"""Acronyms: the sector's (LAC, CAMHS, PEP...) and those the library's papers define; expand them in searches,
-and their long forms to them, and explain them under answers."""
+"""Acronyms: the sector's (LAC, CAMHS, PEP...), expanded in searches, and those the library's papers define too,
+recognised in either form by the names check and explained under answers."""
 
 from __future__ import annotations
 
@@ -37,18 +37,9 @@ def acronyms_in(text: str, defined: Mapping[str, str] = NO_DEFINITIONS) -> list[
     return list(dict.fromkeys(found))
 
 
-def long_forms_in(text: str, defined: Mapping[str, str]) -> list[str]:
-    """Acronyms of the papers' definitions whose long form the text spells out ("Public Works Loan Board")."""
-    lowered = " ".join(text.lower().split())
-    return [acronym for acronym, definition in defined.items()
-            if re.search(rf"\b{re.escape(definition.lower())}\b", lowered)]
-
-
-def expand_query(question: str, defined: Mapping[str, str] = NO_DEFINITIONS) -> str:
-    """The question with each acronym's meaning added, so "LAC" also finds "looked after children", and each
-    defined long form's acronym, so "Public Works Loan Board" also finds "PWLB"."""
-    meanings = [meaning(acronym, defined) or "" for acronym in acronyms_in(question, defined)]
-    return " ".join([question, *meanings, *long_forms_in(question, defined)])
+def expand_query(question: str) -> str:
+    """The question with each glossary acronym's meaning added, so "LAC" also finds "looked after children"."""
+    return " ".join([question, *(meaning(acronym) or "" for acronym in acronyms_in(question))])
 
 
 def explain(answer: str, defined: Mapping[str, str] = NO_DEFINITIONS) -> str:
