@@ -15,7 +15,6 @@ from assistant.query import QueryAnalysis, analyse, name_terms, papers_named, wi
 from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
 from index.filters import SearchFilter
-from ingest.acronyms import library_acronyms
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
 from prompts import render
@@ -41,7 +40,6 @@ class QAEngine:
         self.retriever = retriever
         self.steps = steps
         self.top_k = top_k
-        self._acronyms: tuple[str, dict[str, str]] = ("", {})  # (store generation, what the papers define)
 
     def ask(self, question: str, history: list[str] | None = None,
             search_filter: SearchFilter | None = None) -> AnswerResult:
@@ -104,15 +102,12 @@ class QAEngine:
 
     def _search(self, turn: Turn, search_filter: SearchFilter | None, top_k: int) -> Search:
         search_filter = self._narrow(search_filter, turn)
-        # the search expands only the glossary's acronyms: adding the papers' own definitions to a question using
-        # the papers' own acronym diluted it (KCC test key facts 0.37 -> 0.33); they serve the names check instead
-        acronyms = self._defined_acronyms()
         query = expand_query(turn.resolved)
         topic = without_councils(query, search_filter.councils) if search_filter else query
         query_vector = self.retriever.embedder.embed_query(topic)
         passages = self._retrieve(topic, turn.analysis, search_filter, query_vector, top_k)
         return Search(query, query_vector, search_filter, self._with_following(passages),
-                      self._scope_terms(search_filter), acronyms)
+                      self._scope_terms(search_filter))
 
     def _with_following(self, passages: list[Passage]) -> list[Passage]:
         """A passage ending "... as follows:" is followed by its list, and one ending with a question (a member's
@@ -132,15 +127,9 @@ class QAEngine:
         councils = search_filter.councils if search_filter else ()
         return frozenset().union(*(name_terms(council) for council in councils))
 
-    def _defined_acronyms(self) -> dict[str, str]:
-        """The acronyms the library's papers define, read again only when a document is added or removed."""
-        generation = self.store.generation()
-        if generation != self._acronyms[0]:
-            self._acronyms = (generation, library_acronyms(self.store.list_documents()))
-        return self._acronyms[1]
-
-    def _with_glossary(self, answer: Answer) -> str:
-        explained = "" if answer.abstained else explain(answer.text, self._defined_acronyms())
+    @staticmethod
+    def _with_glossary(answer: Answer) -> str:
+        explained = "" if answer.abstained else explain(answer.text)
         return f"{answer.text}\n\n{render('acronyms', explained=explained)}" if explained else answer.text
 
     def _retrieve(self, question: str, analysis: QueryAnalysis, search_filter: SearchFilter | None,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Mapping, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -34,7 +34,6 @@ class Search:
     search_filter: SearchFilter | None
     passages: list[Passage]
     scope_terms: frozenset[str]  # the names of the councils searched, which every passage shares
-    acronyms: Mapping[str, str] = field(default_factory=dict)  # what the library's papers define: "PWLB" -> ...
 
 
 class GuardBeforeSearch(Protocol):
@@ -100,8 +99,7 @@ class NamesUnmatchedCheck:
 
     def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
         lexical = self.retriever.lexical_index()
-        unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms,
-                                               search.acronyms)
+        unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms)
         if not unmatched:
             return answer
         closest = answer.citations[0]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import calendar
 import re
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
-from assistant.glossary import NO_DEFINITIONS, meaning
+from assistant.glossary import meaning
 from assistant.results import Citation
 from index.lexical import LexicalIndex, content_terms, is_content_term
 
@@ -43,18 +43,18 @@ def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> 
     return list(dict.fromkeys(names))
 
 
-def _spelled_out(name: str, defined: Mapping[str, str]) -> str:
-    return (meaning(name, defined) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
+def _spelled_out(name: str) -> str:
+    return (meaning(name) or "").lower().rstrip("s")  # "key performance indicator" also finds the plural
 
 
-def _mentioned(name: str, terms: frozenset[str], texts: Iterable[str], defined: Mapping[str, str]) -> bool:
+def _mentioned(name: str, terms: frozenset[str], texts: Iterable[str]) -> bool:
     """The name in any form: as written, singular or plural ("GCSEs" is found in "GCSE"), or spelled out."""
     if any(content_terms(form) & terms for form in _number_forms(name)):
         return True
     if any(form.istitle() and len(form) <= SHORTENED_LETTERS and any(term.startswith(form.lower()) for term in terms)
            for form in _number_forms(name)):
         return True  # "Lib" of "Liberal", "Dems" of "Democrats"
-    spelled_out = _spelled_out(name, defined)
+    spelled_out = _spelled_out(name)
     return bool(spelled_out) and any(spelled_out in text.lower() for text in texts)
 
 
@@ -65,11 +65,9 @@ def _number_forms(name: str) -> tuple[str, ...]:
 
 
 def names_no_citation_mentions(question: str, citations: list[Citation], lexical: LexicalIndex,
-                               ignored_terms: frozenset[str] = frozenset(),
-                               defined: Mapping[str, str] = NO_DEFINITIONS) -> list[str]:
-    """All the question's names when not one of them is in a cited passage in any form (an acronym also spelled
-    out, as the glossary or the library's papers define it), nor common in a cited paper ("GCSE results" answered
-    from a row on school attainment, in a paper that names GCSEs once); else none."""
+                               ignored_terms: frozenset[str] = frozenset()) -> list[str]:
+    """All the question's names when not one of them is in a cited passage, nor common in a cited paper
+    ("GCSE results" answered from a row on school attainment, in a paper that names GCSEs once); else none."""
     names = proper_names(question, ignored_terms)
     if not names or not citations:
         return []
@@ -79,7 +77,7 @@ def names_no_citation_mentions(question: str, citations: list[Citation], lexical
         published_name(citation.source) for citation in citations]
     terms = frozenset().union(*(content_terms(text) for text in texts), *(
         _common_terms(lexical, source) for source in {citation.source for citation in citations}))
-    return [] if any(_mentioned(name, terms, texts, defined) for name in names) else names
+    return [] if any(_mentioned(name, terms, texts) for name in names) else names
 
 
 def published_name(source: str) -> str:

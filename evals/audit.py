@@ -14,7 +14,7 @@ from unittest import mock
 from assistant import unmentioned
 from assistant.answerers import hand_scorer
 from assistant.answerers.extractive import ExtractiveAnswerer
-from assistant.engine import QAEngine, Steps
+from assistant.engine import Steps
 from assistant.query import QueryAnalysis
 from assistant.services import Services
 from assistant.settings import load_settings
@@ -41,8 +41,6 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
         QueryAnalysis, "answer_type_satisfied", lambda self, text: True),
     "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
     "rule: a count answering 'how many' scored up": lambda: mock.patch.object(hand_scorer, "COUNT_BONUS", 0.0),
-    "rule: acronyms the papers define expand questions and count as names": lambda: mock.patch.object(
-        QAEngine, "_defined_acronyms", lambda self: {}),
     "rule: the names check reads a paper's file name": lambda: mock.patch.object(
         unmentioned, "published_name", lambda source: ""),
 }

@@ -24,7 +24,6 @@ from index.store import ChromaStore
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
-from ingest.acronyms import acronym_metadata
 from ingest.metadata import extract_metadata
 from ingest.readers import reader_for, supported_suffixes
 from ingest.readers.base import ReadLimits
@@ -259,7 +258,7 @@ class IngestPipeline:
             source=read.path.name, content_hash=read.content_hash, ingest_id=read.content_hash[:16], text=document.text,
             format=document.format, pages=document.page_count, chunks=len(chunks),
             ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), path=str(read.path.resolve()),
-            metadata={**metadata, **acronym_metadata(document.text)},
+            metadata=metadata,
         )
         chunk_vectors, sentence_vectors = self._embed(chunks, limits)
         with write_lock:

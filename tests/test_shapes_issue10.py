@@ -12,8 +12,6 @@ from assistant.quotes import is_verbatim
 from assistant.services import Services
 from assistant.unmentioned import proper_names
 from conftest import EXTERNAL_PDFS, SAMPLE_DIR
-from index.filters import SearchFilter
-from ingest.acronyms import defined_acronyms, library_acronyms
 from ingest.chunker import Chunk, Chunker
 from ingest.readers import reader_for
 from ingest.readers.tables import table_text
@@ -199,34 +197,6 @@ def test_shortened_plural_and_calendar_words_are_not_unknown_names(fresh_service
     assert not answered.abstained and "£5.6m" in answered.answer, answered.answer
     refused = fresh_services.engine.ask("What did the Reform group propose?")
     assert refused.abstained and "Reform" in refused.answer, refused.answer
-
-
-def test_acronyms_a_paper_defines_are_found_and_implausible_pairs_dropped() -> None:
-    defined = defined_acronyms("The Public Works Loan Board (PWLB) lends to councils. Key Performance Indicators "
-                               "(KPIs) for Bath and North East Somerset (B&NES). In Kent.  This Plan (KCP) sets out. "
-                               "Rates are expected to fall (costs) next year.")
-    assert defined == {"PWLB": "Public Works Loan Board", "KPIs": "Key Performance Indicators",
-                       "B&NES": "Bath and North East Somerset"}
-    assert library_acronyms([{"acronyms": '{"GET": "Growth, Environment and Transport"}'},
-                             {"acronyms": '{"GET": "Growth, Environment and Transport"}'},
-                             {"acronyms": '{"GET": "Growth Environment and Transport"}'}, {}]) == \
-        {"GET": "Growth, Environment and Transport"}
-
-
-def test_a_question_may_use_an_acronym_a_paper_defines_elsewhere(fresh_services: Services, tmp_path: Path) -> None:
-    glossary = tmp_path / "treasury.txt"
-    glossary.write_text("Treasury Management Strategy\n\n1.1 Most long-term loans are from the Public Works Loan Board "
-                        "(PWLB), the lending arm of the Treasury.\n", encoding="utf-8")
-    table = tmp_path / "borrowing.txt"
-    table.write_text("Borrowing at 30 November 2024\n\n2.1 The council owed £432.4m to the Public Works Loan Board at "
-                     "an average rate of 4.33%.\n\n2.2 Market loans stood at £100m at an average rate of 4.4%.\n",
-                     encoding="utf-8")
-    fresh_services.pipeline.ingest([glossary, table], progress=False)
-    assert fresh_services.engine._defined_acronyms()["PWLB"] == "Public Works Loan Board"  # noqa: SLF001
-    # asked of the borrowing paper alone, which never writes "PWLB": the other paper's definition answers for it
-    result = fresh_services.engine.ask("How much did the council owe the PWLB at the end of November?",
-                                       search_filter=SearchFilter(sources=("borrowing.txt",)))
-    assert not result.abstained and "432.4" in result.answer, result.answer
 
 
 def test_a_name_in_the_file_name_a_council_published_a_paper_under_counts(fresh_services: Services,
