@@ -71,7 +71,7 @@ def ingest_cold(files: list[Path], index: Path, raw_embedding: bool = True) -> d
 def sentence_texts_of(path: Path, sentence_texts: Any) -> list[str]:
     """bench_ingest's sentence texts for one file, via a folder holding only that file."""
     with tempfile.TemporaryDirectory() as folder:
-        os.symlink(path, Path(folder) / path.name)
+        os.symlink(path.resolve(), Path(folder) / path.name)
         try:
             return sentence_texts(Path(folder))
         except Exception:  # noqa: BLE001 - a file the pipeline refused has no sentences to embed
