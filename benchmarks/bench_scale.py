@@ -130,20 +130,15 @@ class Library:
     def _write_vector_file(self, source: str, ingest: str, chunks: dict[str, list], sentences: dict[str, list],
                            chunk_count: int, sentence_count: int) -> None:
         """The copy's vector file, as the store writes one for every document it ingests."""
-        import numpy as np
+        from index.vector_files import in_document_order
 
-        from index.vector_files import DocumentVectors, SentenceRow
+        def last(rows: dict[str, list], name: str, count: int) -> list:
+            return rows[name][-count:] if count else []
 
-        chunk_rows = sorted(zip(chunks["ids"][-chunk_count:], chunks["embeddings"][-chunk_count:]) if chunk_count else [],
-                            key=lambda row: int(row[0].rsplit(":", 1)[1]))  # "source:ingest:ordinal"
-        sentence_rows = sorted(zip(sentences["ids"][-sentence_count:], sentences["metadatas"][-sentence_count:],
-                                   sentences["embeddings"][-sentence_count:]) if sentence_count else [],
-                               key=lambda row: tuple(map(int, row[0].rsplit(":", 2)[1:])))  # "...:ordinal:position"
-        self.store.vector_files.write((source, ingest), DocumentVectors(
-            tuple(row_id for row_id, _ in chunk_rows), np.asarray([v for _, v in chunk_rows], np.float32),
-            tuple(SentenceRow(m["chunk_id"], int(m["start"]), int(m["end"]), m.get("section"),
-                              int(m["page"]) if m.get("page") else None, m.get("column")) for _, m, _ in sentence_rows),
-            np.asarray([v for _, _, v in sentence_rows], np.float32)))
+        self.store.vector_files.write((source, ingest), in_document_order(
+            zip(last(chunks, "ids", chunk_count), last(chunks, "embeddings", chunk_count)),
+            zip(last(sentences, "ids", sentence_count), last(sentences, "metadatas", sentence_count),
+                last(sentences, "embeddings", sentence_count))))
 
     def flush(self) -> None:
         """Rows first, then the keyword index, then the document records that make them visible (the store's order)."""

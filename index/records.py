@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import Any, Mapping
+
 import numpy as np
 
 DOCUMENT_FIELDS = ("title", "council", "council_inferred", "committee", "date", "author")
@@ -44,6 +46,13 @@ class StoredSentence:
     page: int | None
     column: str | None
     vector: np.ndarray
+
+    @classmethod
+    def from_chroma(cls, meta: Mapping[str, Any], vector: Any) -> "StoredSentence":
+        """From a sentence row's metadata as the store writes it (Chroma's, or a vector file's)."""
+        return cls(meta["chunk_id"], int(meta["start"]), int(meta["end"]), meta.get("section") or None,
+                   int(meta["page"]) if meta.get("page") else None, meta.get("column") or None,
+                   np.asarray(vector, dtype=np.float32))
 
 
 @dataclass

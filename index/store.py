@@ -22,7 +22,8 @@ from tqdm import tqdm
 from index.filters import SearchFilter
 from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex, item_labels
 from index.records import DocumentRecord, StoredChunk, StoredSentence
-from index.vector_files import DocumentVectors, DocumentVersion, SentenceRow, VectorFiles, nearest, sentences_of
+from index.vector_files import (DocumentVectors, DocumentVersion, VectorFiles, in_document_order, nearest,
+                                sentences_of)
 from ingest.chunker import Chunk
 from ingest.recommendations import Recommendation
 
@@ -337,10 +338,8 @@ class ChromaStore:
                     }))
             self._upsert(self.sentences, ids, sentence_vectors, docs, metas)
             if self.vector_files is not None:
-                rows = tuple(SentenceRow(m["chunk_id"], m["start"], m["end"], m.get("section"), m.get("page"),
-                                         m.get("column")) for m in metas)
                 self.vector_files.write((record.source, record.ingest_id),
-                                        DocumentVectors(tuple(chunk_ids), chunk_vectors, rows, sentence_vectors))
+                                        DocumentVectors(chunk_ids, chunk_vectors, metas, sentence_vectors))
             document_vector = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(chunk_vectors.shape[1])
             self._upsert(self.documents, [record.source], document_vector[None, :], [record.text],
                          [_clean(record.as_chroma_metadata())])
@@ -401,15 +400,8 @@ class ChromaStore:
         where = {"$and": [{"source": version[0]}, {"ingest_id": version[1]}]}
         chunks = self.chunks.get(where=where, include=["embeddings"])
         sentences = self.sentences.get(where=where, include=["metadatas", "embeddings"])
-        chunk_rows = sorted(zip(chunks["ids"], chunks["embeddings"]), key=lambda row: _chunk_order(row[0]))
-        sentence_rows = sorted(zip(sentences["ids"], sentences["metadatas"], sentences["embeddings"]),
-                               key=lambda row: _sentence_order(row[0]))
-        width = len(chunk_rows[0][1]) if chunk_rows else 0
-        return DocumentVectors(
-            tuple(row_id for row_id, _ in chunk_rows), np.asarray([v for _, v in chunk_rows], np.float32).reshape(-1, width),
-            tuple(SentenceRow(m["chunk_id"], int(m["start"]), int(m["end"]), m.get("section"),
-                              int(m["page"]) if m.get("page") else None, m.get("column")) for _, m, _ in sentence_rows),
-            np.asarray([v for _, _, v in sentence_rows], np.float32).reshape(-1, width))
+        return in_document_order(zip(chunks["ids"], chunks["embeddings"]),
+                                 zip(sentences["ids"], sentences["metadatas"], sentences["embeddings"]))
 
     def _delete_stale(self, source: str, keep: str | None) -> None:
         where = {"source": source} if keep is None else {"$and": [{"source": source}, {"ingest_id": {"$ne": keep}}]}
@@ -481,10 +473,7 @@ class ChromaStore:
             return sentences_of(set(chunk_ids), documents)
         result = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["metadatas", "embeddings"])
         return [
-            StoredSentence(meta["chunk_id"], int(meta["start"]), int(meta["end"]), meta.get("section"),
-                           int(meta["page"]) if meta.get("page") else None, meta.get("column"),
-                           np.asarray(vector, dtype=np.float32))
-            for meta, vector in zip(result["metadatas"], result["embeddings"])
+            StoredSentence.from_chroma(meta, vector) for meta, vector in zip(result["metadatas"], result["embeddings"])
         ]
 
     def recommendations(self, status: str | tuple[str, ...] | None = None, number: str | None = None,
@@ -537,17 +526,6 @@ class ChromaStore:
         if where is not None:
             rows = [row for row in rows if _row_matches(row[1], search_filter)][:n]
         return rows
-
-
-def _chunk_order(chunk_id: str) -> int:
-    """A chunk id is "source:ingest_id:ordinal"."""
-    return int(chunk_id.rsplit(":", 1)[1])
-
-
-def _sentence_order(sentence_id: str) -> tuple[int, int]:
-    """A sentence id is its chunk's id plus ":position"."""
-    chunk_id, position = sentence_id.rsplit(":", 1)
-    return _chunk_order(chunk_id), int(position)
 
 
 def _version_of(chunk_id: str) -> DocumentVersion:

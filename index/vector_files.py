@@ -14,7 +14,7 @@ import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -25,29 +25,14 @@ SUFFIX = ".npz"
 
 
 @dataclass(frozen=True)
-class SentenceRow:
-    """Where a sentence sits: the row a file keeps for it beside its vector."""
-
-    chunk_id: str
-    start: int
-    end: int
-    section: str | None
-    page: int | None
-    column: str | None
-
-
-@dataclass(frozen=True)
 class DocumentVectors:
-    """One document version's rows: passages (ids, vectors) and sentences (rows, vectors), in document order."""
+    """One document version's rows to write, in document order: passages (ids, vectors) and sentences (the
+    metadata the store gives each sentence row: chunk_id, start, end, section, page, column; and vectors)."""
 
-    chunk_ids: tuple[str, ...]
+    chunk_ids: Sequence[str]
     chunk_vectors: np.ndarray
-    sentences: tuple[SentenceRow, ...]
+    sentences: Sequence[Mapping[str, Any]]
     sentence_vectors: np.ndarray
-
-    @property
-    def rows(self) -> int:
-        return len(self.chunk_ids) + len(self.sentences)
 
 
 @dataclass(frozen=True)
@@ -89,6 +74,32 @@ def file_name(version: DocumentVersion) -> str:
     return f"{_digest(version[0])}-{_digest(version[1])}{SUFFIX}"
 
 
+def in_document_order(chunks: Iterable[tuple[str, Any]], sentences: Iterable[tuple[str, Mapping[str, Any], Any]]
+                      ) -> DocumentVectors:
+    """A document's rows as Chroma returns them, (id, vector) and (id, metadata, vector) in any order, sorted."""
+    chunk_rows = sorted(chunks, key=lambda row: _chunk_order(row[0]))
+    sentence_rows = sorted(sentences, key=lambda row: _sentence_order(row[0]))
+    return DocumentVectors([row_id for row_id, _ in chunk_rows], [vector for _, vector in chunk_rows],
+                           [meta for _, meta, _ in sentence_rows], [vector for _, _, vector in sentence_rows])
+
+
+def _chunk_order(chunk_id: str) -> int:
+    """A chunk id is "source:ingest_id:ordinal"."""
+    return int(chunk_id.rsplit(":", 1)[1])
+
+
+def _sentence_order(sentence_id: str) -> tuple[int, int]:
+    """A sentence id is its chunk's id plus ":position"."""
+    chunk_id, position = sentence_id.rsplit(":", 1)
+    return _chunk_order(chunk_id), int(position)
+
+
+def _matrix(vectors: Any) -> np.ndarray:
+    """Rows of float32, also when there are none."""
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return matrix if matrix.ndim == 2 else np.zeros((0, 0), np.float32)
+
+
 def _optional(values: Sequence[str | int | None], missing: str | int) -> np.ndarray:
     return np.array([missing if value is None else value for value in values])
 
@@ -110,14 +121,16 @@ class VectorFiles:
         target = self.folder / file_name(version)
         temporary = self.folder / f".{target.stem}.{os.getpid()}.tmp{SUFFIX}"
         rows = vectors.sentences
-        np.savez(temporary, chunk_ids=np.array(vectors.chunk_ids, dtype=str), chunk_vectors=vectors.chunk_vectors.astype(np.float32),
-                 sentence_chunks=np.array([row.chunk_id for row in rows], dtype=str),
-                 sentence_starts=np.array([row.start for row in rows], dtype=np.int64),
-                 sentence_ends=np.array([row.end for row in rows], dtype=np.int64),
-                 sentence_sections=_optional([row.section for row in rows], ""),
-                 sentence_pages=_optional([row.page for row in rows], -1).astype(np.int64),
-                 sentence_columns=_optional([row.column for row in rows], ""),
-                 sentence_vectors=vectors.sentence_vectors.astype(np.float32))
+        np.savez(temporary, chunk_ids=np.array(vectors.chunk_ids, dtype=str),
+                 chunk_vectors=_matrix(vectors.chunk_vectors),
+                 sentence_chunks=np.array([row["chunk_id"] for row in rows], dtype=str),
+                 sentence_starts=np.array([int(row["start"]) for row in rows], dtype=np.int64),
+                 sentence_ends=np.array([int(row["end"]) for row in rows], dtype=np.int64),
+                 sentence_sections=_optional([row.get("section") or None for row in rows], ""),
+                 sentence_pages=_optional([int(row["page"]) if row.get("page") else None for row in rows], -1
+                                          ).astype(np.int64),
+                 sentence_columns=_optional([row.get("column") or None for row in rows], ""),
+                 sentence_vectors=_matrix(vectors.sentence_vectors))
         os.replace(temporary, target)
 
     def exists(self, version: DocumentVersion) -> bool:
