@@ -379,7 +379,10 @@ class ChromaStore:
                         collection.delete(ids=stale[part])
             removed += len(stale)
         if self.vector_files is not None:
-            with self._writing():  # under the lock, so a file being written for a new version is not taken
+            # under the lock, so a file being written for a new version is not taken; no generation is raised, as
+            # nothing visible changes
+            with self._write_lock():
+                self.sync()
                 self.vector_files.keep_only(set(self.active_ingests().items()))
         return removed
 
