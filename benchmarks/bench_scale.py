@@ -93,6 +93,7 @@ class Library:
         self.pending: dict[str, dict[str, list]] = {}
         self.keyword: list[tuple[dict, list]] = []
         self.passages = 0
+        self.sentences = 0
 
     def copy(self, source_store: Any, meta: dict[str, Any], rows: dict[str, dict[str, list]], source: str,
              changes: dict[str, Any]) -> None:
@@ -107,7 +108,7 @@ class Library:
                 new_meta = {**row_meta, "source": source}
                 if "chunk_id" in row_meta:
                     new_meta["chunk_id"] = row_meta["chunk_id"].replace(old_prefix, new_prefix, 1)
-                if name in ("chunks", "sentences", "recommendation_rows"):
+                if name in ("chunks", "recommendation_rows"):
                     new_meta.update({k: v for k, v in changes.items() if k in ("council",)}, **year)
                 if name == "chunks":
                     new_meta.update({k: v for k, v in changes.items() if k in ("council", "title", "date")})
@@ -117,35 +118,38 @@ class Library:
                 target["metadatas"].append(new_meta)
         document = {**meta, "source": source, **changes}
         self.pending["documents"]["metadatas"][-1] = document
-        self._write_vector_file(source, ingest, self.pending["chunks"], self.pending["sentences"],
-                                len(rows["chunks"]["ids"]), len(rows["sentences"]["ids"]))
+        self.sentences += self._write_vector_file(source_store, meta["source"], source, ingest)
         chunks = rows["chunks"]
         self.keyword.append((document, [KeywordPassage(int(i.rsplit(":", 1)[1]), m.get("search_text", t),
                                                         item_labels(t, m.get("section")))
                                         for i, t, m in zip(chunks["ids"], chunks["documents"], chunks["metadatas"])]))
         self.passages += len(chunks["ids"])
-        if len(self.pending.get("sentences", {}).get("ids", [])) > 20_000:
+        if len(self.pending.get("chunks", {}).get("ids", [])) > 5_000:
             self.flush()
 
-    def _write_vector_file(self, source: str, ingest: str, chunks: dict[str, list], sentences: dict[str, list],
-                           chunk_count: int, sentence_count: int) -> None:
-        """The copy's vector file, as the store writes one for every document it ingests."""
-        from index.vector_files import in_document_order
+    def _write_vector_file(self, source_store: Any, original: str, source: str, ingest: str) -> int:
+        """The copy's vector file: the original's rows under the copy's chunk ids, as the store writes one for every
+        document it ingests (an embedded store keeps sentences only there); returns its sentence count."""
+        import numpy as np
 
-        def last(rows: dict[str, list], name: str, count: int) -> list:
-            return rows[name][-count:] if count else []
+        from index.vector_files import DocumentVectors
 
-        self.store.vector_files.write((source, ingest), in_document_order(
-            zip(last(chunks, "ids", chunk_count), last(chunks, "embeddings", chunk_count)),
-            zip(last(sentences, "ids", sentence_count), last(sentences, "metadatas", sentence_count),
-                last(sentences, "embeddings", sentence_count))))
+        vectors = source_store.vector_files.read((original, ingest))
+        old_prefix, new_prefix = f"{original}:{ingest}:", f"{source}:{ingest}:"
+        chunk_ids = [str(chunk_id).replace(old_prefix, new_prefix, 1) for chunk_id in vectors.chunk_ids]
+        sentences = vectors.sentences_of({str(chunk_id) for chunk_id in vectors.chunk_ids})
+        rows = [{"chunk_id": s.chunk_id.replace(old_prefix, new_prefix, 1), "start": s.start, "end": s.end,
+                 "section": s.section, "page": s.page, "column": s.column} for s in sentences]
+        self.store.vector_files.write((source, ingest), DocumentVectors(
+            chunk_ids, vectors.chunk_vectors, rows, np.asarray([s.vector for s in sentences], np.float32)))
+        return len(rows)
 
     def flush(self) -> None:
         """Rows first, then the keyword index, then the document records that make them visible (the store's order)."""
         import numpy as np
 
         with self.store._writing():  # noqa: SLF001 - a benchmark writes rows the way the store does, minus the model
-            for name in ("chunks", "sentences", "recommendation_rows", "keyword", "documents"):
+            for name in ("chunks", "recommendation_rows", "keyword", "documents"):
                 if name == "keyword":
                     self.store.keyword.add_documents(self.keyword)
                     continue
@@ -170,7 +174,6 @@ def build_library(size: int, sources: list[tuple[Any, list[str]]], index: Path, 
             where = {"$and": [{"source": source}, {"ingest_id": meta["ingest_id"]}]}
             documents = store.documents.get(ids=[source], include=["embeddings", "documents", "metadatas"])
             cache[(position, source)] = (meta, {"chunks": _rows(store.chunks, where),
-                                                "sentences": _rows(store.sentences, where),
                                                 "recommendation_rows": _rows(store.recommendation_rows, where),
                                                 "documents": documents})
         return cache[(position, source)]
@@ -191,7 +194,7 @@ def build_library(size: int, sources: list[tuple[Any, list[str]]], index: Path, 
         copy += 1
     library.flush()
     return {"passages": library.passages, "documents": len(sample_sources) + copy,
-            "sentences": library.store.sentences.count(), "build_s": time.perf_counter() - started}
+            "sentences": library.sentences, "build_s": time.perf_counter() - started}
 
 
 # --- measuring one library, in a fresh process --------------------------------------------------------
@@ -413,6 +416,8 @@ def main() -> None:
     if kcc_files or args.kcc_index:
         kcc = ChromaStore(args.kcc_index or work / "kcc")
         stores.append((kcc, [d["source"] for d in kcc.list_documents()]))
+    for store, _ in stores:
+        store.complete_vector_files(progress=True)  # the copies' sentences come from their originals' files
     for size in args.sizes:
         index = work / f"library-{size}"
         built = build_library(size, stores, index)

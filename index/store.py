@@ -22,8 +22,7 @@ from tqdm import tqdm
 from index.filters import SearchFilter
 from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex, item_labels
 from index.records import DocumentRecord, StoredChunk, StoredSentence
-from index.vector_files import (DocumentVectors, DocumentVersion, VectorFiles, in_document_order, nearest,
-                                sentences_of)
+from index.vector_files import DocumentVectors, DocumentVersion, VectorFiles, in_document_order, nearest
 from ingest.chunker import Chunk
 from ingest.recommendations import Recommendation
 
@@ -48,8 +47,6 @@ class Store(Protocol):
     def lexical_index(self) -> LexicalIndex: ...
     def query_chunks(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
                      ) -> list[tuple[str, float]]: ...
-    def query_sentences(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
-                        ) -> list[tuple[str, float]]: ...
     def chunks_by_id(self, chunk_ids: Sequence[str]) -> list[StoredChunk]: ...
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]: ...
     def recommendations(self, status: str | tuple[str, ...] | None = None, number: str | None = None,
@@ -167,9 +164,10 @@ class _Generations:
 
 
 class ChromaStore:
-    """Four collections: documents (the commit record), chunks (passages), sentences (for quoting) and
-    recommendations (the tracker); plus, beside an embedded store, the keyword index of the current passages
-    (index_dir/keyword) and each document version's vectors (index_dir/vectors)."""
+    """Four collections: documents (the commit record), chunks (passages), sentences (for quoting and scoring
+    passages; written to a Chroma server only) and recommendations (the tracker); plus, beside an embedded store, the
+    keyword index of the current passages (index_dir/keyword) and each document version's passage and sentence
+    vectors (index_dir/vectors), where an embedded store keeps its sentences."""
 
     def __init__(self, index_dir: Path, host: str | None = None, port: int = 8000, prefix: str = "scrutiny") -> None:
         self.index_dir, self.host, self.port, self.prefix = index_dir, host, port, prefix
@@ -320,7 +318,8 @@ class ChromaStore:
     def write_document(self, record: DocumentRecord, chunks: Sequence[Chunk], chunk_vectors: np.ndarray,
                        sentence_vectors: np.ndarray, chunk_metadata: dict[str, Any]) -> None:
         """Chunks and sentences first, the document record last, then the keyword index, then the previous
-        version's rows go."""
+        version's rows go. Embedded, sentences go to the vector file only: no process searches them across the
+        library, and Chroma would hold an index of every one of them in the memory of each process that writes."""
         with self._writing():
             chunk_ids = [f"{record.source}:{record.ingest_id}:{chunk.ordinal}" for chunk in chunks]
             self._upsert(self.chunks, chunk_ids, chunk_vectors, [c.text for c in chunks],
@@ -336,8 +335,9 @@ class ChromaStore:
                         "page": sentence.page, "column": sentence.column,
                         **{k: v for k, v in chunk_metadata.items() if k in ("council", "year")},
                     }))
-            self._upsert(self.sentences, ids, sentence_vectors, docs, metas)
-            if self.vector_files is not None:
+            if self.vector_files is None:
+                self._upsert(self.sentences, ids, sentence_vectors, docs, metas)
+            else:
                 self.vector_files.write((record.source, record.ingest_id),
                                         DocumentVectors(chunk_ids, chunk_vectors, metas, sentence_vectors))
             document_vector = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(chunk_vectors.shape[1])
@@ -451,33 +451,38 @@ class ChromaStore:
     def query_chunks(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
                      ) -> list[tuple[str, float]]:
         """(chunk_id, similarity) for the passages nearest the vector."""
-        in_files = self._files_query(vector, n, search_filter, sentences=False)
+        in_files = self._files_query(vector, n, search_filter)
         if in_files is not None:
             return in_files
         return [(row_id, similarity) for row_id, _, similarity in self._query(self.chunks, vector, n, search_filter)]
 
-    def query_sentences(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
-                        ) -> list[tuple[str, float]]:
-        """(chunk_id, similarity) for the sentences nearest the vector."""
-        in_files = self._files_query(vector, n, search_filter, sentences=True)
-        if in_files is not None:
-            return in_files
-        return [(meta["chunk_id"], similarity) for _, meta, similarity
-                in self._query(self.sentences, vector, n, search_filter)]
-
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]:
-        """The sentences of these passages with their vectors: from the documents' vector files when they all
-        have one (fast in any library), else from Chroma by a metadata filter."""
-        if not chunk_ids:
-            return []
-        versions = sorted({_version_of(chunk_id) for chunk_id in chunk_ids})
-        documents = self.vector_files.read_all(versions) if self.vector_files is not None else None
-        if documents is not None:
-            return sentences_of(set(chunk_ids), documents)
-        result = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["metadatas", "embeddings"])
-        return [
-            StoredSentence.from_chroma(meta, vector) for meta, vector in zip(result["metadatas"], result["embeddings"])
-        ]
+        """The sentences of these passages with their vectors: from their documents' vector files (every document
+        of an embedded index written or ingested into since they exist), else from Chroma by a metadata filter (a
+        Chroma server, or an older index not yet ingested into)."""
+        sentences, in_chroma = self._sentences_in_files(chunk_ids)
+        if in_chroma:
+            result = self.sentences.get(where={"chunk_id": {"$in": in_chroma}}, include=["metadatas", "embeddings"])
+            sentences.extend(StoredSentence.from_chroma(meta, vector)
+                             for meta, vector in zip(result["metadatas"], result["embeddings"]))
+        return sentences
+
+    def _sentences_in_files(self, chunk_ids: list[str]) -> tuple[list[StoredSentence], list[str]]:
+        """The sentences the vector files hold for these passages, and the passages whose document has no file."""
+        if self.vector_files is None:
+            return [], list(chunk_ids)
+        by_version: dict[DocumentVersion, set[str]] = {}
+        for chunk_id in chunk_ids:
+            by_version.setdefault(_version_of(chunk_id), set()).add(chunk_id)
+        sentences: list[StoredSentence] = []
+        without_file: list[str] = []
+        for version, wanted in by_version.items():
+            vectors = self.vector_files.read(version)
+            if vectors is None:
+                without_file.extend(wanted)
+            else:
+                sentences.extend(vectors.sentences_of(wanted))
+        return sentences, without_file
 
     def recommendations(self, status: str | tuple[str, ...] | None = None, number: str | None = None,
                         source: str | None = None, chunk_id: str | None = None,
@@ -495,7 +500,7 @@ class ChromaStore:
     def count(self) -> int:
         return self.chunks.count()
 
-    def _files_query(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None, sentences: bool
+    def _files_query(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None
                      ) -> list[tuple[str, float]] | None:
         """A filtered search over few enough passages, answered exactly from their documents' vector files;
         None when the search is unfiltered, allows too many passages, or a document has no file."""
@@ -505,7 +510,7 @@ class ChromaStore:
         if sum(int(meta.get("chunks", 0)) for meta in allowed) > FILE_SEARCH_MAX_PASSAGES:
             return None
         documents = self.vector_files.read_all([(meta["source"], meta["ingest_id"]) for meta in allowed])
-        return None if documents is None else nearest(vector, n, documents, sentences)
+        return None if documents is None else nearest(vector, n, documents)
 
     def _query(self, collection, vector: np.ndarray, n: int, search_filter: SearchFilter | None  # noqa: ANN001
                ) -> list[tuple[str, dict[str, Any], float]]:

@@ -1,5 +1,5 @@
 """Each document version's passage and sentence vectors in one file beside an embedded store, for filtered searches
-and a passage's sentences that do not go through Chroma.
+and a passage's sentences that do not go through Chroma (an embedded store keeps its sentences only here).
 
 Chroma answers an unfiltered query from its HNSW graph in a few milliseconds, but a filtered one (a council, a
 paper, a year range) by testing every row's metadata: 130-550 ms at 100,000 passages on two cores; fetching a
@@ -181,19 +181,14 @@ class VectorFiles:
         return removed
 
 
-def nearest(vector: np.ndarray, n: int, documents: list[StoredVectors], sentences: bool) -> list[tuple[str, float]]:
-    """(chunk id, cosine similarity) of the n passages, or sentences, of these documents nearest the normalised
-    vector; exact, so a filtered search finds the same rows however large the library."""
-    ids = [d.sentence_chunks if sentences else d.chunk_ids for d in documents]
-    blocks = [d.sentence_vectors if sentences else d.chunk_vectors for d in documents]
-    if not any(len(block) for block in blocks):
+def nearest(vector: np.ndarray, n: int, documents: list[StoredVectors]) -> list[tuple[str, float]]:
+    """(chunk id, cosine similarity) of the n passages of these documents nearest the normalised vector; exact, so a
+    filtered search finds the same rows however large the library."""
+    blocks = [(d.chunk_ids, d.chunk_vectors) for d in documents if len(d.chunk_vectors)]
+    if not blocks:
         return []
-    similarities = np.concatenate([block @ np.asarray(vector, dtype=np.float32) for block in blocks if len(block)])
-    all_ids = np.concatenate([i for i, block in zip(ids, blocks) if len(block)])
+    query = np.asarray(vector, dtype=np.float32)
+    similarities = np.concatenate([vectors @ query for _, vectors in blocks])
+    all_ids = np.concatenate([ids for ids, _ in blocks])
     top = np.argsort(-similarities, kind="stable")[:n]
     return [(str(all_ids[i]), float(similarities[i])) for i in top]
-
-
-def sentences_of(chunk_ids: set[str], documents: list[StoredVectors]) -> list[StoredSentence]:
-    """The sentences of these passages, in document order."""
-    return [sentence for document in documents for sentence in document.sentences_of(chunk_ids)]

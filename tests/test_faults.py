@@ -22,6 +22,7 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from conftest import SAMPLE_DIR
 from index.store import ChromaStore
+from index.vector_files import file_name
 from ports import free_port, wait_for_port
 from test_cli import SCRUTINY
 
@@ -60,7 +61,8 @@ def index_problems(store: ChromaStore) -> list[str]:
         ordinals = sorted(int(meta["ordinal"]) for meta in store.chunks.get(where=where, include=["metadatas"])["metadatas"])
         if ordinals != list(range(int(document["chunks"]))):
             problems.append(f"{document['source']}: chunks {len(ordinals)} of {document['chunks']}")
-        sentences = store.sentences.get(where=where, include=[])["ids"]
+        chunk_ids = [f"{document['source']}:{document['ingest_id']}:{ordinal}" for ordinal in ordinals]
+        sentences = [(s.chunk_id, s.start) for s in store.sentences_of(chunk_ids)]
         if not sentences or len(set(sentences)) != len(sentences):
             problems.append(f"{document['source']}: {len(sentences)} sentences")
     return problems
@@ -175,10 +177,12 @@ def kill_rounds(index: Path, rounds: int, seed: int, latest: float) -> Iterator[
 
 
 def unfinished_rows(store: ChromaStore) -> int:
-    """Chunk and sentence rows of versions no document record points to (a kill fell while they were written)."""
+    """Chunk rows and vector files of versions no document record points to (a kill fell while they were written)."""
     active = sorted(set(store.active_ingests().values()))
     where = {"ingest_id": {"$nin": active}} if active else None
-    return sum(len(collection.get(where=where, include=[])["ids"]) for collection in (store.chunks, store.sentences))
+    kept = {file_name(version) for version in store.active_ingests().items()}
+    orphan_files = [path for path in store.vector_files.folder.glob("*.npz") if path.name not in kept]
+    return len(store.chunks.get(where=where, include=[])["ids"]) + len(orphan_files)
 
 
 def test_kill_9_at_random_moments_loses_nothing_and_answers_stay_the_same(tmp_path: Path,
