@@ -394,8 +394,8 @@ class ChromaStore:
         with self._write_lock():
             self.sync()
             missing = [version for version in sorted(self.active_ingests().items()) if not self.vector_files.exists(version)]
-            for version in tqdm(missing, desc="Vector files for older documents", unit="document", disable=not progress,
-                                file=sys.stderr):
+            for version in tqdm(missing, desc="Vector files for older documents", unit="document",
+                                disable=not progress or not missing, file=sys.stderr):
                 self.vector_files.write(version, self._vectors_in_chroma(version))
         return len(missing)
 
