@@ -10,6 +10,7 @@ from typing import Any
 
 from evals.check_tracker_gold import DECISION_FIELDS, TRACKER_GOLD, comparable
 from evals.gold import PROJECT
+from ingest.metadata import extract_metadata
 from ingest.readers import reader_for
 from ingest.recommendations import Recommendation, RecommendationExtractor
 from ingest.structure import StructureParser
@@ -73,7 +74,8 @@ def document_path(source: str) -> Path:
 def extract(path: Path) -> list[Recommendation]:
     """The tracker records of one file, read and parsed exactly as ingestion does."""
     document = reader_for(path).read(path)
-    return RecommendationExtractor().extract(document, StructureParser().parse(document.text, document.table_lines))
+    blocks = StructureParser().parse(document.text, document.table_lines)
+    return RecommendationExtractor().extract(document, blocks, extract_metadata(document.text))
 
 
 def _starts_with(record: Recommendation, text_start: str) -> bool:

