@@ -322,12 +322,33 @@ def _child_result(child: subprocess.Popen) -> dict[str, Any]:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def _sentences_into_chroma(index: Path) -> None:
+    """An embedded library keeps its sentences in its vector files; a server has none, so the served folder gets
+    them as Chroma rows, as an index ingested through a server holds them (once; a rerun finds them there)."""
+    import numpy as np
+
+    from index.store import ChromaStore
+
+    store = ChromaStore(index)
+    if store.sentences.count():
+        return
+    for meta in store.list_documents():
+        vectors = store.vector_files.read((meta["source"], meta["ingest_id"]))
+        sentences = vectors.sentences_of({str(chunk_id) for chunk_id in vectors.chunk_ids})
+        rows = [{"chunk_id": s.chunk_id, "source": meta["source"], "ingest_id": meta["ingest_id"], "start": s.start,
+                 "end": s.end, "section": s.section, "page": s.page, "column": s.column} for s in sentences]
+        ids = [f"{row['chunk_id']}:{row['start']}" for row in rows]
+        store._upsert(store.sentences, ids, np.asarray([s.vector for s in sentences], np.float32),  # noqa: SLF001
+                      [""] * len(ids), [{k: v for k, v in row.items() if v is not None} for row in rows])
+
+
 def measure_on_server(index: Path, questions: int | None, processes: int = 2) -> list[dict[str, Any]]:
     """The library served by a real `chroma run` on 127.0.0.1 and measured by several app processes at once, each
     asking the questions (no paper is added: the processes share one library)."""
     sys.path.insert(0, str(PROJECT / "tests"))
     from ports import free_port, wait_for_port
 
+    _sentences_into_chroma(index)
     chroma = Path(sys.executable).parent / "chroma"
     port = free_port()
     server = subprocess.Popen([str(chroma), "run", "--path", str(index), "--host", "127.0.0.1", "--port", str(port)],

@@ -34,8 +34,9 @@ def next_chunk_id(chunk_id: str) -> str:
 
 
 class HybridRetriever:
-    """Dense queries go to the store's vector collections, keyword and item-number queries to its keyword index;
-    filters apply inside each search, and only the fused top passages are read in full."""
+    """The dense passage query goes to the store, keyword and item-number queries to its keyword index (filters apply
+    inside each search); the candidates' sentences are scored here, and only the fused top passages are read in
+    full."""
 
     def __init__(self, store: Store, embedder: Embedder, candidate_pool: int = 40, rrf_k: int = 60,
                  reranker: Reranker | None = None) -> None:
