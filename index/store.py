@@ -101,6 +101,23 @@ def _row_matches(meta: Mapping[str, Any], search_filter: SearchFilter) -> bool:
                                           meta["source"])
 
 
+def _sentence_rows(record: DocumentRecord, chunk_ids: list[str], chunks: Sequence[Chunk],
+                   chunk_metadata: dict[str, Any]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """Each sentence's id, embedded text and metadata (its place, and the council and year filters test)."""
+    ids, docs, metas = [], [], []
+    for chunk_id, chunk in zip(chunk_ids, chunks):
+        for position, sentence in enumerate(chunk.sentences):
+            ids.append(f"{chunk_id}:{position}")
+            docs.append(sentence.embed_text)
+            metas.append(_clean({
+                "chunk_id": chunk_id, "source": record.source, "ingest_id": record.ingest_id,
+                "start": sentence.start, "end": sentence.end, "section": sentence.section,
+                "page": sentence.page, "column": sentence.column,
+                **{k: v for k, v in chunk_metadata.items() if k in ("council", "year")},
+            }))
+    return ids, docs, metas
+
+
 def _batches(count: int, size: int) -> Iterator[slice]:
     for start in range(0, count, size):
         yield slice(start, min(count, start + size))
@@ -324,17 +341,7 @@ class ChromaStore:
             chunk_ids = [f"{record.source}:{record.ingest_id}:{chunk.ordinal}" for chunk in chunks]
             self._upsert(self.chunks, chunk_ids, chunk_vectors, [c.text for c in chunks],
                          [_clean({**chunk_metadata, **self._chunk_meta(record, c)}) for c in chunks])
-            ids, docs, metas = [], [], []
-            for chunk_id, chunk in zip(chunk_ids, chunks):
-                for position, sentence in enumerate(chunk.sentences):
-                    ids.append(f"{chunk_id}:{position}")
-                    docs.append(sentence.embed_text)
-                    metas.append(_clean({
-                        "chunk_id": chunk_id, "source": record.source, "ingest_id": record.ingest_id,
-                        "start": sentence.start, "end": sentence.end, "section": sentence.section,
-                        "page": sentence.page, "column": sentence.column,
-                        **{k: v for k, v in chunk_metadata.items() if k in ("council", "year")},
-                    }))
+            ids, docs, metas = _sentence_rows(record, chunk_ids, chunks, chunk_metadata)
             if self.vector_files is None:
                 self._upsert(self.sentences, ids, sentence_vectors, docs, metas)
             else:
