@@ -137,9 +137,8 @@ class Library:
         vectors = source_store.vector_files.read((original, ingest))
         old_prefix, new_prefix = f"{original}:{ingest}:", f"{source}:{ingest}:"
         chunk_ids = [str(chunk_id).replace(old_prefix, new_prefix, 1) for chunk_id in vectors.chunk_ids]
-        sentences = vectors.sentences_of({str(chunk_id) for chunk_id in vectors.chunk_ids})
-        rows = [{"chunk_id": s.chunk_id.replace(old_prefix, new_prefix, 1), "start": s.start, "end": s.end,
-                 "section": s.section, "page": s.page, "column": s.column} for s in sentences]
+        sentences = vectors.all_sentences()
+        rows = [{**s.place(), "chunk_id": s.chunk_id.replace(old_prefix, new_prefix, 1)} for s in sentences]
         self.store.vector_files.write((source, ingest), DocumentVectors(
             chunk_ids, vectors.chunk_vectors, rows, np.asarray([s.vector for s in sentences], np.float32)))
         return len(rows)
@@ -334,12 +333,11 @@ def _sentences_into_chroma(index: Path) -> None:
         return
     for meta in store.list_documents():
         vectors = store.vector_files.read((meta["source"], meta["ingest_id"]))
-        sentences = vectors.sentences_of({str(chunk_id) for chunk_id in vectors.chunk_ids})
-        rows = [{"chunk_id": s.chunk_id, "source": meta["source"], "ingest_id": meta["ingest_id"], "start": s.start,
-                 "end": s.end, "section": s.section, "page": s.page, "column": s.column} for s in sentences]
+        sentences = vectors.all_sentences()
+        rows = [{**s.place(), "source": meta["source"], "ingest_id": meta["ingest_id"]} for s in sentences]
         ids = [f"{row['chunk_id']}:{row['start']}" for row in rows]
         store._upsert(store.sentences, ids, np.asarray([s.vector for s in sentences], np.float32),  # noqa: SLF001
-                      [""] * len(ids), [{k: v for k, v in row.items() if v is not None} for row in rows])
+                      [""] * len(ids), rows)
 
 
 def measure_on_server(index: Path, questions: int | None, processes: int = 2) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import Any, Mapping
 
 import numpy as np
@@ -53,6 +52,12 @@ class StoredSentence:
         return cls(meta["chunk_id"], int(meta["start"]), int(meta["end"]), meta.get("section") or None,
                    int(meta["page"]) if meta.get("page") else None, meta.get("column") or None,
                    np.asarray(vector, dtype=np.float32))
+
+    def place(self) -> dict[str, Any]:
+        """The sentence row's metadata that `from_chroma` reads back, without the fields it does not have."""
+        row = {"chunk_id": self.chunk_id, "start": self.start, "end": self.end, "section": self.section,
+               "page": self.page, "column": self.column}
+        return {key: value for key, value in row.items() if value is not None}
 
 
 @dataclass

@@ -54,6 +54,10 @@ class StoredVectors:
     def rows(self) -> int:
         return len(self.chunk_ids) + len(self.sentence_chunks)
 
+    def all_sentences(self) -> list[StoredSentence]:
+        """Every sentence of the document version, in document order."""
+        return self.sentences_of({str(chunk_id) for chunk_id in self.chunk_ids})
+
     def sentences_of(self, chunk_ids: set[str]) -> list[StoredSentence]:
         """The sentences of these passages, in document order."""
         wanted = np.flatnonzero(np.isin(self.sentence_chunks, list(chunk_ids)))

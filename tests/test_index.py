@@ -121,17 +121,13 @@ def _as_written_before_vector_files(store: ChromaStore) -> None:
     for meta in store.list_documents():
         version = (meta["source"], meta["ingest_id"])
         vectors = store.vector_files.read(version)
-        chunk_ids = [str(cid) for cid in vectors.chunk_ids]
-        sentences = vectors.sentences_of(set(chunk_ids))
-        positions = {chunk_id: 0 for chunk_id in chunk_ids}
+        sentences = vectors.all_sentences()
+        positions = {str(chunk_id): 0 for chunk_id in vectors.chunk_ids}
         ids, metas = [], []
         for sentence in sentences:
             ids.append(f"{sentence.chunk_id}:{positions[sentence.chunk_id]}")
             positions[sentence.chunk_id] += 1
-            row = {"chunk_id": sentence.chunk_id, "source": version[0], "ingest_id": version[1],
-                   "start": sentence.start, "end": sentence.end, "section": sentence.section,
-                   "page": sentence.page, "column": sentence.column}
-            metas.append({key: value for key, value in row.items() if value is not None})
+            metas.append({**sentence.place(), "source": version[0], "ingest_id": version[1]})
         store.sentences.add(ids=ids, embeddings=[s.vector for s in sentences], metadatas=metas,
                             documents=["" for _ in ids])
     for path in store.vector_files.folder.glob("*.npz"):
