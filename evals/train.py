@@ -39,15 +39,18 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def supports(sentence: str, evidence: tuple[str, ...]) -> bool:
+def supports(sentence: str, evidence: tuple[str, ...], passage: str = "") -> bool:
     """The sentence states (part of) a gold evidence string: one holds the other, or most of the evidence's words
-    are in the sentence, or the sentence is a whole piece of a longer evidence string."""
+    are in the sentence, or the sentence is a whole piece of a longer evidence string. A shorter piece counts when
+    its passage holds the whole evidence: a table row's cells ("432.40") are each a sentence of their own."""
     said = " ".join(_words(sentence))
+    whole_passage = " ".join(_words(passage))
     for item in evidence:
         wanted = " ".join(_words(item))
         if not said or not wanted:
             continue
-        if wanted in said or (len(said.split()) >= 4 and said in wanted):
+        in_passage = bool(whole_passage) and wanted in whole_passage
+        if wanted in said or ((len(said.split()) >= 4 or in_passage) and f" {said} " in f" {wanted} "):
             return True
         sentence_words, evidence_words = set(said.split()), set(wanted.split())
         if len(evidence_words & sentence_words) >= 0.7 * len(evidence_words):
@@ -79,7 +82,8 @@ def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> 
         rows = featuriser.rows()
         features = np.array([r[3] for r in rows]) if rows else np.zeros((0, len(SENTENCE_FEATURES)))
         labels = np.array([question.answerable and r[1].source in question.sources
-                           and supports(r[1].text[r[0].start - r[1].start: r[0].end - r[1].start], question.evidence)
+                           and supports(r[1].text[r[0].start - r[1].start: r[0].end - r[1].start], question.evidence,
+                                        r[1].text)
                            for r in rows], dtype=bool)
         group = f"{dataset}:{question.sources[0]}" if question.sources else f"{dataset}:unanswerable:{number % FOLDS}"
         collected.append(QuestionRows(question, group, features, labels, wants_typed(context.analysis),

@@ -41,6 +41,16 @@ def test_training_labels_a_sentence_that_states_the_evidence() -> None:
     assert supports("The panel agreed the plan.", ("The panel agreed the plan. It asked for a report in May.",))
 
 
+def test_training_labels_the_cells_of_a_row_that_holds_the_evidence() -> None:
+    evidence = ("Public Works Loan Board 432.40 4.33",)
+    row = "Public Works Loan Board\t432.40\t4.33"
+    assert supports("432.40", evidence, row)  # a cell is too short to stand alone, but its row holds the evidence
+    assert supports("Public Works Loan Board", evidence, row)
+    assert not supports("432.40", evidence)  # without its row, a bare figure is no evidence
+    assert not supports("4.3", evidence, row)  # a piece of a figure is not a cell of the row
+    assert not supports("Market loans", evidence, "Market loans\t100.00\t4.10")  # another row
+
+
 def test_the_abstention_threshold_keeps_false_refusals_within_five_percent() -> None:
     rng = np.random.default_rng(7)
     probabilities = rng.random(200)
