@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import pickle
 import re
 import sys
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, TypeVar
 
@@ -18,11 +20,15 @@ from sklearn.model_selection import GroupKFold
 
 from assistant.answerers.features import (QUESTION_FEATURES, SENTENCE_FEATURES, SentenceFeaturiser, question_features,
                                           wants_typed)
-from assistant.answerers.fitted import MODEL_FILE, FittedScoring
+from assistant.answerers.extractive import ExtractiveAnswerer, SentenceScorer
+from assistant.answerers.fitted import MODEL_FILE, FittedScorer, FittedScoring
+from assistant.answerers.hand_scorer import HandScorer
 from index.logistic import LogisticModel
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
+from evals.metrics import score, summarise
+from evals.runner import ask_ours
 
 T = TypeVar("T")
 DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl")
@@ -206,26 +212,62 @@ def train(index_root: Path, model_file: Path, report_file: Path, datasets: tuple
           cache: Path | None = None) -> FittedScoring:
     """cache keeps the collected candidates between runs (pickle), for trying model settings quickly."""
     questions = cached(cache, lambda: collect_all(index_root, datasets))
-    cross_validate_ranker(questions)
-    groups = np.array([q.group for q in questions])
-    rows, answerable = abstention_rows(questions)
-    held_out = cross_validate_abstainer(rows, answerable, groups)
-    threshold = choose_threshold(held_out, answerable)
-    ranker = fit_ranker(questions)
-    abstainer = fit_logistic(rows, answerable, QUESTION_FEATURES, ABSTAINER_C)
-    scoring = FittedScoring(ranker, abstainer, threshold)
+    scoring, held_out = fit_scoring(questions)
+    _, answerable = abstention_rows(questions)
     model_file.write_text(json.dumps(scoring.to_json(), indent=1) + "\n", encoding="utf-8")
-    report = _report(questions, held_out, answerable, threshold, scoring)
+    answers = compare_answers(questions, index_root)
+    report = _report(questions, held_out, answerable, scoring, answers)
     report_file.write_text(report, encoding="utf-8")
     print(report)
     return scoring
 
 
-def _report(questions: list[QuestionRows], held_out: np.ndarray, answerable: np.ndarray, threshold: float,
-            scoring: FittedScoring) -> str:
+def fit_scoring(questions: list[QuestionRows]) -> tuple[FittedScoring, np.ndarray]:
+    """The ranker and abstainer fitted on these questions, with the abstainer's out-of-fold probabilities (the
+    abstainer learns from the ranker's out-of-fold probabilities, as it meets unseen papers' in use)."""
+    cross_validate_ranker(questions)
+    rows, answerable = abstention_rows(questions)
+    held_out = cross_validate_abstainer(rows, answerable, np.array([q.group for q in questions]))
+    abstainer = fit_logistic(rows, answerable, QUESTION_FEATURES, ABSTAINER_C)
+    return FittedScoring(fit_ranker(questions), abstainer, choose_threshold(held_out, answerable)), held_out
+
+
+def _with_scorer(services: Services, scorer: SentenceScorer) -> None:
+    """The engine answering with this sentence scorer (the last answerer is the extractive one)."""
+    steps = services.steps
+    extractive = ExtractiveAnswerer(scorer, services.settings.max_answer_sentences)
+    services.__dict__["steps"] = replace(steps, answerers=[*steps.answerers[:-1], extractive])
+    services.__dict__.pop("engine", None)
+
+
+def compare_answers(questions: list[QuestionRows], index_root: Path) -> dict[str, dict]:
+    """Headline figures of the engine's answers to the dev questions with the hand-set scorer and with the fitted one,
+    each question answered by models fitted without its document (folds by document): which should be the default."""
+    groups = np.array([q.group for q in questions])
+    scorer_of: dict[str, SentenceScorer] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for fold, (train, held) in enumerate(GroupKFold(n_splits=FOLDS).split(questions, groups=groups)):
+            scoring, _ = fit_scoring([copy.copy(questions[i]) for i in train])  # copies: keep their out-of-fold
+            path = Path(folder) / f"fold{fold}.json"
+            path.write_text(json.dumps(scoring.to_json()), encoding="utf-8")
+            scorer_of.update({questions[i].question.id: FittedScorer(path) for i in held})
+        scores: dict[str, list] = {"hand": [], "fitted": []}
+        for dataset in sorted({q.group.split(":", 1)[0] for q in questions}):
+            services = Services(load_settings(index=index_root / dataset / "index"))
+            asked = [q.question for q in questions if q.group.startswith(f"{dataset}:")]
+            for name in scores:
+                for question in asked:
+                    _with_scorer(services, HandScorer() if name == "hand" else scorer_of[question.id])
+                    scores[name].append(score(question, ask_ours(services, question), lambda source: None))
+    return {name: summarise(found) for name, found in scores.items()}
+
+
+def _report(questions: list[QuestionRows], held_out: np.ndarray, answerable: np.ndarray, scoring: FittedScoring,
+            answers: dict[str, dict]) -> str:
     learned = _top1(questions, [q.out_of_fold for q in questions])
     hand = _top1(questions, [hand_scores(q) for q in questions])
     with_support = sum(q.labels.any() for q in questions)
+    threshold = scoring.answerable_threshold
     refused, false_refused = _refusal_figures(held_out, answerable, threshold)
     auc = roc_auc_score(answerable, held_out) if 0 < answerable.sum() < len(answerable) else float("nan")
     lines = [
@@ -238,6 +280,11 @@ def _report(questions: list[QuestionRows], held_out: np.ndarray, answerable: np.
         f"- ranker, top sentence supports the answer: learned {learned:.3f} vs the hand-set formula {hand:.3f}",
         f"- abstention AUC {auc:.3f}; threshold {threshold:.3f} (at most {MAX_FALSE_REFUSALS:.0%} false refusals on dev): "
         f"refuses {refused:.2f} of unanswerable, {false_refused:.2f} of answerable", "",
+        "Answers to the same dev questions, each answered by models fitted without its document (`scorer` setting):", "",
+        "| scorer | key facts | citation hit | unanswerable refused | false refusals |", "|---|---|---|---|---|",
+        *[f"| {name} | {figures['key_fact_recall']:.3f} | {figures['citation_hit']:.3f} | "
+          f"{figures['abstention_recall']:.3f} | {figures['false_abstention']:.3f} |" for name, figures in answers.items()],
+        "",
         "| ranker feature | weight (standardised) |", "|---|---|",
         *[f"| {name} | {weight:+.3f} |" for name, weight in zip(scoring.ranker.features, scoring.ranker.coef)], "",
         "| abstention feature | weight (standardised) |", "|---|---|",
