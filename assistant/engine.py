@@ -11,7 +11,7 @@ import numpy as np
 from assistant.answerers.base import AnswerContext, Answerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse, name_terms, papers_named, without_councils
+from assistant.query import QueryAnalysis, analyse, name_terms, without_councils
 from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
 from index.filters import SearchFilter
@@ -145,15 +145,13 @@ class QAEngine:
         return self.retriever.retrieve(question, top_k * 2, search_filter, query_vector, numbers)
 
     def _narrow(self, search_filter: SearchFilter | None, turn: Turn) -> SearchFilter | None:
-        """A council, committee or meeting month named in the question narrows the search, unless the user chose a filter."""
+        """A council named in the question narrows the search, unless the user chose a filter. A committee named does
+        not: "County Council" names a meeting and a council's report to it alike (docs/rule-audit.md)."""
         if search_filter is not None and not search_filter.is_empty:
             return search_filter
         indexed = indexed_councils(self.store)
         named = tuple(name for name in turn.analysis.councils if name in indexed)
-        papers = papers_named(turn.resolved, self.store.list_documents())
-        if not named and not papers:
-            return search_filter
-        return SearchFilter(councils=named, sources=papers)
+        return SearchFilter(councils=named) if named else search_filter
 
     @staticmethod
     def _refusal(turn: Turn, text: str, started: float) -> AnswerResult:

@@ -219,17 +219,6 @@ def without_councils(question: str, councils: tuple[str, ...]) -> str:
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
-def papers_named(question: str, documents: list[dict]) -> tuple[str, ...]:
-    """Sources whose committee the question names ("the Corporate Parenting Panel"), narrowed to a meeting month
-    it names ("in October 2024") when one matches; empty when the question names no committee."""
-    lowered = question.lower()
-    named = [doc for doc in documents
-             if len(str(doc.get("committee", "")).split()) >= 2 and str(doc["committee"]).lower() in lowered]
-    months = {f"{year}-{list(calendar.month_name).index(month.title()):02d}" for month, year in MONTH_YEAR.findall(question)}
-    in_month = [doc for doc in named if str(doc.get("date", ""))[:7] in months]
-    return tuple(doc["source"] for doc in (in_month or named))
-
-
 PAST_TENSE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
 MONTH_END = re.compile(r"\b(?:end|close|last day) of\s+$", re.IGNORECASE)
 

@@ -86,7 +86,7 @@ def test_acronyms_in_an_answer_are_explained(sample_services: Services) -> None:
     assert "SDQ: strengths and difficulties questionnaire" in result.answer
 
 
-def test_a_named_committee_narrows_the_search_to_its_papers(sample_services: Services) -> None:
+def test_a_question_naming_a_committee_is_answered_from_its_papers(sample_services: Services) -> None:
     result = sample_services.engine.ask("What did the Children and Families Scrutiny Board hear about foster carers?")
     assert result.citations and {c.source for c in result.citations} == {LEEDS}
 

@@ -127,19 +127,6 @@ def test_acronyms_expand_searches_and_are_explained() -> None:
     assert "indic" in analyse("How many KPIs were red?").counted  # "nine indicators" answers it
 
 
-def test_a_named_committee_and_meeting_month_pick_the_papers() -> None:
-    from assistant.query import papers_named
-
-    documents = [
-        {"source": "cpp-oct.pdf", "committee": "Corporate Parenting Panel", "date": "2024-10-29"},
-        {"source": "cpp-dec.pdf", "committee": "Corporate Parenting Panel", "date": "2024-12-10"},
-        {"source": "cabinet.pdf", "committee": "Cabinet", "date": "2025-01-30"},
-    ]
-    assert papers_named("What did the corporate parenting panel say in December 2024?", documents) == ("cpp-dec.pdf",)
-    assert papers_named("What did the Corporate Parenting Panel discuss?", documents) == ("cpp-oct.pdf", "cpp-dec.pdf")
-    assert papers_named("What did the Cabinet decide?", documents) == ()  # one-word names are too common to trust
-
-
 def test_past_tense_questions_about_months_after_the_papers() -> None:
     from assistant.query import asks_after_papers
 
