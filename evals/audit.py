@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 from unittest import mock
 
-from assistant import unmentioned
+from assistant import engine, unmentioned
 from assistant.answerers import hand_scorer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.engine import Steps
@@ -41,6 +41,8 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
         QueryAnalysis, "answer_type_satisfied", lambda self, text: True),
     "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
     "rule: a count answering 'how many' scored up": lambda: mock.patch.object(hand_scorer, "COUNT_BONUS", 0.0),
+    "rule: a council the question names narrows the search to its papers": lambda: mock.patch.object(
+        engine, "indexed_councils", lambda store: set()),
     "rule: the names check reads a paper's file name": lambda: mock.patch.object(
         unmentioned, "published_name", lambda source: ""),
 }
