@@ -43,6 +43,10 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
     "rule: a count answering 'how many' scored up": lambda: mock.patch.object(hand_scorer, "COUNT_BONUS", 0.0),
     "rule: a council the question names narrows the search to its papers": lambda: mock.patch.object(
         engine, "indexed_councils", lambda store: set()),
+    "rule: a passage ending with ':' or '?' brings the passage after it": lambda: mock.patch.object(
+        engine.QAEngine, "_with_following", lambda self, passages: passages),
+    "rule: the glossary's acronyms expand the question": lambda: mock.patch.object(
+        engine, "expand_query", lambda question: question),
     "rule: the names check reads a paper's file name": lambda: mock.patch.object(
         unmentioned, "published_name", lambda source: ""),
 }
