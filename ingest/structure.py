@@ -23,6 +23,9 @@ ASKED = re.compile(r"^[ \t]*question[ \t]+(?:\d{1,3}[ \t]+)?(?:by|from)[ \t]+\S.
 MAX_ROLE_WORDS = 12
 ITEM_NUMBER = re.compile(r"^(\d{1,4})\.?[ \t]")  # "88. 24/00108 - Revenue and Capital Budget ..."
 MAX_TITLE_WORDS = 16  # a numbered line longer than this is a paragraph's opening, not a title
+# A table line with one filled cell this short names the rows below it ("Children's services"); a longer one is a
+# cell spanning the table (a form's "Proposed purpose" paragraph) and is content.
+MAX_GROUP_LABEL_WORDS = 12
 MAX_TITLE_LINES, MAX_ITEM_TITLE_WORDS = 3, 40  # a minute's title may wrap: "90. 24/00109 - Transfer the 18-25 ..."
 # "Answer", "Reply:": the label that opens the reply to a question, a heading even with text right under it.
 REPLY_LABEL = re.compile(r"^[ \t]*(?:answer|reply|response)[ \t]*:?[ \t]*$", re.IGNORECASE)
@@ -105,17 +108,19 @@ def _table_line_kind(cells: list[str], header: list[str] | None) -> str:
     starts_with_label = bool(cells[0]) and ROW_LABEL.match(cells[0]) is not None
     if not filled:
         return "group"
-    if cells[0] and not starts_with_label and (len(filled) == 1 or _looks_like_header_row(cells)) and len(filled[0].split()) <= 12:
+    if (cells[0] and not starts_with_label and (len(filled) == 1 or _looks_like_header_row(cells))
+            and len(filled[0].split()) <= MAX_GROUP_LABEL_WORDS):
         return "group"
     return "row"
 
 
 def _known_line_kind(cells: list[str], names: tuple[str, ...] | None) -> str:
-    """A reader-marked header is a header; a row with one filled cell and no number groups the rows below."""
+    """A reader-marked header is a header; a row with one short filled cell and no number groups the rows below."""
     if names is not None:
         return "header"
     filled = [c for c in cells if c]
-    return "group" if len(filled) == 1 and cells[0] and not ROW_LABEL.match(cells[0]) else "row"
+    is_label = len(filled) == 1 and cells[0] and len(cells[0].split()) <= MAX_GROUP_LABEL_WORDS
+    return "group" if is_label and not ROW_LABEL.match(cells[0]) else "row"
 
 
 def _text_line(lines: list[_Line]) -> _Line | None:

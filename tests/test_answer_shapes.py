@@ -209,3 +209,17 @@ def test_a_sum_only_projected_does_not_say_what_was_spent_or_saved(sample_servic
     outcome = "How much money did Leeds save on external placements during 2011/12?"
     plan = "How much did Leeds project to save on external placements?"
     _refused_but_answered_as_a_plan(sample_services, outcome, plan, "£500k")
+
+
+
+KENT_AMENDMENT = EXTERNAL_PDFS.parent / "kcc-library" / (
+    "kcc_2025-02-13_full_council_7-amendment-liberal-democrats-adult-social-care-base-budget.pdf")
+
+
+@pytest.mark.skipif(not KENT_AMENDMENT.exists(), reason="the KCC library is not present")
+def test_a_form_paragraph_spanning_its_table_is_quoted_around_the_answer_not_whole(fresh_services: Services) -> None:
+    """Its sentences share one cell: the short ones are not short cells of the row to bring along."""
+    fresh_services.pipeline.ingest([KENT_AMENDMENT], progress=False)
+    result = fresh_services.engine.ask("By how much is adult social care directorate spending planned to rise in 2025-26?")
+    assert "£80.3m (13.7%)" in result.answer
+    assert "This cannot be justified to Kent council taxpayers" not in result.answer

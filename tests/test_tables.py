@@ -98,3 +98,27 @@ def test_a_table_drawn_without_row_rules_keeps_each_label_with_its_figures() -> 
     lines = reader_for(KENT_BUDGET).read(KENT_BUDGET).text.splitlines()
     assert "135,347.0\tCouncil Tax Adult Social Care Levy\t155,881.6" in lines
     assert "117,046.1\tSocial Care Grant\t137,143.6" in lines
+
+
+def test_a_paragraph_spanning_a_form_table_is_content_and_a_short_one_line_cell_labels_the_rows_below(
+        tmp_path: Path) -> None:
+    purpose = ("This budget acknowledges a significant imbalance between spending and funding in adult social care. "
+               "Directorate spending in 2025-26 is planned to increase by £80.3m (13.7%).")
+    path = tmp_path / "form.txt"
+    path.write_text(f"Proposer:\tMr A Member\tSeconder:\tMs B Member\nProposed purpose:\t\t\t\n{purpose}\t\t\t\n"
+                    "Children's services\t\t\t\nHome to school transport\t£250k\t\t\n", encoding="utf-8")
+    _, chunks = _chunks(path)
+    rows = [c for c in chunks if c.kind == "table_row"]
+    assert any("£80.3m (13.7%)" in c.text for c in rows)
+    transport = next(c for c in rows if "Home to school transport" in c.text)
+    assert "Children's services" in transport.search_text  # a short one-cell line still names the rows below it
+
+
+KENT_AMENDMENT = EXTERNAL_PDFS.parent / "kcc-library" / (
+    "kcc_2025-02-13_full_council_7-amendment-liberal-democrats-adult-social-care-base-budget.pdf")
+
+
+@pytest.mark.skipif(not KENT_AMENDMENT.exists(), reason="the KCC library is not present")
+def test_a_budget_amendment_forms_purpose_is_read_as_content() -> None:
+    _, chunks = _chunks(KENT_AMENDMENT)
+    assert any("planned to increase by £80.3m (13.7%)" in c.text for c in chunks)

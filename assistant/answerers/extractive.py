@@ -137,7 +137,8 @@ class ExtractiveAnswerer:
         row = [s for s in scored if s.chunk.id == pick.chunk.id and s.sentence.column and s not in chosen]
         status = [s for s in row if STATUS_COLUMN.search(s.sentence.column)]
         companions = [min(status, key=lambda s: s.position)] if status else []
-        companions += [s for s in row if s not in companions and len(s.text.split()) <= SHORT_CELL_WORDS]
+        companions += [s for s in row if s not in companions and len(s.text.split()) <= SHORT_CELL_WORDS
+                       and _whole_cell(s)]
         return sorted(companions, key=lambda s: s.position)
 
     @staticmethod
@@ -148,3 +149,12 @@ class ExtractiveAnswerer:
         snippet = collapse_whitespace(closest.text)
         where = closest.chunk.document.get("title") or closest.chunk.source
         return render("abstain", closest=render("abstain_closest", where=where, snippet=snippet[:200]))
+
+
+def _whole_cell(item: ScoredSentence) -> bool:
+    """The sentence fills its table cell: a short cell (a date, an owner), not a short sentence of a long one (a
+    form's paragraph spanning the table)."""
+    text, offset = item.chunk.text, item.chunk.start
+    before = text[:item.sentence.start - offset].rstrip(" ")
+    after = text[item.sentence.end - offset:].lstrip(" ")
+    return before[-1:] in ("", "\t", "\n") and after[:1] in ("", "\t", "\n")
