@@ -16,6 +16,7 @@ class DocumentRecord:
 
     source: str
     content_hash: str
+    reading: str  # the version of the reading code that made its passages (ingest.pipeline.reading_version)
     ingest_id: str
     text: str
     format: str
@@ -27,7 +28,7 @@ class DocumentRecord:
 
     def as_chroma_metadata(self) -> dict[str, str | int | bool]:
         base = {
-            "source": self.source, "content_hash": self.content_hash, "ingest_id": self.ingest_id,
+            "source": self.source, "content_hash": self.content_hash, "reading": self.reading, "ingest_id": self.ingest_id,
             "format": self.format, "pages": self.pages, "chunks": self.chunks,
             "ingested_at": self.ingested_at, "path": self.path,
         }

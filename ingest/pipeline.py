@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable
 
@@ -35,6 +35,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_SHOWN_PATH = 160
 MAX_SHOWN_SKIPPED = 10
 # Sentences embedded between two checks of the time limit: a few seconds of model time on two cores.
+READING_CODE = Path(__file__).parent
 EMBED_SLICE = 512
 
 
@@ -77,6 +78,17 @@ class ParsedFile:
     chunks: list[Chunk]
     metadata: DocumentMetadata
     recommendations: list[Recommendation]
+
+
+@lru_cache(maxsize=1)
+def reading_version() -> str:
+    """A digest of the code that turns a file into passages (this package). A file is unchanged only when it and
+    this code are, so a better reader reaches the papers ingested before it on their next ingest."""
+    digest = hashlib.sha256()
+    for path in sorted(READING_CODE.rglob("*.py")):
+        digest.update(path.relative_to(READING_CODE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -250,7 +262,7 @@ class IngestPipeline:
         except OSError as error:
             raise IngestError(f"could not be read ({error.__class__.__name__}: {error}); check the file") from None
         existing = self.store.document(path.name)
-        if existing and existing.get("content_hash") == content_hash:
+        if existing and existing.get("content_hash") == content_hash and existing.get("reading") == reading_version():
             return FileResult(path, "unchanged", pages=int(existing.get("pages", 0)), chunks=int(existing.get("chunks", 0)))
         parsed = self._read(path, limits)
         if not parsed.chunks:
@@ -266,7 +278,10 @@ class IngestPipeline:
         document, chunks = read.parsed.document, read.parsed.chunks
         metadata = read.parsed.metadata.as_metadata()
         record = DocumentRecord(
-            source=read.path.name, content_hash=read.content_hash, ingest_id=read.content_hash[:16], text=document.text,
+            source=read.path.name, content_hash=read.content_hash, reading=reading_version(),
+            # a new id when the file or its reading changes, so a half-written ingest never mixes with the last one
+            ingest_id=hashlib.sha256(f"{read.content_hash}:{reading_version()}".encode()).hexdigest()[:16],
+            text=document.text,
             format=document.format, pages=document.page_count, chunks=len(chunks),
             ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), path=str(read.path.resolve()),
             metadata=metadata,

@@ -12,6 +12,7 @@ import pytest
 
 from assistant.services import Services
 from assistant.settings import load_settings
+from ingest import pipeline
 from conftest import SAMPLE_DIR
 from index.filters import SearchFilter
 from index.store import ChromaStore
@@ -40,6 +41,20 @@ def test_a_changed_file_replaces_its_chunks(fresh_services: Services, tmp_path: 
     texts = [c.text for c in fresh_services.store.all_chunks()]
     assert texts == ["The panel agreed to close the Lansdowne unit by June 2025."]
     assert fresh_services.store.chunks.count() == 1
+
+
+def test_a_file_read_by_changed_reading_code_is_read_again(fresh_services: Services, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade that reads papers better reaches those ingested before it; the old passages give way whole."""
+    paper = tmp_path / "paper.txt"
+    paper.write_text("1.1 The panel agreed to review foster carer allowances by March 2024.\n", encoding="utf-8")
+    assert fresh_services.pipeline.ingest([paper], progress=False).results[0].status == "added"
+    assert fresh_services.pipeline.ingest([paper], progress=False).results[0].status == "unchanged"
+    monkeypatch.setattr(pipeline, "reading_version", lambda: "a-later-reader")
+    assert fresh_services.pipeline.ingest([paper], progress=False).results[0].status == "replaced"
+    assert fresh_services.store.chunks.count() == 1 and len(_vector_files(fresh_services.store)) == 1
+    assert fresh_services.store.document("paper.txt")["reading"] == "a-later-reader"
+    assert fresh_services.pipeline.ingest([paper], progress=False).results[0].status == "unchanged"
 
 
 def test_remove_makes_a_document_unanswerable(fresh_services: Services) -> None:
