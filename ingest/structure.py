@@ -200,6 +200,11 @@ class StructureParser:
                 kind = _known_line_kind(cells, known[line.start]) if line.start in known else _table_line_kind(cells, header)
                 if kind == "header":
                     header = list(known.get(line.start) or cells)
+                    if not _looks_like_header_row(cells):
+                        # a reader takes a table's first row for its header; one of long text or figures (a KPI's
+                        # title and rating, a glossary's first term) also says something of its own
+                        blocks.append(self._table_row(line, cells, None, heading, context, blocks))
+                        blocks[-1].item = item
                 elif kind == "group":
                     context = next((c for c in cells if c), context)
                 else:

@@ -16,6 +16,7 @@ from ingest.readers.base import NO_LIMITS, ReadLimits
 from ingest.readers.tables import Cell, TableText, stacks_rows, table_text
 
 PAGE_SEPARATOR = "\n\n"
+FOOTER_WORDS = 6  # below a page's last table, a page number or running footer at most
 # Path-painting operators (stroke, fill, rectangle). Ruled tables draw many; prose pages draw few or none.
 PAINT_OPERATORS = re.compile(rb"\s(?:S|s|f\*?|F|B\*?|b\*?|re)(?=\s)")
 # Measured on ../shared/external/pdfs: every page where pdfplumber found a table had >= 13 painting operators,
@@ -123,12 +124,18 @@ def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table) -> li
     return rows
 
 
-def _table_page(page: pdfplumber.page.Page) -> TableText | None:
-    """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table."""
-    found = sorted(((t, table_text(_table_rows(page, t))) for t in page.find_tables()), key=lambda pair: pair[0].bbox[1])
-    tables = [(t.bbox, text) for t, text in found if text is not None]
+def _table_page(page: pdfplumber.page.Page, continued_width: int | None) -> tuple[TableText | None, int | None]:
+    """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table;
+    and the width of the table that ends the page, which the next page's first table may go on from.
+    continued_width: that width on the page before."""
+    found = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    tables = []
+    for table in found:
+        text = table_text(_table_rows(page, table), continued_width if not tables else None)
+        if text is not None:
+            tables.append((table.bbox, text))
     if not tables:
-        return None
+        return None, None
     prose = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, b) for b, _ in tables))
     result = TableText()
     parts: list[str] = []
@@ -145,9 +152,11 @@ def _table_page(page: pdfplumber.page.Page) -> TableText | None:
         add(_band_text(prose, top, bbox[1]))
         add(text.text, text.lines)
         top = max(top, bbox[3])
-    add(_band_text(prose, top, page.bbox[3]))
+    below = _band_text(prose, top, page.bbox[3])
+    add(below)
     result.text = PAGE_SEPARATOR.join(parts)
-    return result
+    last_row = tables[-1][1].text.rsplit("\n", 1)[-1]
+    return result, (last_row.count("\t") + 1 if len(below.split()) <= FOOTER_WORDS else None)
 
 
 def _page_texts(path: Path, reader: pypdf.PdfReader, limits: ReadLimits) -> list[TableText]:
@@ -160,9 +169,11 @@ def _page_texts(path: Path, reader: pypdf.PdfReader, limits: ReadLimits) -> list
     chars = 0
     if ruled:
         with pdfplumber.open(path) as pdf:
+            ending: tuple[int, int | None] = (-2, None)  # the page whose last table ends it, and that table's width
             for index in ruled:
                 limits.check(chars)
-                table = _table_page(pdf.pages[index])
+                table, width = _table_page(pdf.pages[index], ending[1] if ending[0] == index - 1 else None)
+                ending = (index, width)
                 if table is not None:
                     tables[index] = table
                     chars += len(table.text)

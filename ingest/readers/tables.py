@@ -91,13 +91,25 @@ class TableText:
     lines: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
 
 
-def table_text(raw_rows: list[list[Cell]]) -> TableText | None:
-    """Header first, then one line per row; None when the 'table' is empty or a frame of one column or one row."""
+def _looks_like_header(row: list[Cell]) -> bool:
+    """Column titles are short words: a cell of a long text or a figure is data."""
+    return all(len(clean(c).split()) <= MAX_HEADER_WORDS and not _is_figures(clean(c)) or not clean(c) for c in row)
+
+
+def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -> TableText | None:
+    """Header first, then one line per row; None when the 'table' is empty or a frame of one column or one row.
+
+    continued_width: the width of a table that ended the page before. A table as wide whose first row fills every
+    cell with data, not column titles, goes on from it (its header is on that page), so every row of it is a row:
+    none is taken for a header."""
     rows = _keep_rows([_unmerged(row) for row in raw_rows])
     if len(rows) < 2 or len(rows[0]) < 2:
         return None
-    header_count = _header_rows(rows)
-    names = column_names(rows[:header_count])
+    # a title spanning merged cells (a KPI's name above its figures) leaves cells empty: that row heads its own table
+    continues = (len(rows[0]) == continued_width and all(clean(c) for c in rows[0])
+                 and not _looks_like_header(rows[0]))
+    header_count = 0 if continues else _header_rows(rows)
+    names = column_names(rows[:header_count]) if header_count else None
     result = TableText()
     parts: list[str] = []
     offset = 0
