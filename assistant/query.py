@@ -217,6 +217,26 @@ def without_councils(question: str, councils: tuple[str, ...]) -> str:
 
 
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+# "2028", and a financial year's second year too ("2025-26", "2025/26"); in a table's column titles, "Mar-28"
+YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
+MONTH_SHORT_YEAR = re.compile(r"\b(?:" + "|".join(calendar.month_abbr[1:]) + r")[a-z]*\.?\s*[-\u2013'\u2019]?\s*(\d{2})\b",
+                              re.IGNORECASE)
+
+
+def years_asked(question: str) -> set[int]:
+    """The years a question names ("in 2028", "for 2025-26": 2025)."""
+    return {int(match.group(1)) for match in YEAR.finditer(question)}
+
+
+def years_in(text: str) -> set[int]:
+    """Every year a text speaks of, written out, as a financial year or in a column title ("Mar-28")."""
+    found = set()
+    for match in YEAR.finditer(text):
+        found.add(int(match.group(1)))
+        if match.group(2):
+            first, second = int(match.group(1)), int(match.group(1)[:2] + match.group(2))
+            found.add(second if second > first else second + 100)  # "1999-00" ends in 2000
+    return found | {2000 + int(match.group(1)) for match in MONTH_SHORT_YEAR.finditer(text)}
 
 
 PAST_TENSE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)

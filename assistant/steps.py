@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.query import QueryAnalysis, asks_after_papers, place_terms
+from assistant.query import QueryAnalysis, asks_after_papers, place_terms, years_asked, years_in
 from assistant.results import Answer
 from assistant.unmentioned import names_no_citation_mentions
 from index.filters import SearchFilter
@@ -105,3 +105,23 @@ class NamesUnmatchedCheck:
         closest = answer.citations[0]
         where = render("abstain_closest", where=closest.title or closest.source, snippet=closest.quote[:200])
         return Answer(render("abstain_names_unmatched", names=", ".join(unmatched), closest=where), [], abstained=True)
+
+
+class YearsUnmatchedCheck:
+    """An answer from papers that speak of none of the years the question names (the forecast "for March 2028" of a
+    table that stops at 2027) answers another question. The cited papers' retrieved passages, headings and dates all
+    count, so a paper about 2025-26 answers "in 2025" from a sentence that does not repeat the year."""
+
+    def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
+        asked = years_asked(turn.question)
+        if not asked or answer.abstained or not answer.citations:
+            return answer
+        cited = {citation.source for citation in answer.citations}
+        texts = [text for citation in answer.citations for text in (citation.text, citation.title, citation.date) if text]
+        texts += [p.chunk.search_text for p in search.passages if p.chunk.source in cited]
+        if asked & set().union(*(years_in(text) for text in texts)):
+            return answer
+        closest = answer.citations[0]
+        where = render("abstain_closest", where=closest.title or closest.source, snippet=closest.quote[:200])
+        years = ", ".join(str(year) for year in sorted(asked))
+        return Answer(render("abstain_names_unmatched", names=years, closest=where), [], abstained=True)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from assistant.engine import QAEngine
 from assistant.services import Services
-from assistant.steps import UnknownCouncilGuard
+from assistant.steps import UnknownCouncilGuard, YearsUnmatchedCheck
 
 
 def test_services_declare_every_step_in_order(sample_services: Services) -> None:
@@ -35,3 +35,28 @@ def test_a_recommendation_number_past_the_end_of_the_plan_is_answered_as_missing
     assert "no recommendation 40" in result.answer and "1 to 34" in result.answer
     present = sample_services.engine.ask("What is the status of Derby's recommendation 34?")
     assert not present.abstained and present.citations
+
+
+def test_years_are_read_as_written_in_questions_papers_and_column_titles() -> None:
+    from assistant.query import years_asked, years_in
+
+    assert years_asked("What is the forecast for March 2028?") == {2028}
+    assert years_asked("What is the 2025-26 budget?") == {2025}  # the year a financial year is named by
+    assert years_in("Bank Rate\tDec -24\tMar- 25\tDec-27") == {2024, 2025, 2027}
+    assert years_in("the budget for 2025-26 and 2024/25") == {2024, 2025, 2026}
+    assert years_in("accounts for 1999-00") == {1999, 2000}
+
+
+def test_an_answer_from_papers_silent_on_the_year_asked_is_withheld(fresh_services: Services, tmp_path) -> None:  # noqa: ANN001
+    paper = tmp_path / "treasury.txt"
+    paper.write_text("Interest rate forecast\n\nLink Group's forecast of Bank Rate is 4.00% for March 2026 and 3.75% for "
+                     "March 2027. Link Group's Bank Rate forecast assumes inflation returns to target.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    answered = fresh_services.engine.ask("What is Link Group's Bank Rate forecast for March 2027?")
+    assert not answered.abstained and "3.75%" in answered.answer
+    question = "What is Link Group's Bank Rate forecast for March 2029?"
+    withheld = fresh_services.engine.ask(question)
+    assert withheld.abstained and "2029" in withheld.answer
+    steps = fresh_services.steps
+    without_check = replace(steps, checks=[c for c in steps.checks if not isinstance(c, YearsUnmatchedCheck)])
+    assert not QAEngine(fresh_services.store, fresh_services.retriever, without_check).ask(question).abstained
