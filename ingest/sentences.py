@@ -12,12 +12,8 @@ if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktTokenizer
 
 # Cell markup and bullets are boundaries too: a quote should never carry "</li> <li>".
-# A list item's letter or numeral: "a)", "(b)", "c.)", "iv." at the start of a line.
-ITEM_MARKER = r"\(?(?:[a-z]|[ivx]{2,4})(?:\.\)|[.)])"
-HARD_BREAK = re.compile(r"<[^>]{1,200}>|\t|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022\u00a7]|\d{1,2}(?:\.\d{1,2})+|"
-                        + ITEM_MARKER + r")[ \t])")
-LEADING_ITEM_MARKER = re.compile(r"\s*" + ITEM_MARKER + r"[ \t]+")
-LEADING_MARKER = re.compile(r"^(?:[-*\u2022\u00a7]\s+)?(?:\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+|\(?[a-z0-9]{1,3}(?:\.\)|[.)])\s+)?")
+HARD_BREAK = re.compile(r"<[^>]{1,200}>|\t|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022\u00a7]|\d{1,2}(?:\.\d{1,2})+)[ \t])")
+LEADING_MARKER = re.compile(r"^(?:[-*\u2022\u00a7]\s+)?(?:\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+|\(?[a-z0-9]{1,3}[.)]\s+)?")
 ABBREVIATIONS = {"e.g", "i.e", "etc", "no", "nos", "rec", "para", "paras", "cllr", "approx", "dr", "mr", "mrs", "ms",
                  "st", "vs", "ref", "dept", "cf", "fig", "incl", "govt", "yr", "yrs", "jan", "feb", "mar", "apr",
                  "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
@@ -65,8 +61,6 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 
 def _segment_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    marker = LEADING_ITEM_MARKER.match(text, start, end)  # "a.) Write again ...": Punkt takes "a." for a sentence
-    start = marker.end() if marker else start
     segment = text[start:end]
     spans = []
     for rel_start, rel_end in _punkt().span_tokenize(segment):

@@ -58,16 +58,6 @@ def test_sentences_drop_bullets_numbers_and_cell_markup() -> None:
     assert sentences == ["The review ran from June.", "It ended in September.", "first item;", "second."]
 
 
-def test_a_lettered_list_gives_one_sentence_per_item_and_its_lead_ends_with_the_colon() -> None:
-    text = ("This Council agrees to call on the Cabinet Member to: \na.) Write again to the government; \n"
-            "b.) Support calls for amendments; \n(c) Advocate for a ban.\nii. Report back. It should be brief.")
-    sentences = [text[s:e] for s, e in sentence_spans(text)]
-    assert sentences == ["This Council agrees to call on the Cabinet Member to:", "Write again to the government;",
-                         "Support calls for amendments;", "Advocate for a ban.", "Report back.", "It should be brief."]
-    initial = "He met Mr J. Smith\nand agreed."
-    assert [initial[s:e] for s, e in sentence_spans(initial)] == [initial]  # an initial is not a list item
-
-
 @pytest.mark.skipif(not external_pdfs(), reason="../shared/external/pdfs not present")
 def test_pdf_chunks_know_their_page() -> None:
     path = next(p for p in external_pdfs() if "questions-and-answers" in p.name)
