@@ -10,7 +10,7 @@ from assistant.glossary import expand_query
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import _mentions, load_authorities, spellings
-from ingest.vocabulary import ASKED_NUMBER, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS
+from ingest.vocabulary import ASKED_NUMBER, ASKS_DECISION, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS, STATES_DECISION
 
 def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
     """Any of the phrases (regex fragments) as whole words by default, however the question capitalises them."""
@@ -75,6 +75,7 @@ class QueryAnalysis:
     wants_quote: bool = False
     wants_list: bool = False
     wants_status: bool = False
+    wants_decision: bool = False  # what a body decided or is asked to (ASKS_DECISION)
     wants_comparison: bool = False
     wants_money: bool = False
     wants_person: bool = False
@@ -107,6 +108,10 @@ class QueryAnalysis:
     def _only_expected(text: str) -> bool:
         """Every sum in the text is a projection, target or budget."""
         return len(EXPECTED_SUM.findall(text)) >= len(SUM.findall(text)) > 0
+
+    def states_asked_decision(self, text: str) -> bool:
+        """The question asks what was decided and the text states a decision or recommendation."""
+        return self.wants_decision and STATES_DECISION.search(text) is not None
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
@@ -162,7 +167,7 @@ def analyse(question: str) -> QueryAnalysis:
         councils=councils, recommendation_numbers=_numbers(question), years=years,
         wants_quantity=bool(QUANTITY.search(question)), wants_date=bool(WHEN.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
-        wants_status=bool(ASKS_STATUS.search(question)),
+        wants_status=bool(ASKS_STATUS.search(question)), wants_decision=bool(ASKS_DECISION.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),

@@ -41,6 +41,8 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
         QueryAnalysis, "answer_type_satisfied", lambda self, text: True),
     "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
     "rule: a count answering 'how many' scored up": lambda: mock.patch.object(hand_scorer, "COUNT_BONUS", 0.0),
+    "rule: a decision answering 'what was agreed/asked' scored up": lambda: mock.patch.object(
+        hand_scorer, "DECISION_BONUS", 0.0),
     "rule: a council the question names narrows the search to its papers": lambda: mock.patch.object(
         engine, "indexed_councils", lambda store: set()),
     "rule: a passage ending with ':' or '?' brings the passage after it": lambda: mock.patch.object(

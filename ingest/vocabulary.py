@@ -45,6 +45,17 @@ ASKED_STATUSES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\bachieved|\bcompleted?|\bdone\b|\bfinished|\bdelivered", re.I), ("achieved",)),
 )
 
+# A question about what a body decided or is asked to decide: "what is Council asked to do", "what did Cabinet approve".
+ASKS_DECISION = re.compile(r"\b(?:asked to|resolved?|approved?|agreed? to|recommend(?:ed|s)?|decided?|endorsed?)\b",
+                           re.IGNORECASE)
+# A decision or recommendation as papers word it: an imperative in capitals ("APPROVE the transfer", "b) CREATE an
+# Education Cabinet Committee"), "Council is asked to ...", "RESOLVED that ...".
+DECISION_VERBS = ("AGREE", "APPROVE", "NOTE", "ENDORSE", "RECOMMEND", "DELEGATE", "CONSIDER", "COMMENT", "ASK", "CREATE",
+                  "CONSOLIDATE", "ADOPT", "DEBATE", "DECIDE", "REQUEST", "AUTHORISE", "AUTHORIZE", "CONFIRM", "ACCEPT",
+                  "REJECT", "RETAIN", "APPOINT", "ESTABLISH", "RECEIVE")
+STATES_DECISION = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)]+\s*)?(?:" + "|".join(DECISION_VERBS) + r")\b|"
+                             r"\b(?:is|are) (?:asked|recommended|invited) to\b|\bRESOLVED\b")
+
 # Headings of a tracker table's progress column: "Progress", "Current position", "RAG status", "Update".
 STATUS_COLUMN_WORDS = ("progress", "position", "status", "update", "response", "rag")
 # The chunker reads a column under any heading holding one of these, or a comment or an outcome, as a status cell.

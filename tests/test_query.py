@@ -139,3 +139,13 @@ def test_past_tense_questions_about_months_after_the_papers() -> None:
     assert asks_after_papers("How many households did Kent have at the end of March 2025?", march) == "2025-03-31"
     assert asks_after_papers("How many households did Kent have in March 2025?", march) is None
     assert asks_after_papers("What was the figure at the end of March 2025?", [{"date": "2025-03"}]) is None
+
+
+def test_a_question_about_what_was_decided_is_answered_by_decisions() -> None:
+    asks = analyse("What is County Council asked to do about the terms of reference?")
+    assert asks.wants_decision and not analyse("How many foster carers are there?").wants_decision
+    assert asks.states_asked_decision("APPROVE the net transfer of £356.0k into reserves.")
+    assert asks.states_asked_decision("b) CREATE an Education Cabinet Committee.")
+    assert asks.states_asked_decision("County Council is asked to agree the revised Terms of Reference.")
+    assert not asks.states_asked_decision("KCC has 613 foster households.")  # capitals, but no decision
+    assert not asks.states_asked_decision("The committee reviewed the terms of reference in January.")

@@ -15,6 +15,7 @@ DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
 ROW_WEIGHT = 0.8  # a table cell is judged with its row: "Not accepted" answers a question about the row's subject
 LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers nothing
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
+DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cabinet approve?" as a count answers "how many"
 TYPED_ANSWER_WINDOW = 6
 
 
@@ -61,6 +62,8 @@ class HandScorer:
                     score *= LABEL_PENALTY
                 if context.analysis.counts_asked(text):
                     score += COUNT_BONUS
+                if context.analysis.states_asked_decision(text):
+                    score += DECISION_BONUS
                 relevance = 0.7 * dense + 0.3 * max(coverage(all_terms, text), all_in_chunk)
                 scored.append((ScoredSentence(sentence, chunk, position, score), relevance))
         return sorted(scored, key=lambda pair: pair[0].score, reverse=True)
