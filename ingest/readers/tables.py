@@ -93,7 +93,7 @@ class TableText:
 
 def _looks_like_header(row: list[Cell]) -> bool:
     """Column titles are short words: a cell of a long text or a figure is data."""
-    return all(len(clean(c).split()) <= MAX_HEADER_WORDS and not _is_figures(clean(c)) or not clean(c) for c in row)
+    return all(not clean(c) or (len(clean(c).split()) <= MAX_HEADER_WORDS and not _is_figures(clean(c))) for c in row)
 
 
 def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -> TableText | None:
