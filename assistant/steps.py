@@ -100,11 +100,7 @@ class NamesUnmatchedCheck:
     def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
         lexical = self.retriever.lexical_index()
         unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms)
-        if not unmatched:
-            return answer
-        closest = answer.citations[0]
-        where = render("abstain_closest", where=closest.title or closest.source, snippet=closest.quote[:200])
-        return Answer(render("abstain_names_unmatched", names=", ".join(unmatched), closest=where), [], abstained=True)
+        return _withheld(answer, unmatched) if unmatched else answer
 
 
 class YearsUnmatchedCheck:
@@ -121,7 +117,12 @@ class YearsUnmatchedCheck:
         texts += [p.chunk.search_text for p in search.passages if p.chunk.source in cited]
         if asked & set().union(*(years_in(text) for text in texts)):
             return answer
-        closest = answer.citations[0]
-        where = render("abstain_closest", where=closest.title or closest.source, snippet=closest.quote[:200])
-        years = ", ".join(str(year) for year in sorted(asked))
-        return Answer(render("abstain_names_unmatched", names=years, closest=where), [], abstained=True)
+        return _withheld(answer, [str(year) for year in sorted(asked)])
+
+
+def _withheld(answer: Answer, unmatched: list[str]) -> Answer:
+    """The refusal that replaces an answer whose passages do not mention what the question names, with the closest
+    passage shown."""
+    closest = answer.citations[0]
+    where = render("abstain_closest", where=closest.title or closest.source, snippet=closest.quote[:200])
+    return Answer(render("abstain_names_unmatched", names=", ".join(unmatched), closest=where), [], abstained=True)
