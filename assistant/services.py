@@ -59,6 +59,11 @@ class Services:
             checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck()],
         )
 
+    def use_steps(self, steps: Steps) -> None:
+        """Answer with these steps from now on (an evaluation switching one off, or trying another scorer)."""
+        self.__dict__["steps"] = steps
+        self.__dict__.pop("engine", None)
+
     def _answerer(self) -> Answerer:
         """The extractive answerer, or the configured language model checked against the papers with the
         extractive answer as its fallback."""

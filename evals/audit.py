@@ -88,12 +88,11 @@ def audit(index_root: Path, only: list[str] | None = None) -> str:
         sources = SourceTexts(files)
         full = services.steps
         for config in ["all steps", *[c for c in [*step_names(full), *SHAPING_RULES] if not only or c in only]]:
-            services.__dict__.pop("engine", None)
-            services.__dict__["steps"] = full if config == "all steps" or config in SHAPING_RULES else without(full, config)
+            services.use_steps(full if config == "all steps" or config in SHAPING_RULES else without(full, config))
             with SHAPING_RULES.get(config, nullcontext)():
                 results.setdefault(config, []).append(measure(services, questions, sources))
             print(f"{path.stem}: {config} measured", file=sys.stderr, flush=True)
-        services.__dict__["steps"] = full
+        services.use_steps(full)
     return _table(results)
 
 

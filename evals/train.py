@@ -236,8 +236,7 @@ def _with_scorer(services: Services, scorer: SentenceScorer) -> None:
     """The engine answering with this sentence scorer (the last answerer is the extractive one)."""
     steps = services.steps
     extractive = ExtractiveAnswerer(scorer, services.settings.max_answer_sentences)
-    services.__dict__["steps"] = replace(steps, answerers=[*steps.answerers[:-1], extractive])
-    services.__dict__.pop("engine", None)
+    services.use_steps(replace(steps, answerers=[*steps.answerers[:-1], extractive]))
 
 
 def compare_answers(questions: list[QuestionRows], index_root: Path) -> dict[str, dict]:
