@@ -28,6 +28,7 @@ from ingest.metadata import DocumentMetadata, extract_metadata
 from ingest.readers import reader_for, supported_suffixes
 from ingest.readers.base import ReadLimits
 from ingest.recommendations import Recommendation, RecommendationExtractor, link_chunks
+from ingest.sentences import load_sentence_model
 from ingest.structure import Block, StructureParser
 
 
@@ -254,7 +255,9 @@ class IngestPipeline:
     def _read_changed(self, path: Path) -> FileResult | ReadFile:
         """The file read, parsed and chunked, or its result when it is unchanged since it was last ingested.
 
-        The time limit's clock starts here, when reading starts, not when the file was queued."""
+        The time limit's clock starts here, when reading starts, not when the file was queued, and not while the
+        sentence model loads for the process's first file."""
+        load_sentence_model()
         limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file)
         try:
             self._check_size(path)
@@ -323,14 +326,18 @@ class IngestPipeline:
 
         They are embedded a slice at a time so the time limit is checked while the model works, longest first so
         each slice's batches hold sentences of like length (a batch is padded to its longest: slices in document
-        order cost ~40% more model time on the KCC papers)."""
+        order cost ~40% more model time on the KCC papers). A text repeated in the paper (a table's "Directorate: GET"
+        on every row, a running header) is embedded once: half the sentences of the KCC budget papers are repeats."""
         texts = [sentence.embed_text for chunk in chunks for sentence in chunk.sentences]
-        longest_first = np.argsort([-len(text) for text in texts], kind="stable")
+        distinct = list(dict.fromkeys(texts))
+        longest_first = np.argsort([-len(text) for text in distinct], kind="stable")
         slices = []
-        for start in range(0, len(texts), EMBED_SLICE):
+        for start in range(0, len(distinct), EMBED_SLICE):
             limits.check()
-            slices.append(self.embedder.embed([texts[i] for i in longest_first[start:start + EMBED_SLICE]]))
-        sentence_vectors = np.vstack(slices)[np.argsort(longest_first)]  # back in document order
+            slices.append(self.embedder.embed([distinct[i] for i in longest_first[start:start + EMBED_SLICE]]))
+        distinct_vectors = np.vstack(slices)[np.argsort(longest_first)]  # back in first-seen order
+        position = {text: row for row, text in enumerate(distinct)}
+        sentence_vectors = distinct_vectors[[position[text] for text in texts]]
         chunk_vectors, cursor = [], 0
         for chunk in chunks:
             count = len(chunk.sentences)

@@ -46,6 +46,11 @@ def _punkt() -> PunktTokenizer:
     return tokenizer
 
 
+def load_sentence_model() -> None:
+    """Loads the sentence model now (about 2 s, once a process), so a caller can keep it out of a file's time."""
+    _punkt()
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans (into text) of the sentences in text[start:end], trimmed of bullets and paragraph numbers."""
     end = len(text) if end is None else end

@@ -120,3 +120,37 @@ def test_only_the_next_file_is_read_while_one_is_stored(tmp_path: Path, real_emb
         if number + 2 < len(names):  # ... and the one after it not until this one is stored
             assert recorder.position("read-start", names[number + 2]) > recorder.position("store-end", name), recorder.events
     assert len(services.store.list_documents()) == 3
+
+
+class RecordingEmbedder(Embedder):
+    """The real embedder, sharing the loaded model, that keeps every text it was asked to embed."""
+
+    def __init__(self, real: Embedder) -> None:
+        super().__init__(real.model_name, real.batch_size)
+        self.__dict__["_onnx"] = real._onnx
+        self.texts: list[str] = []
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        self.texts.extend(texts)
+        return super().embed(texts, show_progress)
+
+
+def test_a_sentence_repeated_in_a_paper_is_embedded_once_and_every_copy_gets_its_vector(
+        tmp_path: Path, real_embedder: Embedder) -> None:
+    paper = tmp_path / "register.txt"
+    rows = [f"Risk {number}: the {topic} budget may overspend.\n\nDirectorate: Growth, Environment and Transport.\n\n"
+            f"Cabinet Member: Ann Smith." for number, topic in enumerate(["highways", "waste", "libraries", "transport"])]
+    paper.write_text("Budget risk register.\n\n" + "\n\n".join(rows), encoding="utf-8")
+    embedder = RecordingEmbedder(real_embedder)
+    pipeline = IngestPipeline(Services(load_settings(index=tmp_path / "index")).store, embedder)
+    chunks = pipeline._read(paper, ReadLimits(None, None)).chunks
+    texts = [sentence.embed_text for chunk in chunks for sentence in chunk.sentences]
+    assert len(texts) > len(set(texts)), texts  # the paper does repeat itself
+
+    chunk_vectors, sentence_vectors = pipeline._embed(chunks, ReadLimits(None, None))
+
+    assert sorted(embedder.texts) == sorted(set(texts))
+    expected = real_embedder.embed(texts)
+    assert sentence_vectors.shape == expected.shape
+    assert np.allclose(sentence_vectors, expected, atol=1e-4)  # each sentence, repeated or not, has its own text's vector
+    assert chunk_vectors.shape == (len(chunks), expected.shape[1])
