@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ingest.document import LoadedDocument
 from ingest.sentences import sentence_spans
-from ingest.structure import MARKUP, Block, clean_cell
+from ingest.structure import MARKUP, Block, clean_cell, form_labels
 from ingest.vocabulary import ROW_LABEL, STATUS_COLUMN
 
 # A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)").
@@ -43,6 +43,7 @@ class Chunk:
     page: int | None
     sentences: list[Sentence] = field(default_factory=list)
     item: str | None = None  # who asked whom, or the minute, in a questions-and-answers pack or minutes
+    form_row: bool = False  # a table row of label-value pairs ("Proposer: | Mr A Brady"), one line of a form
 
     @property
     def word_count(self) -> int:
@@ -115,10 +116,13 @@ class Chunker:
         subject = next((clean_cell(document.text[s:e]) for i, (s, e) in enumerate(cells)
                         if clean_cell(document.text[s:e]) and not (i == 0 and block.row_label)), "")
         sentences: list[Sentence] = []
+        labels = form_labels([clean_cell(document.text[s:e]) for s, e in cells])
         for index, (cell_start, cell_end) in enumerate(cells):
             if index == 0 and ROW_LABEL.match(clean_cell(document.text[cell_start:cell_end]) or "-"):
                 continue
-            column = header[index] if index < len(header) and header[index] else None
+            if labels.get(index) == "":
+                continue  # a label: it names the next cell's sentences instead of being quoted alone
+            column = labels.get(index) or (header[index] if index < len(header) and header[index] else None)
             for s, e in sentence_spans(document.text, cell_start, cell_end):
                 sentence = self._sentence(document, s, e, block.section, column, block.heading)
                 if column and STATUS_COLUMN.search(column):
@@ -143,14 +147,17 @@ class Chunker:
             chunk.end = max(chunk.end, block.end) if len(group) == len(sentences) else chunk.end
             chunk.text = document.text[chunk.start:chunk.end]
             chunk.item = block.item
+            chunk.form_row = bool(labels)
             chunks.append(chunk)
 
     def _merge_row_continuations(self, document: LoadedDocument, chunks: list[Chunk]) -> list[Chunk]:
-        """A row whose first cell was empty continues the row above: keep them in one chunk when they fit."""
+        """A row whose first cell was empty continues the row above, and a form's label-value rows are one record
+        (the amendment's name, its proposer and its seconder): keep them in one chunk when they fit."""
         merged: list[Chunk] = []
         for chunk in chunks:
             previous = merged[-1] if merged else None
-            if (previous and chunk.kind == previous.kind == "table_row" and chunk.section and chunk.section == previous.section
+            if (previous and chunk.kind == previous.kind == "table_row"
+                    and ((chunk.section and chunk.section == previous.section) or (chunk.form_row and previous.form_row))
                     and previous.word_count + chunk.word_count <= self.max_words
                     and not document.text[previous.end:chunk.start].strip()):
                 previous.end = chunk.end

@@ -35,6 +35,9 @@ CONTINUED_LINE = re.compile(r"(?:[,(\u2013-]|\b(?:and|or|of|to|the|a|an|as|for|i
 MAX_TITLE_WORDS_ABOVE_TEXT = 8
 # A page number on a line of its own, which PDF text puts between the parts of a paragraph or a minute.
 PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$")
+# A form's label cell ("Seconder:", "Decision No:") names the filled cell after it in its row, as a header would.
+FORM_LABEL = re.compile(r"[^.:;]{1,60}:")
+FORM_LABEL_WORDS = 6
 
 
 @dataclass
@@ -91,10 +94,27 @@ def _looks_like_heading(line: _Line, next_blank: bool) -> bool:
     return next_blank and line.stripped[0].isupper() and len(words) <= 8
 
 
+def form_labels(cells: list[str]) -> dict[int, str]:
+    """Form rows ("Proposer: | Mr A Brady | Seconder: | Mrs J Meade"): each label cell maps to "" and the next
+    filled cell to the label's name. A label with no filled cell after it in the row is left as ordinary text."""
+    labels: dict[int, str] = {}
+    pending: int | None = None
+    for index, text in enumerate(cells):
+        if not text:
+            continue
+        is_label = FORM_LABEL.fullmatch(text) is not None and len(text.split()) <= FORM_LABEL_WORDS
+        if pending is not None and not is_label:
+            labels[pending], labels[index] = "", cells[pending][:-1].strip()
+        pending = index if is_label else None
+    return labels
+
+
 def _looks_like_header_row(cells: list[str]) -> bool:
     """Short column titles; years may head columns ("2005 | 2006"), but a measured figure ("42.8") is data."""
     filled = [c for c in cells if c]
     if len(filled) < 2 or ROW_LABEL.match(filled[0]) or any(FIGURE.match(c) and not YEAR_CELL.match(c) for c in filled):
+        return False
+    if form_labels(filled):  # "Proposer: | Mr A Member" is a line of a form, not column titles
         return False
     return all(len(c.split()) <= 6 and not c.endswith(".") for c in filled)
 

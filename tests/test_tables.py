@@ -116,6 +116,20 @@ def test_a_paragraph_spanning_a_form_table_is_content_and_a_short_one_line_cell_
     assert "Children's services" in transport.search_text  # a short one-cell line still names the rows below it
 
 
+def test_a_forms_label_cells_name_the_cells_after_them_and_its_rows_are_one_record(tmp_path: Path) -> None:
+    path = tmp_path / "form.txt"
+    path.write_text("Amendment Form\t\t\t\nAmendment Name:\tSchool Streets\tAmendment Number:\t4\n"
+                    "Proposer:\tMr A Member\tSeconder:\tMs B Member\nYear\tCost\t\t\n2025-26\t£2.1m\t\t\n",
+                    encoding="utf-8")
+    _, chunks = _chunks(path)
+    form = next(c for c in chunks if "Ms B Member" in c.text)
+    assert "School Streets" in form.text  # the amendment's name travels with its proposer and seconder
+    named = {s.embed_text for s in form.sentences}
+    assert {"Proposer: Mr A Member", "Seconder: Ms B Member", "Amendment Name: School Streets"} <= named
+    assert not any(text.endswith("Seconder:") for text in named)  # a label is not a sentence of its own
+    assert not any("£2.1m" in c.text for c in chunks if c is form)  # rows of figures are not the form's
+
+
 KENT_AMENDMENT = EXTERNAL_PDFS.parent / "kcc-library" / (
     "kcc_2025-02-13_full_council_7-amendment-liberal-democrats-adult-social-care-base-budget.pdf")
 
