@@ -114,7 +114,7 @@ def _looks_like_header_row(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
     if len(filled) < 2 or ROW_LABEL.match(filled[0]) or any(FIGURE.match(c) and not YEAR_CELL.match(c) for c in filled):
         return False
-    if form_labels(filled):  # "Proposer: | Mr A Member" is a line of a form, not column titles
+    if form_labels(filled).get(0) == "":  # "Proposer: | Mr A Member" is a line of a form, not column titles
         return False
     return all(len(c.split()) <= 6 and not c.endswith(".") for c in filled)
 
