@@ -18,8 +18,14 @@ def test_shipped_models_match_the_features_the_code_computes() -> None:
     assert scoring.ranker.features == SENTENCE_FEATURES
     assert scoring.abstainer.features == QUESTION_FEATURES
     weights = dict(zip(SENTENCE_FEATURES, scoring.ranker.coef))
-    # a ranker that does not reward a sentence for being like the question, or for naming its terms, was fitted wrongly
-    assert weights["dense"] > 0 and weights["coverage"] > 0
+    assert weights["dense"] > 0  # a ranker that does not reward a sentence for being like the question was fitted wrongly
+    # nor one that does not reward naming the question's terms: a sentence naming them sits in a passage naming them,
+    # so the three coverage features rise together (alone, the sentence's own can trade weight with the others)
+    average = scoring.ranker.mean.copy()
+    naming = average.copy()
+    for feature in ("coverage", "coverage_all", "passage_coverage"):
+        average[SENTENCE_FEATURES.index(feature)], naming[SENTENCE_FEATURES.index(feature)] = 0.0, 1.0
+    assert scoring.ranker.probability(naming[None, :])[0] > scoring.ranker.probability(average[None, :])[0]
     assert 0.0 < scoring.answerable_threshold < 1.0
 
 
