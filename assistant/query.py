@@ -48,6 +48,10 @@ PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|gro
                     r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
+# Figures that count nothing: a year ("the Children Act 1989") or a label's number ("Item 15:", "Recommendation 3").
+NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d{2,4})?\b|"
+                         r"\b(?:item|no|rec|recommendation|para|paragraph|section|appendix|annex|page|minute)\.?\s*\d[\d.]*\b",
+                         re.IGNORECASE)
 # "How many extra foster carers will ..." counts "extra foster carers": the words up to the verb.
 COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+"
                      r"(?:did|does|do|are|were|is|was|will|would|have|has|had|can|could|should|"
@@ -99,6 +103,8 @@ class QueryAnalysis:
     def _gives_count(self, text: str) -> bool:
         """A count of what is asked, or the thing named beside a figure ("the number of carers stands at 612"),
         but not only a change in it ("30 additional carers" for "how many carers")."""
+        if not self.counted:
+            return bool(DIGITS.search(text))
         phrases = self._count_phrases(text)
         if not phrases:
             return bool(DIGITS.search(text)) and bool(with_synonyms(content_terms(text)) & self.counted)
@@ -115,7 +121,7 @@ class QueryAnalysis:
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
-        if self.wants_quantity and not (self._gives_count(text) if self.counted else DIGITS.search(text)):
+        if self.wants_quantity and not self._gives_count(NOT_A_COUNT.sub(" ", text)):
             return False
         if self.wants_money and not (MONEY.search(text) and (self.asks_expected or not self._only_expected(text))):
             return False

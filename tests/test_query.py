@@ -49,6 +49,16 @@ def test_answer_types() -> None:
     assert analyse("Who chairs the panel?").answer_type_satisfied("The panel is chaired by the Director.")
 
 
+def test_a_year_or_a_labels_number_is_not_a_count() -> None:
+    looked_after = analyse("How many looked after children does the council have?")
+    assert not looked_after.answer_type_satisfied("The Children Act 1989 names looked after children's carers.")
+    assert not looked_after.answer_type_satisfied("Item 15: the council looks after a significant number of children.")
+    assert looked_after.answer_type_satisfied("In March 2012 the council had 1,450 looked after children.")
+    agencies = analyse("How many agencies applied?")
+    assert not agencies.answer_type_satisfied("Recommendation 6: agencies applied by August 2003.")
+    assert agencies.answer_type_satisfied("Twelve agencies applied by August 2003.")
+
+
 def test_how_many_questions_know_what_they_count() -> None:
     analysis = analyse("How many fostering households did Kent have at the end of 2024?")
     assert analysis.counted == {"foster", "household"}
