@@ -71,10 +71,16 @@ def test_a_question_with_no_candidates_has_no_evidence() -> None:
     assert row.shape == (len(QUESTION_FEATURES),) and row.sum() == 1.0  # only "wants a typed answer" is set
 
 
-def test_the_fitted_scorer_answers_a_question_the_papers_answer(sample_services) -> None:  # noqa: ANN001
+def test_the_fitted_scorer_answers_the_questions_the_papers_answer(sample_services) -> None:  # noqa: ANN001
+    """Its ranker puts the answer first; its abstainer answers the sample's answerable questions about as often as
+    its training report says (5% false refusals on dev, chosen so): one question's verdict is the model's noise."""
     from assistant.answerers.extractive import ExtractiveAnswerer
     from assistant.answerers.fitted import FittedScorer
+    from evals.gold import DATASETS_DIR, load_dataset
 
-    context = sample_services.engine.context("How many recommendations did the Leeds scrutiny board make?")
-    answer = ExtractiveAnswerer(FittedScorer()).answer(context)
-    assert not answer.abstained and "twelve recommendations" in answer.text
+    answerer = ExtractiveAnswerer(FittedScorer())
+    leeds = answerer.scorer.score(sample_services.engine.context("How many recommendations did the Leeds scrutiny board make?"))
+    assert "twelve recommendations" in leeds[0][0].text
+    answerable = [q for q in load_dataset(DATASETS_DIR / "sample.jsonl") if q.answerable and not q.history]
+    refused = [q.id for q in answerable if answerer.answer(sample_services.engine.context(q.question)).abstained]
+    assert len(refused) <= 0.1 * len(answerable), refused
