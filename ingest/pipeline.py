@@ -255,10 +255,8 @@ class IngestPipeline:
     def _read_changed(self, path: Path) -> FileResult | ReadFile:
         """The file read, parsed and chunked, or its result when it is unchanged since it was last ingested.
 
-        The time limit's clock starts here, when reading starts, not when the file was queued, and not while the
-        sentence model loads for the process's first file."""
-        load_sentence_model()
-        limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file)
+        The time limit's clock starts when reading starts, not when the file was queued, and not while the sentence
+        model loads for the process's first changed file (an ingest of unchanged files does not load it)."""
         try:
             self._check_size(path)
             content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -267,6 +265,8 @@ class IngestPipeline:
         existing = self.store.document(path.name)
         if existing and existing.get("content_hash") == content_hash and existing.get("reading") == reading_version():
             return FileResult(path, "unchanged", pages=int(existing.get("pages", 0)), chunks=int(existing.get("chunks", 0)))
+        load_sentence_model()
+        limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file)
         parsed = self._read(path, limits)
         if not parsed.chunks:
             raise IngestError("no readable text was found; check the file opens and contains text")
