@@ -29,11 +29,21 @@ class HandScorer:
     def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
         """The sentences best first (those of the kind asked for leading), and whether any answers."""
         scored = self._scored(context)
-        typed = [s for s, relevance in scored[:TYPED_ANSWER_WINDOW] if relevance >= self.abstain_threshold and (
-                 context.analysis.answer_type_satisfied(s.text)
-                 or (s.chunk.kind == "table_row" and context.analysis.answer_type_satisfied(s.chunk.search_text)))]
+        typed = [s for s, relevance in self._of_kind_asked(scored, context) if relevance >= self.abstain_threshold]
         ranked = typed + [s for s, _ in scored if s not in typed]
         return ranked, bool(typed)
+
+    def gate_relevance(self, context: AnswerContext) -> float:
+        """What the gate compares with its threshold: the relevance of the most relevant sentence near the top that
+        is of the kind asked; -1 when there is none (`python -m evals.gate_sweep` chooses the threshold with it)."""
+        return max((relevance for _, relevance in self._of_kind_asked(self._scored(context), context)), default=-1.0)
+
+    @staticmethod
+    def _of_kind_asked(scored: list[tuple[ScoredSentence, float]],
+                       context: AnswerContext) -> list[tuple[ScoredSentence, float]]:
+        analysis = context.analysis
+        return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW] if analysis.answer_type_satisfied(s.text)
+                or (s.chunk.kind == "table_row" and analysis.answer_type_satisfied(s.chunk.search_text))]
 
     @staticmethod
     def _scored(context: AnswerContext) -> list[tuple[ScoredSentence, float]]:
