@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from assistant.answerers.base import AnswerContext
-from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.hand_scorer import HandScorer
 from assistant.answerers.scored import ScoredSentence
-from assistant.services import Services
 from assistant.settings import load_settings
-from evals.gold import DATASETS_DIR, PROJECT, corpus_files, load_dataset
-from evals.train import DATASETS, MAX_FALSE_REFUSALS
+from evals.gold import PROJECT
+from evals.train import DATASETS, MAX_FALSE_REFUSALS, dev_services, with_scorer
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.30, 0.57, 0.02))
 
@@ -78,18 +76,13 @@ def collect(index_root: Path) -> tuple[list[GateRow], float]:
     rows: list[GateRow] = []
     current = load_settings().abstain_threshold
     for name in DATASETS:
-        path = DATASETS_DIR / name
-        questions = [q for q in load_dataset(path) if q.split == "dev"]
-        services = Services(load_settings(index=index_root / path.stem / "index", answerer="extractive", scorer="hand"))
-        services.pipeline.ingest(corpus_files(load_dataset(path)), progress=False)
+        services, questions = dev_services(index_root, name, answerer="extractive")
         recorder = RecordingScorer(current)
-        answerers = [ExtractiveAnswerer(recorder, services.settings.max_answer_sentences)
-                     if isinstance(a, ExtractiveAnswerer) else a for a in services.steps.answerers]
-        services.use_steps(replace(services.steps, answerers=answerers))
+        with_scorer(services, recorder)
         for question in questions:
             recorder.last_gate = None
             result = services.engine.ask(question.question, list(question.history))
-            rows.append(GateRow(path.stem, question.answerable, recorder.last_gate, result.abstained))
+            rows.append(GateRow(Path(name).stem, question.answerable, recorder.last_gate, result.abstained))
         print(f"  {name}: {len(questions)} dev questions", file=sys.stderr)
     return rows, current
 

@@ -185,16 +185,21 @@ def _refusal_figures(probabilities: np.ndarray, answerable: np.ndarray, threshol
     return float(refused[~answerable].mean()) if (~answerable).any() else 0.0, float(refused[answerable].mean())
 
 
+def dev_services(index_root: Path, name: str, **settings: str) -> tuple[Services, list[GoldQuestion]]:
+    """A gold set's dev questions and the services answering over its index, brought up to date with its papers."""
+    path = DATASETS_DIR / name
+    services = Services(load_settings(index=index_root / path.stem / "index", **settings))
+    summary = services.pipeline.ingest(corpus_files(load_dataset(path)), progress=False)
+    if summary.failed:
+        raise SystemExit(f"could not ingest {[str(r.path) for r in summary.failed]}")
+    return services, [q for q in load_dataset(path) if q.split == "dev"]
+
+
 def collect_all(index_root: Path, datasets: tuple[str, ...]) -> list[QuestionRows]:
     questions: list[QuestionRows] = []
     for name in datasets:
-        path = DATASETS_DIR / name
-        dev = [q for q in load_dataset(path) if q.split == "dev"]
-        services = Services(load_settings(index=index_root / path.stem / "index"))
-        summary = services.pipeline.ingest(corpus_files(load_dataset(path)), progress=False)
-        if summary.failed:
-            raise SystemExit(f"could not ingest {[str(r.path) for r in summary.failed]}")
-        questions += collect(services, dev, path.stem)
+        services, dev = dev_services(index_root, name)
+        questions += collect(services, dev, Path(name).stem)
     return questions
 
 
@@ -232,7 +237,7 @@ def fit_scoring(questions: list[QuestionRows]) -> tuple[FittedScoring, np.ndarra
     return FittedScoring(fit_ranker(questions), abstainer, choose_threshold(held_out, answerable)), held_out
 
 
-def _with_scorer(services: Services, scorer: SentenceScorer) -> None:
+def with_scorer(services: Services, scorer: SentenceScorer) -> None:
     """The engine answering with this sentence scorer (the last answerer is the extractive one)."""
     steps = services.steps
     extractive = ExtractiveAnswerer(scorer, services.settings.max_answer_sentences)
@@ -256,7 +261,7 @@ def compare_answers(questions: list[QuestionRows], index_root: Path) -> dict[str
             asked = [q.question for q in questions if q.group.startswith(f"{dataset}:")]
             for name in scores:
                 for question in asked:
-                    _with_scorer(services, HandScorer() if name == "hand" else scorer_of[question.id])
+                    with_scorer(services, HandScorer() if name == "hand" else scorer_of[question.id])
                     scores[name].append(score(question, ask_ours(services, question), lambda source: None))
     return {name: summarise(found) for name, found in scores.items()}
 

@@ -13,11 +13,10 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from assistant.services import Services
-from assistant.settings import load_settings
-from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
+from evals.gold import PROJECT, GoldQuestion
 from evals.metrics import contains_evidence
 from evals.runner import RETRIEVAL_DEPTH
-from evals.train import DATASETS, FOLDS, cached, fit_ranker
+from evals.train import DATASETS, FOLDS, cached, dev_services, fit_ranker
 from index.rerank import PASSAGE_FEATURES, RERANK_FILE, Candidate, RetrievalSignals
 from index.retriever import HybridRetriever
 
@@ -71,13 +70,8 @@ def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> 
 def collect_all(index_root: Path, datasets: tuple[str, ...]) -> list[PassageRows]:
     questions: list[PassageRows] = []
     for name in datasets:
-        path = DATASETS_DIR / name
-        dev = [q for q in load_dataset(path) if q.split == "dev" and q.answerable]
-        services = Services(load_settings(index=index_root / path.stem / "index", reranker="none"))
-        summary = services.pipeline.ingest(corpus_files(load_dataset(path)), progress=False)
-        if summary.failed:
-            raise SystemExit(f"could not ingest {[str(r.path) for r in summary.failed]}")
-        questions += collect(services, dev, path.stem)
+        services, dev = dev_services(index_root, name, reranker="none")
+        questions += collect(services, [q for q in dev if q.answerable], Path(name).stem)
     return questions
 
 
