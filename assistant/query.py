@@ -18,7 +18,8 @@ def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Patter
 
 
 OPENING = r"^\s*"  # the phrase opens the question
-YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:[/-](\d{2}))?\b")
+# "2028", and a financial year's second year too ("2025-26", "2025/26")
+YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
 QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
                    r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?:at )?what time", before=OPENING)
@@ -228,8 +229,7 @@ def without_councils(question: str, councils: tuple[str, ...]) -> str:
 
 
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-# "2028", and a financial year's second year too ("2025-26", "2025/26"); in a table's column titles, "Mar-28"
-YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
+# a year in a table's column titles: "Mar-28"
 MONTH_SHORT_YEAR = re.compile(r"\b(?:" + "|".join(calendar.month_abbr[1:]) + r")[a-z]*\.?\s*[-\u2013'\u2019]?\s*(\d{2})\b",
                               re.IGNORECASE)
 
