@@ -4,12 +4,15 @@ The report is opened in a real headless Chromium with the network off."""
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from assistant.services import Services
+from evals import compare_reports
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.metrics import Attempt, Cited, key_fact_recall, score, summarise, summarise_by_kind
 from evals.report_html import render_html
@@ -114,6 +117,33 @@ def test_subset_gate_holds_the_current_level(subset_report: dict) -> None:
     for key, floor in GATE.items():
         assert overall[key] >= floor, f"{key} fell to {overall[key]:.2f} (gate {floor})"
     assert overall["false_abstention"] <= MAX_FALSE_ABSTENTION
+
+
+def test_two_reports_compared_question_by_question(subset_report: dict, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    before = {"datasets": {"sample": subset_report}}
+    after = copy.deepcopy(before)
+    questions = after["datasets"]["sample"]["questions"]
+    answered = next(q for q in questions if q["type"] != "unanswerable" and q["ours"]["metrics"]["key_fact_recall"])
+    answered["ours"]["metrics"]["key_fact_recall"] = 0.0
+    unanswerable = next(q for q in questions if q["type"] == "unanswerable")
+    unanswerable["ours"]["abstained"] = not unanswerable["ours"]["abstained"]
+    paths = [tmp_path / "before.json", tmp_path / "after.json"]
+    for path, report in zip(paths, (before, after)):
+        path.write_text(json.dumps(report), encoding="utf-8")
+
+    assert compare_reports.main([str(paths[0]), str(paths[0])]) == 0
+    assert "(0 better, 0 worse)" in capsys.readouterr().out
+    assert compare_reports.main([str(paths[0]), str(paths[1]), "--list"]) == 0
+    printed = capsys.readouterr().out
+
+    answerable = [q for q in subset_report["questions"] if q["type"] != "unanswerable"]
+    old = sum(q["ours"]["metrics"]["key_fact_recall"] or 0.0 for q in answerable) / len(answerable)
+    lost = subset_report["questions"][questions.index(answered)]["ours"]["metrics"]["key_fact_recall"]
+    assert f"key facts {old:.3f} -> {old - lost / len(answerable):.3f} (0 better, 1 worse)" in printed, printed
+    assert f"sample:{answered['id']} " in printed and f"sample:{unanswerable['id']} " in printed
+    assert compare_reports.main([str(tmp_path / "missing.json"), str(paths[1])]) == 2
+    assert "missing.json" in capsys.readouterr().err
 
 
 @pytest.mark.browser
