@@ -97,14 +97,18 @@ def _batch_lines(batch_file: Path) -> Iterator[str]:
 
 
 def _batch_item(line: str, settings: Settings) -> tuple[str, list[str]]:
-    """The question and history of one batch line; CommandError says what is wrong with it."""
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise CommandError(f"not JSON ({error.msg}); expected {BATCH_LINE}") from None
-    if not isinstance(item, dict):
-        raise CommandError(f"expected {BATCH_LINE}")
-    question, history = item.get("question"), item.get("history") or []
+    """The question and history of one batch line; CommandError says what is wrong with it. A line that does not
+    open a JSON value is a question on its own, as typed: a plain list of questions is a batch too."""
+    if not line.lstrip().startswith(("{", "[", '"')):
+        question, history = line.strip(), []
+    else:
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"not JSON ({error.msg}); expected {BATCH_LINE} or a question as plain text") from None
+        if not isinstance(item, dict):
+            raise CommandError(f"expected {BATCH_LINE} or a question as plain text")
+        question, history = item.get("question"), item.get("history") or []
     problem = question_problem(question, history, settings)
     if problem:
         raise CommandError(problem)
@@ -247,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
     ask.add_argument("--history", action="append", metavar="Q",
                      help="an earlier question, for follow-ups; repeat it for each, oldest first")
-    ask.add_argument("--batch", metavar="FILE", help="JSON lines of {question, history}; one JSON result per line")
+    ask.add_argument("--batch", metavar="FILE", help="one question per line, as plain text or as JSON {question, history}; "
+                                                     "one JSON result per line")
     command("chat", cmd_chat, "Ask questions in the terminal; follow-ups use the conversation so far.")
     listing = command("list", cmd_list, "List ingested documents with their metadata.")
     listing.add_argument("--json", action="store_true")

@@ -48,11 +48,13 @@ def test_batch_answers_every_line(cli_index: Path, tmp_path: Path) -> None:
         {"question": "What did Derby decide about joint recruitment campaigns?", "history": []},
         {"question": "and why?", "history": ["What did Derby decide about joint recruitment campaigns?"]},
         {"question": "What is the price of a season ticket at the football club?"},
-    ]), encoding="utf-8")
+    ]) + "\n\nWhat did Derby decide about joint recruitment campaigns?\n", encoding="utf-8")  # a plain line too
     done = run("ask", "--batch", str(batch), "--json", index=cli_index)
     assert done.returncode == 0, done.stderr
     results = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["abstained"] for r in results] == [False, False, True]
+    assert [r["abstained"] for r in results] == [False, False, True, False]
+    assert results[3]["question"] == "What did Derby decide about joint recruitment campaigns?"
+    assert results[3]["answer"] == results[0]["answer"]
 
 
 def test_list_and_remove(cli_index: Path) -> None:
@@ -119,12 +121,15 @@ def command_line_mistakes(index: Path, folder: Path, busy_port: int) -> dict[tup
     damaged = _damaged_copy(index, folder / "damaged")
     number = folder / "number.jsonl"
     number.write_text('{"question": 42}\n', encoding="utf-8")
+    broken = folder / "broken.jsonl"
+    broken.write_text('{"question": "an unclosed line"\n', encoding="utf-8")
     return {
         ("list", "--index", str(a_file)): "is a file, not a folder",
         ("list", "--index", "/proc"): "cannot open the index at /proc",
         ("list", "--index", str(zero)): "damaged (chroma.sqlite3 is empty, 0 bytes)",
         ("list", "--index", str(damaged)): "damaged (database disk image is malformed)",
         ("ask", "--batch", str(number), "--index", str(index)): "number.jsonl:1: the question must be text",
+        ("ask", "--batch", str(broken), "--index", str(index)): "broken.jsonl:1: not JSON",
         ("ask", "--batch", str(folder / "missing.jsonl"), "--index", str(index)): "not found",
         ("ask", "caf\udce9 budget", "--index", str(index)): "not valid UTF-8",
         ("serve", "--port", "99999"): "not a port number",
