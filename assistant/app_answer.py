@@ -50,4 +50,5 @@ def answer_footer(context: AppContext, result: AnswerResult) -> str:
                             removed=result.removed_sentences, total=total))
     else:
         lines += result.notes  # why the model's answer is not shown; a model answer's line already counts removals
+    lines += result.other_versions
     return "\n".join(lines)  # shown as text under the answer

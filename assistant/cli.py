@@ -46,7 +46,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def format_answer(result: AnswerResult) -> str:
-    lines = [result.answer, *(f"Note: {note}" for note in result.notes)]
+    lines = [result.answer, *(f"Note: {note}" for note in [*result.notes, *result.other_versions])]
     if result.citations:
         lines.append("")
         lines.append("Sources:")

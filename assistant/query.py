@@ -47,7 +47,7 @@ WHO_DOES = re.compile(r"^\s*who\s+(?!(?:is|was|are|were|will|would|has|have|had|
 PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|group|team|panel|board|committee|"
                     r"commission|council|service|member|cabinet|trust|partnership|worker|practitioner|adviser|"
                     r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
-                    r"(?-i:\b[A-Z]{2,}\b)", re.IGNORECASE)
+                    r"(?-i:\b[A-Z]{2,}\b)|(?-i:\b[A-Z][a-z]+ [A-Z][a-z'’-]+\b)", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 # Figures that count nothing: a year ("the Children Act 1989") or a label's number ("Item 15:", "Recommendation 3").
 NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d{2,4})?\b|"

@@ -49,6 +49,7 @@ class Answer:
     removed_sentences: int = 0  # the model's sentences the checks removed
     kept_sentences: int = 0  # the model's sentences shown
     notes: list[str] = field(default_factory=list)  # plain words for the user: a fallback, what was removed
+    other_versions: list[str] = field(default_factory=list)  # where another version of a cited paper reads differently
 
 
 @dataclass
@@ -63,6 +64,7 @@ class AnswerResult:
     removed_sentences: int = 0
     notes: list[str] = field(default_factory=list)
     kept_sentences: int = 0
+    other_versions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,4 +77,5 @@ class AnswerResult:
             "removed_sentences": self.removed_sentences,
             "kept_sentences": self.kept_sentences,
             "notes": list(self.notes),
+            "other_versions": list(self.other_versions),
         }

@@ -14,7 +14,7 @@ from assistant.engine import QAEngine, Steps
 from assistant.followup import resolve_question
 from assistant.llm_backend import build_llm, model_label, wants_llm
 from assistant.settings import Settings
-from assistant.steps import LaterThanPapersGuard, NamesUnmatchedCheck, UnknownCouncilGuard, YearsUnmatchedCheck
+from assistant.steps import LaterThanPapersGuard, NamesUnmatchedCheck, OtherVersionsCheck, UnknownCouncilGuard, YearsUnmatchedCheck
 from index.embedder import Embedder
 from index.rerank import FittedReranker
 from index.retriever import HybridRetriever
@@ -56,7 +56,7 @@ class Services:
             guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
             guards_after_search=[LaterThanPapersGuard(self.store)],
             answerers=[TrackerAnswerer(self.store, self.retriever), self._answerer()],
-            checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck()],
+            checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck(), OtherVersionsCheck(self.store)],
         )
 
     def use_steps(self, steps: Steps) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from assistant.query import QueryAnalysis, asks_after_papers, place_terms, years_asked, years_in
 from assistant.results import Answer
 from assistant.unmentioned import names_no_citation_mentions
+from assistant.versions import VersionFinder
 from index.filters import SearchFilter
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
@@ -118,6 +119,20 @@ class YearsUnmatchedCheck:
         if asked & set().union(*(years_in(text) for text in texts)):
             return answer
         return _withheld(answer, [str(year) for year in sorted(asked)])
+
+
+class OtherVersionsCheck:
+    """A quote that another version of its paper words differently keeps its place, with the other words beside it:
+    which version is right is for the reader to judge, not for the engine to guess."""
+
+    def __init__(self, store: ChromaStore) -> None:
+        self.finder = VersionFinder(store.document_text)
+
+    def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
+        if answer.abstained or not answer.citations:
+            return answer
+        found = self.finder.differing(answer.citations, [passage.chunk for passage in search.passages])
+        return replace(answer, other_versions=[version.describe() for version in found]) if found else answer
 
 
 def _withheld(answer: Answer, unmatched: list[str]) -> Answer:

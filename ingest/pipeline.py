@@ -38,6 +38,10 @@ MAX_SHOWN_SKIPPED = 10
 # Sentences embedded between two checks of the time limit: a few seconds of model time on two cores.
 READING_CODE = Path(__file__).parent
 EMBED_SLICE = 512
+# Files read ahead of the one being embedded. With one, a paper slow to read (many table pages, few sentences)
+# left the model waiting on one busy core; a few more keep the reader ahead through such runs. On the 115 KCC papers
+# (docs/scale.md) one ahead took 1.50x the raw embedding time, four 1.32x, nine 1.31x.
+READ_AHEAD_FILES = 4
 
 
 def shown(path: Path | str) -> str:
@@ -183,8 +187,8 @@ class IngestPipeline:
         self.max_seconds_per_file = max_seconds_per_file
 
     def ingest(self, paths: list[Path], progress: bool | None = None) -> IngestSummary:
-        """Reads each file in a background thread while the one before it is embedded and stored: the model
-        releases the interpreter lock while it computes, and reading PDFs is a large share of an ingest."""
+        """Reads files in a background thread, up to READ_AHEAD_FILES ahead of the one being embedded and stored:
+        the model releases the interpreter lock while it computes, and reading PDFs is a large share of an ingest."""
         started = time.perf_counter()
         files = discover(paths)
         self.store.remove_orphans()
@@ -194,13 +198,14 @@ class IngestPipeline:
         bar = tqdm(files, desc="Ingesting", unit="file", disable=not show, file=sys.stderr)
         reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-reader")
         try:
-            upcoming = reader.submit(self._read_changed, files[0]) if files else None
+            reads: list[Future[FileResult | ReadFile] | None] = [
+                reader.submit(self._read_changed, path) for path in files[:READ_AHEAD_FILES]]
             for position, path in enumerate(bar):
-                current = upcoming
-                # one file read ahead, no more: it is read while this one is embedded
-                upcoming = reader.submit(self._read_changed, files[position + 1]) if position + 1 < len(files) else None
+                if position + READ_AHEAD_FILES < len(files):
+                    reads.append(reader.submit(self._read_changed, files[position + READ_AHEAD_FILES]))
                 bar.set_postfix_str(path.name[:40])
-                result = self._outcome(path, partial(self._store_read_future, current))
+                result = self._outcome(path, partial(self._store_read_future, reads[position]))
+                reads[position] = None  # a stored file's text is not kept
                 if show or result.status != "failed":  # without a bar, the caller reports each failure once
                     bar.write(f"  {result.status:9} {result.shown_path}" + (f": {result.message}" if result.message else ""),
                               file=sys.stderr)

@@ -1,5 +1,6 @@
 """The ingest read-ahead, against a real embedded Chroma index and the real model: a file read while the one before it
-is embedded and stored is not charged that wait against its time limit, and only one file is ever read ahead."""
+is embedded and stored is not charged that wait against its time limit, and files are read no further ahead than the
+set depth."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from assistant.settings import load_settings
 from index.embedder import Embedder
 from ingest.chunker import Chunk
 from ingest.document import LoadedDocument
-from ingest.pipeline import FileResult, IngestPipeline, ReadFile
+from ingest.pipeline import READ_AHEAD_FILES, FileResult, IngestPipeline, ReadFile
 from ingest.readers.base import ReadLimits
 from ingest.structure import Block
 
@@ -105,21 +106,22 @@ def test_a_file_queued_behind_a_slow_store_is_not_charged_the_wait(tmp_path: Pat
     assert sorted(d["source"] for d in services.store.list_documents()) == [first.name, second.name]
 
 
-def test_only_the_next_file_is_read_while_one_is_stored(tmp_path: Path, real_embedder: Embedder) -> None:
+def test_files_are_read_ahead_while_one_is_stored_but_no_further_than_the_set_depth(tmp_path: Path, real_embedder: Embedder) -> None:
     services = Services(load_settings(index=tmp_path / "index"))
-    papers = _papers(tmp_path / "in", 3)
-    # every embedding takes 1.5 s more: time for a reader that runs further ahead to read a second file
+    papers = _papers(tmp_path / "in", READ_AHEAD_FILES + 3)
+    # every embedding takes 1.5 s more: time for the reader to run as far ahead as it is allowed, and further if unbounded
     pipeline = IngestPipeline(services.store, SlowEmbedder(real_embedder, lambda call: 1.5))
     recorder = Recorder(pipeline)
     summary = pipeline.ingest(papers, progress=False)
-    assert [r.status for r in summary.results] == ["added"] * 3, summary.results
+    assert [r.status for r in summary.results] == ["added"] * len(papers), summary.results
     names = [p.name for p in papers]
     for number, name in enumerate(names):
-        if number + 1 < len(names):  # the next file is read while this one is stored ...
-            assert recorder.position("read-start", names[number + 1]) < recorder.position("store-end", name), recorder.events
-        if number + 2 < len(names):  # ... and the one after it not until this one is stored
-            assert recorder.position("read-start", names[number + 2]) > recorder.position("store-end", name), recorder.events
-    assert len(services.store.list_documents()) == 3
+        ahead = number + READ_AHEAD_FILES
+        if ahead < len(names):  # the files up to the depth are read while this one is stored ...
+            assert recorder.position("read-end", names[ahead]) < recorder.position("store-end", name), recorder.events
+        if ahead + 1 < len(names):  # ... and the one after them not until this one is stored
+            assert recorder.position("read-start", names[ahead + 1]) > recorder.position("store-end", name), recorder.events
+    assert len(services.store.list_documents()) == len(papers)
 
 
 class RecordingEmbedder(Embedder):

@@ -17,11 +17,17 @@ from ingest.readers.tables import Cell, TableText, stacks_rows, table_text
 
 PAGE_SEPARATOR = "\n\n"
 FOOTER_WORDS = 6  # below a page's last table, a page number or running footer at most
-# Path-painting operators (stroke, fill, rectangle). Ruled tables draw many; prose pages draw few or none.
-PAINT_OPERATORS = re.compile(rb"\s(?:S|s|f\*?|F|B\*?|b\*?|re)(?=\s)")
-# Measured on ../shared/external/pdfs: every page where pdfplumber found a table had >= 13 painting operators,
+# Path operators (stroke, fill, rectangle). Ruled tables draw many; prose pages draw few or none.
+PATH_OPERATORS = re.compile(rb"\s(?:S|s|f\*?|F|B\*?|b\*?|re)(?=\s)")
+# Measured on ../shared/external/pdfs: every page where pdfplumber found a table had >= 13 path operators,
 # most prose pages 0-10; the cheap count (~0.4 ms a page) spares pdfplumber (~90 ms a page) on prose.
-MIN_TABLE_PAINT_OPERATORS = 12
+MIN_TABLE_PATH_OPERATORS = 12
+# Of those, the ones that paint. A rectangle that only clips ("re W n", one around each run of text in some
+# Word exports) draws nothing pdfplumber could find a table in. Measured on the 115 KCC papers and
+# ../shared/external/pdfs (859 pages passing the count above): the fewest painting operators on a page with a
+# table was 6; 160 of the 303 pages where no table was found had fewer than 5 and cost 24 s of 147 s in pdfplumber.
+PAINTING_OPERATORS = re.compile(rb"\s(?:S|s|f\*?|F|B\*?|b\*?)(?=\s)")
+MIN_TABLE_PAINTING_OPERATORS = 5
 # Two lines of a stacked cell are one row of the table when their middles are this close (points).
 SAME_ROW_POINTS = 3.0
 # pypdf and pdfminer log recoverable damage on stderr; a damaged file is reported once, as an IngestError.
@@ -51,7 +57,8 @@ def _unlocks_without_password(reader: pypdf.PdfReader) -> bool:
 def _draws_lines(page: pypdf.PageObject) -> bool:
     contents = page.get_contents()
     data = contents.get_data() if contents is not None else b""
-    return len(PAINT_OPERATORS.findall(data)) >= MIN_TABLE_PAINT_OPERATORS
+    return (len(PATH_OPERATORS.findall(data)) >= MIN_TABLE_PATH_OPERATORS
+            and len(PAINTING_OPERATORS.findall(data)) >= MIN_TABLE_PAINTING_OPERATORS)
 
 
 def _clean_page(text: str) -> str:

@@ -1,0 +1,93 @@
+"""Two versions of one paper that disagree: the answer keeps its quote and shows the other paper's words beside it, on
+a real reissued Kent amendment form; papers that only share a sentence template, and identical copies, get no note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import format_answer
+from assistant.quotes import collapse_whitespace
+from assistant.services import Services
+from assistant.steps import OtherVersionsCheck
+from tests.conftest import EXTERNAL_PDFS
+
+KCC_LIBRARY = EXTERNAL_PDFS.parent / "kcc-library"
+# one amendment form published twice; the copies name different seconders
+REISSUED_FORM = [KCC_LIBRARY / f"kcc_2025-02-13_full_council_8-amendment-greens-and-independents-ctrs{suffix}.pdf"
+                 for suffix in ("", "-1")]
+
+FORM = """Amendment to the budget: {topic}
+
+The amendment was proposed by {proposer} and seconded by {seconder}.
+
+The County Council is asked to add £{amount} to the {topic} budget for 2025-26, funded from the reserves set aside
+for the purpose, so that the service can continue through the year without the reductions proposed in the draft budget.
+
+The amendment would be reviewed by the Scrutiny Committee at its meeting in July 2025.
+"""
+
+
+def _reads(note: str) -> str:
+    """The other version's words in a note, without the marks of words left out."""
+    return note.split('reads differently here: "', 1)[1].rstrip('"').removeprefix("... ").removesuffix(" ...")
+
+
+def _form(path: Path, seconder: str, amount: str = "250,000", topic: str = "community wardens") -> Path:
+    path.write_text(FORM.format(topic=topic, proposer="Rich Lehmann", seconder=seconder, amount=amount), encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not all(path.exists() for path in REISSUED_FORM), reason="the KCC library is not present")
+def test_a_reissued_form_that_names_another_seconder_is_shown_beside_the_answer(fresh_services: Services) -> None:
+    summary = fresh_services.pipeline.ingest(REISSUED_FORM, progress=False)
+    assert not summary.failed, summary.failed
+    result = fresh_services.engine.ask("Who seconded the Greens and Independents amendment on the council tax reduction scheme?")
+    assert not result.abstained and result.citations
+    assert len(result.other_versions) == 1, result.other_versions
+    note = result.other_versions[0]
+    cited = result.citations[0].source
+    other = next(path.name for path in REISSUED_FORM if path.name != cited)
+    assert other in note and note.startswith("[1]")
+    reads = _reads(note)
+    # the other words are the other paper's own, and not what the cited paper says
+    assert reads in collapse_whitespace(fresh_services.store.document_text(other) or "")
+    assert reads not in collapse_whitespace(fresh_services.store.document_text(cited) or "")
+    assert note in format_answer(result)
+
+
+def test_two_versions_of_a_form_disagreeing_on_the_seconder(fresh_services: Services, tmp_path: Path) -> None:
+    first = _form(tmp_path / "amendment-wardens.txt", "Stuart Jeffery")
+    second = _form(tmp_path / "amendment-wardens-reissued.txt", "Mark Hood")
+    fresh_services.pipeline.ingest([first, second], progress=False)
+    result = fresh_services.engine.ask("Who seconded the community wardens amendment?")
+    assert not result.abstained
+    assert len(result.other_versions) == 1, result.other_versions  # one note for the pair, even when both are cited
+    note = result.other_versions[0]
+    noted = next(citation for citation in result.citations if note.startswith(f"[{citation.n}]"))
+    seconders = {"amendment-wardens.txt": "Mark Hood", "amendment-wardens-reissued.txt": "Stuart Jeffery"}
+    assert seconders[noted.source] in _reads(note) and seconders[noted.source] not in noted.quote
+    assert result.to_json()["other_versions"] == result.other_versions
+
+
+def test_identical_copies_and_papers_sharing_a_template_are_not_versions_that_differ(
+        fresh_services: Services, tmp_path: Path) -> None:
+    copy_dir = tmp_path / "copies"
+    copy_dir.mkdir()
+    original = _form(copy_dir / "wardens.txt", "Stuart Jeffery")
+    (copy_dir / "wardens-copy.txt").write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    quarters = []
+    for quarter, (households, paragraph) in enumerate([
+            ("613", "Recruitment events in libraries brought 41 enquiries, and the fostering team answered each within a week."),
+            ("598", "Two carers retired after twenty years, and the campaign on local radio ended in December as planned.")], 1):
+        paper = tmp_path / f"performance-q{quarter}.txt"
+        paper.write_text(f"Quarterly performance report, quarter {quarter}\n\nThe number of foster households was "
+                         f"{households} at the end of the quarter, against a target of 700.\n\n{paragraph}\n", encoding="utf-8")
+        quarters.append(paper)
+    fresh_services.pipeline.ingest([copy_dir, *quarters], progress=False)
+    copied = fresh_services.engine.ask("Who seconded the community wardens amendment?")
+    assert not copied.abstained and copied.other_versions == []  # the copies say the same
+    households = fresh_services.engine.ask("How many foster households were there at the end of the quarter?")
+    assert not households.abstained and households.other_versions == []  # two quarters, not two versions
+    assert any(isinstance(check, OtherVersionsCheck) for check in fresh_services.steps.checks)
