@@ -84,8 +84,10 @@ def test_followup_carries_the_topic_of_the_earlier_question(sample_services: Ser
 def test_json_contract_has_the_agreed_fields(sample_services: Services) -> None:
     data = sample_services.engine.ask(QUESTIONS[2][0]).to_json()
     assert set(data) == {"question", "answer", "abstained", "citations", "timings_ms",
-                         "answerer", "removed_sentences", "kept_sentences", "notes"}  # the last four: issue 11
+                         "answerer", "removed_sentences", "kept_sentences", "notes",  # these four: issue 11
+                         "other_versions"}  # another paper reading differently inside a quote: docs/versions.md
     assert data["answerer"] == "extractive" and data["removed_sentences"] == 0 and data["notes"] == []
+    assert data["other_versions"] == []  # the sample papers repeat no paper
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text",
                                             "item"}
