@@ -49,7 +49,7 @@ class Answer:
     removed_sentences: int = 0  # the model's sentences the checks removed
     kept_sentences: int = 0  # the model's sentences shown
     notes: list[str] = field(default_factory=list)  # plain words for the user: a fallback, what was removed
-    other_versions: list[str] = field(default_factory=list)  # where another version of a cited paper reads differently
+    other_versions: list[str] = field(default_factory=list)  # where a paper sharing a cited one's text reads differently
 
 
 @dataclass

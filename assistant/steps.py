@@ -122,8 +122,8 @@ class YearsUnmatchedCheck:
 
 
 class OtherVersionsCheck:
-    """A quote that another version of its paper words differently keeps its place, with the other words beside it:
-    which version is right is for the reader to judge, not for the engine to guess."""
+    """A quote that a paper sharing most of its text words differently (a reissued form, the final of a draft) keeps
+    its place, with the other words beside it: which holds is for the reader to judge, not for the engine to guess."""
 
     def __init__(self, store: ChromaStore) -> None:
         self.finder = VersionFinder(store.document_text)

@@ -24,7 +24,7 @@ SHINGLE_WORDS = 8  # a run of eight words rarely recurs by chance, so shared run
 # Council's final appendices, forms and the packs or minutes that repeat them; agenda front sheets of different
 # meetings share at most 0.48, two equality impact assessments 0.35.
 SAME_PAPER_SHARE = 0.6
-# The passage in the other version is the same passage when this share of the cited passage's words aligns with it.
+# A passage of the other paper is the cited passage when this share of the cited passage's words aligns with it.
 SAME_PASSAGE_SHARE = 0.8
 MARKER = re.compile(r"\(?(?:\d{1,2}|[A-Za-z]|[ivx]{1,4})[).:,]?")
 CONTEXT_WORDS = 6  # shown either side of the words that differ, so the difference is read in its place
@@ -33,7 +33,7 @@ MAX_SHOWN_WORDS = 40  # a note beside an answer, not a second answer: a paper re
 
 @dataclass(frozen=True)
 class DifferingVersion:
-    """The other version's words in place of a quote, verbatim up to whitespace."""
+    """The other paper's words in place of a quote, verbatim up to whitespace."""
 
     n: int  # the citation whose quote differs
     source: str

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.app_answer import answer_footer
+from assistant.app_common import AppContext
 from assistant.cli import format_answer
 from assistant.quotes import collapse_whitespace
 from assistant.services import Services
@@ -54,7 +56,8 @@ def test_a_reissued_form_that_names_another_seconder_is_shown_beside_the_answer(
     # the other words are the other paper's own, and not what the cited paper says
     assert reads in collapse_whitespace(fresh_services.store.document_text(other) or "")
     assert reads not in collapse_whitespace(fresh_services.store.document_text(cited) or "")
-    assert note in format_answer(result)
+    assert note in format_answer(result)  # the command line's Note: line
+    assert note in answer_footer(AppContext(fresh_services), result)  # the line under the answer in the app
 
 
 def test_two_versions_of_a_form_disagreeing_on_the_seconder(fresh_services: Services, tmp_path: Path) -> None:
