@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,11 +35,12 @@ class BriefingTurn:
     answer: str
     abstained: bool
     citations: list[Citation]
+    other_versions: list[str] = field(default_factory=list)  # "[n] A paper that shares ... reads differently ..."
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BriefingTurn:
         return cls(data["question"], data["answer"], bool(data.get("abstained")),
-                   [Citation(**citation) for citation in data.get("citations", [])])
+                   [Citation(**citation) for citation in data.get("citations", [])], list(data.get("other_versions", [])))
 
 
 @dataclass
@@ -76,6 +77,18 @@ def _pieces(answer: str, notes: dict[int, _Note]) -> list[str | _Note]:
     return [piece for piece in pieces if piece != ""]
 
 
+def _version_notes(turn: BriefingTurn, notes: dict[int, _Note]) -> list[str]:
+    """The turn's notes on papers that read differently, each naming the briefing's note of the quote it is about
+    (the chat's [n] is renumbered through the briefing)."""
+    shown = []
+    for text in turn.other_versions:
+        marker = MARKER.match(text)
+        note = notes.get(int(marker.group(1))) if marker else None
+        shown.append(render("briefing_other_version", number=note.number, note=text[marker.end():].strip())
+                     if marker and note else text)
+    return shown
+
+
 def _title() -> str:
     return f"Briefing, {date.today():%d %B %Y}"
 
@@ -94,6 +107,7 @@ def briefing_markdown(turns: list[BriefingTurn]) -> str:
         body = "".join(f"[^{piece.number}]" if isinstance(piece, _Note) else _markdown_text(piece)
                        for piece in _pieces(turn.answer, notes))
         lines += [f"*{body}*" if turn.abstained else body, ""]
+        lines += [line for text in _version_notes(turn, notes) for line in (f"> {_markdown_text(text)}", "")]
         footnotes += [f"[^{note.number}]: {_markdown_text(note.text)}" for note in notes.values()]
     return "\n".join(lines + footnotes) + "\n"
 
@@ -140,6 +154,8 @@ def briefing_docx(turns: list[BriefingTurn], path: Path) -> Path:
                 _add_footnote_reference(paragraph, piece.number)
             else:
                 paragraph.add_run(_xml_text(piece)).italic = turn.abstained
+        for text in _version_notes(turn, notes):
+            document.add_paragraph().add_run(_xml_text(text)).italic = True
         all_notes += notes.values()
     package_part = document.part
     footnotes = Part(PackURI(FOOTNOTES_PART), CONTENT_TYPE.WML_FOOTNOTES, _footnote_xml(all_notes),

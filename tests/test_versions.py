@@ -1,14 +1,17 @@
-"""Two versions of one paper that disagree: the answer keeps its quote and shows the other paper's words beside it, on
-a real reissued Kent amendment form; papers that only share a sentence template, and identical copies, get no note."""
+"""Two versions of one paper that disagree: the answer keeps its quote and shows the other paper's words beside it (on
+the command line, in the app, in the briefing exports), on a real reissued Kent amendment form; papers that only
+share a sentence template, and identical copies, get no note."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 
 from assistant.app_answer import answer_footer
 from assistant.app_common import AppContext
+from assistant.briefing import BriefingTurn, briefing_docx, briefing_markdown
 from assistant.cli import format_answer
 from assistant.quotes import collapse_whitespace
 from assistant.services import Services
@@ -72,6 +75,16 @@ def test_two_versions_of_a_form_disagreeing_on_the_seconder(fresh_services: Serv
     seconders = {"amendment-wardens.txt": "Mark Hood", "amendment-wardens-reissued.txt": "Stuart Jeffery"}
     assert seconders[noted.source] in _reads(note) and seconders[noted.source] not in noted.quote
     assert result.to_json()["other_versions"] == result.other_versions
+    # a briefing writer's export keeps the note, pointing at the briefing's own footnote of the quote
+    turns = [BriefingTurn("Who proposed it?", f"Rich Lehmann [{noted.n}]", False, [noted]),
+             BriefingTurn.from_json({**result.to_json(), "question": "Who seconded the community wardens amendment?"})]
+    footnote = 1 + noted.n  # the first turn's one citation is footnote 1
+    markdown = briefing_markdown(turns)
+    assert f"> Note on the quote in footnote {footnote}: A paper that shares most of its text" in markdown
+    assert seconders[noted.source] in markdown.split("> Note on the quote", 1)[1]
+    word = docx.Document(str(briefing_docx(turns, tmp_path / "briefing.docx")))
+    assert any(p.text.startswith(f"Note on the quote in footnote {footnote}:") and seconders[noted.source] in p.text
+               for p in word.paragraphs)
 
 
 def test_identical_copies_and_papers_sharing_a_template_are_not_versions_that_differ(
