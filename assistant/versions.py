@@ -27,6 +27,7 @@ SAME_PAPER_SHARE = 0.6
 # A passage of the other paper is the cited passage when this share of the cited passage's words aligns with it.
 SAME_PASSAGE_SHARE = 0.8
 MARKER = re.compile(r"\(?(?:\d{1,2}|[A-Za-z]|[ivx]{1,4})[).:,]?")
+EDGE_PUNCTUATION = "\"'“”‘’()[].,;:"
 CONTEXT_WORDS = 6  # shown either side of the words that differ, so the difference is read in its place
 MAX_SHOWN_WORDS = 40  # a note beside an answer, not a second answer: a paper rewritten throughout is shown in part
 
@@ -77,6 +78,12 @@ def _mapped(opcodes: list[Opcode], at: int, closing: bool) -> int | None:
     return None
 
 
+def _compared(words: list[str]) -> list[str]:
+    """Words as compared: quotation marks, brackets and closing punctuation do not make a difference (a form's
+    fields quoted in the minutes that record it read the same)."""
+    return [word.strip(EDGE_PUNCTUATION).lower() for word in words]
+
+
 def _says_something(words: list[str]) -> bool:
     """Changed words that carry content: not only list markers and letters ("(5)", "a)", the "H" of an appendix
     relettered between a draft and the final paper)."""
@@ -93,7 +100,7 @@ def _changes_inside(opcodes: list[Opcode], span: tuple[int, int], cited: list[st
 def _counterpart(cited: list[str], span: tuple[int, int], other: list[str]) -> str | None:
     """The other passage's words in place of the quoted span, around where they differ, when the passages align and
     differ inside it."""
-    matcher = SequenceMatcher(None, cited, other, autojunk=False)
+    matcher = SequenceMatcher(None, _compared(cited), _compared(other), autojunk=False)
     if sum(block.size for block in matcher.get_matching_blocks()) < SAME_PASSAGE_SHARE * len(cited):
         return None
     opcodes = matcher.get_opcodes()
