@@ -126,6 +126,8 @@ class VersionFinder:
         return smaller > 0 and len(first & second) >= SAME_PAPER_SHARE * smaller
 
     def differing(self, citations: list[Citation], passages: list[StoredChunk]) -> list[DifferingVersion]:
+        words = {chunk.id: _words(chunk.text) for chunk in passages}
+        vocabularies = {chunk.id: set(_compared(words[chunk.id])) for chunk in passages}
         found: list[DifferingVersion] = []
         for citation in citations:
             own = next((chunk for chunk in passages if chunk.source == citation.source and chunk.text == citation.text), None)
@@ -136,12 +138,10 @@ class VersionFinder:
             for other in passages:
                 if other.source == citation.source or _reported(found, citations, citation.source, other.source):
                     continue
-                other_words = _words(other.text)
-                vocabulary = set(other_words)
                 # cheap first: most retrieved passages share too few words to be the same passage
-                if sum(word in vocabulary for word in cited) < SAME_PASSAGE_SHARE * len(cited):
+                if sum(word in vocabularies[other.id] for word in _compared(cited)) < SAME_PASSAGE_SHARE * len(cited):
                     continue
-                reads = _counterpart(cited, (at, at + len(quote)), other_words)
+                reads = _counterpart(cited, (at, at + len(quote)), words[other.id])
                 if reads is not None and self.same_paper(own, other):
                     found.append(DifferingVersion(citation.n, other.source, other.document.get("title"), other.page, reads))
                     break
