@@ -67,6 +67,15 @@ def damaged_message(index: Path, reason: str) -> str:
             "on your papers again to rebuild it")
 
 
+def _index_inside(folder: Path) -> str | None:
+    """A folder holding no index whose subfolder holds one: the user named the folder around their index, and
+    opening it would make a second, empty index beside theirs."""
+    inner = sorted(database.parent for database in folder.glob(f"*/{SQLITE_FILE}"))
+    if not inner:
+        return None
+    return f"{folder} holds no index, but {inner[0]} does; give --index {inner[0]} (or a folder of its own for a new index)"
+
+
 def index_folder_problem(index: Path) -> str | None:
     """Why an embedded index folder cannot be used, checked before Chroma opens it; None when it looks usable.
 
@@ -80,7 +89,7 @@ def index_folder_problem(index: Path) -> str | None:
         return f"cannot create the index folder {index} ({error.strerror}); choose a folder you can write to"
     database = index / SQLITE_FILE
     if not database.exists():
-        return None
+        return _index_inside(index)
     if not database.is_file():
         return damaged_message(index, f"{SQLITE_FILE} is not a file")
     try:

@@ -69,6 +69,15 @@ def test_ask_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
     assert "scrutiny ingest" in done.stderr
 
 
+def test_the_folder_around_an_index_is_refused_with_the_index_named(cli_index: Path, tmp_path: Path) -> None:
+    around = tmp_path / "papers"
+    shutil.copytree(cli_index, around / "index")
+    done = run("ask", "What did Derby decide?", index=around)
+    assert done.returncode != 0 and f"give --index {around / 'index'}" in done.stderr, done.stderr
+    assert not (around / "chroma.sqlite3").exists()  # no second, empty index made beside the real one
+    assert run("ask", "What did Derby decide?", index=around / "index").returncode == 0
+
+
 def test_a_bad_file_is_reported_and_the_rest_ingest(tmp_path: Path) -> None:
     fake = tmp_path / "minutes.pdf"
     fake.write_text("this is not really a PDF", encoding="utf-8")
