@@ -13,6 +13,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Callable
 
+import numpy as np
+
 from assistant.quotes import collapse_whitespace
 from assistant.results import Citation
 from index.records import StoredChunk
@@ -51,9 +53,11 @@ def _words(text: str) -> list[str]:
     return collapse_whitespace(text).split(" ")
 
 
-def _shingles(text: str) -> frozenset[int]:
+def _shingles(text: str) -> np.ndarray:
+    """The hashes of the text's eight-word runs, sorted and unique: 8 bytes a run, so a cache of long papers stays small."""
     words = [word.lower() for word in _words(text)]
-    return frozenset(hash(tuple(words[i:i + SHINGLE_WORDS])) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
+    runs = [hash(tuple(words[i:i + SHINGLE_WORDS])) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
+    return np.unique(np.array(runs, dtype=np.int64))
 
 
 def _find(words: list[str], part: list[str]) -> int | None:
@@ -118,12 +122,14 @@ class VersionFinder:
     most of its text with the cited one counts, so two quarters' reports written from one template do not."""
 
     def __init__(self, document_text: Callable[[str], str | None]) -> None:
-        self._shingles = lru_cache(maxsize=256)(lambda source, ingest: _shingles(document_text(source) or ""))
+        # a hundred-page paper has about 50,000 runs (0.4 MB); papers are compared only when a passage aligns
+        self._shingles = lru_cache(maxsize=64)(lambda source, ingest: _shingles(document_text(source) or ""))
 
     def same_paper(self, a: StoredChunk, b: StoredChunk) -> bool:
         first, second = self._shingles(a.source, _ingest_of(a)), self._shingles(b.source, _ingest_of(b))
         smaller = min(len(first), len(second))
-        return smaller > 0 and len(first & second) >= SAME_PAPER_SHARE * smaller
+        shared = len(np.intersect1d(first, second, assume_unique=True))
+        return smaller > 0 and shared >= SAME_PAPER_SHARE * smaller
 
     def differing(self, citations: list[Citation], passages: list[StoredChunk]) -> list[DifferingVersion]:
         words = {chunk.id: _words(chunk.text) for chunk in passages}
@@ -132,6 +138,7 @@ class VersionFinder:
         for citation in citations:
             own = next((chunk for chunk in passages if chunk.source == citation.source and chunk.text == citation.text), None)
             cited, quote = _words(citation.text), _words(citation.quote)
+            compared = _compared(cited)
             at = _find(cited, quote)
             if own is None or at is None:
                 continue
@@ -139,7 +146,7 @@ class VersionFinder:
                 if other.source == citation.source or _reported(found, citations, citation.source, other.source):
                     continue
                 # cheap first: most retrieved passages share too few words to be the same passage
-                if sum(word in vocabularies[other.id] for word in _compared(cited)) < SAME_PASSAGE_SHARE * len(cited):
+                if sum(word in vocabularies[other.id] for word in compared) < SAME_PASSAGE_SHARE * len(cited):
                     continue
                 reads = _counterpart(cited, (at, at + len(quote)), words[other.id])
                 if reads is not None and self.same_paper(own, other):
