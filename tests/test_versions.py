@@ -39,6 +39,19 @@ def _reads(note: str) -> str:
     return note.split('reads differently here: "', 1)[1].rstrip('"').removeprefix("... ").removesuffix(" ...")
 
 
+QUARTERS_COMMENTARY = [
+    "Recruitment events in libraries brought 41 enquiries. The fostering team answered each within a week, and eleven "
+    "households began the assessment. Two of them were approved by the panel in the quarter, and the others are expected "
+    "to reach panel early next year. The team also ran a stall at the county show, where the number of people asking "
+    "about short breaks care was higher than in any earlier year. Officers will report on the conversion rate from "
+    "enquiry to approval at the next meeting of the committee.",
+    "Two carers retired after twenty years of caring for children with complex needs, and the service thanked them at "
+    "its annual awards evening. The campaign on local radio ended in December as planned, after reaching an estimated "
+    "180,000 listeners. An evaluation of the campaign by the communications team found that most enquiries came from "
+    "the county's coastal towns. The committee asked for the next campaign to be aimed at the west of the county, where "
+    "fewer enquiries were received."]
+
+
 def _form(path: Path, seconder: str, amount: str = "250,000", topic: str = "community wardens") -> Path:
     path.write_text(FORM.format(topic=topic, proposer="Rich Lehmann", seconder=seconder, amount=amount), encoding="utf-8")
     return path
@@ -94,12 +107,12 @@ def test_identical_copies_and_papers_sharing_a_template_are_not_versions_that_di
     original = _form(copy_dir / "wardens.txt", "Stuart Jeffery")
     (copy_dir / "wardens-copy.txt").write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
     quarters = []
-    for quarter, (households, paragraph) in enumerate([
-            ("613", "Recruitment events in libraries brought 41 enquiries, and the fostering team answered each within a week."),
-            ("598", "Two carers retired after twenty years, and the campaign on local radio ended in December as planned.")], 1):
+    for quarter, (households, commentary) in enumerate(zip(("613", "598"), QUARTERS_COMMENTARY), 1):
         paper = tmp_path / f"performance-q{quarter}.txt"
-        paper.write_text(f"Quarterly performance report, quarter {quarter}\n\nThe number of foster households was "
-                         f"{households} at the end of the quarter, against a target of 700.\n\n{paragraph}\n", encoding="utf-8")
+        # the template's paragraph is a passage of its own, aligned with the other quarter's but for the figure
+        paper.write_text(f"Quarterly performance report, quarter {quarter}\n\nFoster households\n\nThe number of foster "
+                         f"households was {households} at the end of the quarter, against a target of 700. The indicator "
+                         f"is rated amber.\n\nCommentary\n\n{commentary}\n", encoding="utf-8")
         quarters.append(paper)
     fresh_services.pipeline.ingest([copy_dir, *quarters], progress=False)
     copied = fresh_services.engine.ask("Who seconded the community wardens amendment?")
