@@ -15,7 +15,10 @@ from assistant.briefing import BriefingTurn, briefing_docx, briefing_markdown
 from assistant.cli import format_answer
 from assistant.quotes import collapse_whitespace
 from assistant.services import Services
+from assistant.results import Citation
 from assistant.steps import OtherVersionsCheck
+from assistant.versions import VersionFinder
+from index.records import StoredChunk
 from tests.conftest import EXTERNAL_PDFS
 
 KCC_LIBRARY = EXTERNAL_PDFS.parent / "kcc-library"
@@ -120,3 +123,28 @@ def test_identical_copies_and_papers_sharing_a_template_are_not_versions_that_di
     households = fresh_services.engine.ask("How many foster households were there at the end of the quarter?")
     assert not households.abstained and households.other_versions == []  # two quarters, not two versions
     assert any(isinstance(check, OtherVersionsCheck) for check in fresh_services.steps.checks)
+
+
+def _chunk(source: str, text: str) -> StoredChunk:
+    return StoredChunk(id=f"{source}:v1:0", source=source, text=text, search_text=text, kind="paragraph", start=0,
+                       end=len(text), section=None, heading=None, page=1)
+
+
+def _citation(chunk: StoredChunk, quote: str) -> Citation:
+    return Citation(n=1, source=chunk.source, title=None, council=None, date=None, page=1, section=None, quote=quote,
+                    text=chunk.text)
+
+
+def test_a_relettered_appendix_or_quotation_marks_are_not_a_difference_and_a_figure_is() -> None:
+    body = ("The Council is asked to approve the Reserves Policy at Appendix {letter}, which sets the minimum level "
+            "of the general reserve at {amount} of the net revenue budget for 2025-26 and the years after it.")
+    draft = _chunk("draft.txt", body.format(letter="G", amount="5%"))
+    papers = {"draft.txt": draft.text, "final.txt": body.format(letter="H", amount="5%"),
+              "quoted.txt": "“" + body.format(letter="G", amount="5%.").replace("Council", "council") + "”",
+              "changed.txt": body.format(letter="G", amount="6%")}
+    finder = VersionFinder(papers.get)
+    citation = _citation(draft, draft.text)
+    for source, says_otherwise in (("final.txt", False), ("quoted.txt", False), ("changed.txt", True)):
+        found = finder.differing([citation], [draft, _chunk(source, papers[source])])
+        assert bool(found) == says_otherwise, (source, found)
+    assert "6%" in finder.differing([citation], [draft, _chunk("changed.txt", papers["changed.txt"])])[0].reads
