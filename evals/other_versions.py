@@ -18,6 +18,7 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from assistant.steps import OtherVersionsCheck
 from evals.gold import DATASETS_DIR
+from index.faults import index_folder_problem
 
 
 def _percentiles(times: list[float]) -> str:
@@ -31,8 +32,9 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=DATASETS_DIR / "kcc.jsonl")
     parser.add_argument("--list", action="store_true", help="print every note")
     args = parser.parse_args()
-    if not args.index.is_dir():
-        raise SystemExit(f"error: {args.index} is not an index folder; give the folder `scrutiny ingest --index` wrote")
+    problem = index_folder_problem(args.index)  # the command line's own check: a file, a damaged or misnamed index
+    if problem:
+        raise SystemExit(f"error: {problem}")
     services = Services(load_settings(index=args.index))
     if not services.store.list_documents():
         raise SystemExit(f"error: the index {args.index} holds no papers; ingest some first, or give its own folder")
