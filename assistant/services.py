@@ -6,8 +6,9 @@ from functools import cached_property
 from typing import Callable
 
 from assistant.answerers.base import Answerer
-from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.extractive import ExtractiveAnswerer, SentenceScorer
 from assistant.answerers.fitted import MODEL_FILE, FittedScorer
+from assistant.answerers.gated_scorer import GatedScorer
 from assistant.answerers.hand_scorer import HandScorer
 from assistant.answerers.tracker import TrackerAnswerer
 from assistant.engine import QAEngine, Steps
@@ -67,8 +68,11 @@ class Services:
     def _answerer(self) -> Answerer:
         """The extractive answerer, or the configured language model checked against the papers with the
         extractive answer as its fallback."""
-        scorer = (FittedScorer(self.settings.scoring_model or MODEL_FILE) if self.settings.scorer == "fitted"
-                  else HandScorer(self.settings.abstain_threshold))
+        model_file = self.settings.scoring_model or MODEL_FILE
+        scorer: SentenceScorer = (FittedScorer(model_file) if self.settings.scorer == "fitted"
+                                  else HandScorer(self.settings.abstain_threshold))
+        if self.settings.abstainer == "fitted":
+            scorer = GatedScorer(scorer, FittedScorer(model_file, self.settings.fitted_abstain_threshold))
         extractive = ExtractiveAnswerer(scorer, self.settings.max_answer_sentences)
         if not wants_llm(self.settings):
             return extractive

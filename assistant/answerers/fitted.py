@@ -44,8 +44,9 @@ class FittedScorer:
     """Ranks sentences with the fitted ranker; the question counts as answered when the fitted abstention model's
     probability reaches its threshold. Loaded on first use, so that fitting can use the engine before a file exists."""
 
-    def __init__(self, model_file: Path = MODEL_FILE) -> None:
+    def __init__(self, model_file: Path = MODEL_FILE, answerable_threshold: float | None = None) -> None:
         self.model_file = model_file
+        self.answerable_threshold = answerable_threshold  # None: the one `make train` chose
 
     def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
         scoring = load_scoring(self.model_file)
@@ -56,7 +57,8 @@ class FittedScorer:
         features = np.array([row[3] for row in rows])
         probabilities = scoring.ranker.probability(features)
         question_row = question_features(probabilities, features, wants_typed(context.analysis), featuriser.found_anywhere())
-        answerable = float(scoring.abstainer.probability(question_row[None, :])[0]) >= scoring.answerable_threshold
+        threshold = scoring.answerable_threshold if self.answerable_threshold is None else self.answerable_threshold
+        answerable = float(scoring.abstainer.probability(question_row[None, :])[0]) >= threshold
         scored = [ScoredSentence(sentence, chunk, position, float(p))
                   for (sentence, chunk, position, _), p in zip(rows, probabilities)]
         return sorted(scored, key=lambda s: s.score, reverse=True), answerable
