@@ -14,7 +14,9 @@ from assistant.answerers.features import (QUESTION_FEATURES, SENTENCE_FEATURES, 
                                           wants_typed)
 from assistant.answerers.scored import ScoredSentence
 from index.logistic import LogisticModel, read_model_file
+from index.records import StoredChunk, StoredSentence
 
+SentenceRow = tuple[StoredSentence, StoredChunk, int, np.ndarray]  # as SentenceFeaturiser.rows gives them
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "scoring.json"
 
 
@@ -49,16 +51,24 @@ class FittedScorer:
         self.answerable_threshold = answerable_threshold  # None: the one `make train` chose
 
     def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
+        rows, probabilities, answerable = self._judged(context)
+        scored = [ScoredSentence(sentence, chunk, position, float(p))
+                  for (sentence, chunk, position, _), p in zip(rows, probabilities)]
+        return sorted(scored, key=lambda s: s.score, reverse=True), answerable
+
+    def answerable(self, context: AnswerContext) -> bool:
+        """Only the decision, for a scorer that ranks with another (`GatedScorer`)."""
+        return self._judged(context)[2]
+
+    def _judged(self, context: AnswerContext) -> tuple[list[SentenceRow], np.ndarray, bool]:
+        """The candidate sentences' rows, each one's probability of answering, and whether the papers answer."""
         scoring = load_scoring(self.model_file)
         featuriser = SentenceFeaturiser(context)
         rows = featuriser.rows()
         if not rows:
-            return [], False
+            return [], np.empty(0), False
         features = np.array([row[3] for row in rows])
         probabilities = scoring.ranker.probability(features)
         question_row = question_features(probabilities, features, wants_typed(context.analysis), featuriser.found_anywhere())
         threshold = scoring.answerable_threshold if self.answerable_threshold is None else self.answerable_threshold
-        answerable = float(scoring.abstainer.probability(question_row[None, :])[0]) >= threshold
-        scored = [ScoredSentence(sentence, chunk, position, float(p))
-                  for (sentence, chunk, position, _), p in zip(rows, probabilities)]
-        return sorted(scored, key=lambda s: s.score, reverse=True), answerable
+        return rows, probabilities, float(scoring.abstainer.probability(question_row[None, :])[0]) >= threshold
