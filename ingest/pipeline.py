@@ -20,6 +20,7 @@ from tqdm import tqdm
 from index.embedder import Embedder
 from index.faults import damage_reason, is_unreachable, server_address, unreachable_message
 from index.records import DocumentRecord
+from index.sentence_cache import SentenceVectorCache
 from index.store import ChromaStore
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
@@ -179,6 +180,7 @@ class IngestPipeline:
                  max_seconds_per_file: float | None = None) -> None:
         self.store = store
         self.embedder = embedder
+        self.sentence_cache = SentenceVectorCache()
         self.parser = StructureParser()
         self.chunker = Chunker(max_chunk_words)
         self.recommendations = RecommendationExtractor()
@@ -329,26 +331,34 @@ class IngestPipeline:
     def _embed(self, chunks: list[Chunk], limits: ReadLimits) -> tuple[np.ndarray, np.ndarray]:
         """Sentences are embedded once; a chunk's vector is the mean of its sentences', so nothing is truncated.
 
-        They are embedded a slice at a time so the time limit is checked while the model works, longest first so
-        each slice's batches hold sentences of like length (a batch is padded to its longest: slices in document
-        order cost ~40% more model time on the KCC papers). A text repeated in the paper (a table's "Directorate: GET"
-        on every row, a running header) is embedded once: half the sentences of the KCC budget papers are repeats."""
+        A text repeated in the paper (a table's "Directorate: GET" on every row, a running header) is embedded once:
+        half the sentences of the KCC budget papers are repeats. So is a text already embedded for an earlier paper
+        in this process (a report to Cabinet that goes on to Council): 30% of the KCC library's distinct sentences."""
         texts = [sentence.embed_text for chunk in chunks for sentence in chunk.sentences]
         distinct = list(dict.fromkeys(texts))
-        longest_first = np.argsort([-len(text) for text in distinct], kind="stable")
-        slices = []
-        for start in range(0, len(distinct), EMBED_SLICE):
-            limits.check()
-            slices.append(self.embedder.embed([distinct[i] for i in longest_first[start:start + EMBED_SLICE]]))
-        distinct_vectors = np.vstack(slices)[np.argsort(longest_first)]  # back in first-seen order
-        position = {text: row for row, text in enumerate(distinct)}
-        sentence_vectors = distinct_vectors[[position[text] for text in texts]]
+        vectors = self.sentence_cache.known(distinct)
+        missing = [text for text in distinct if text not in vectors]
+        fresh = self._embed_longest_first(missing, limits)
+        self.sentence_cache.add(missing, fresh)
+        vectors.update(zip(missing, fresh))
+        sentence_vectors = np.vstack([vectors[text] for text in texts])
         chunk_vectors, cursor = [], 0
         for chunk in chunks:
             count = len(chunk.sentences)
             chunk_vectors.append(_normalised_mean(sentence_vectors[cursor:cursor + count]))
             cursor += count
         return np.vstack(chunk_vectors).astype(np.float32), sentence_vectors
+
+    def _embed_longest_first(self, texts: list[str], limits: ReadLimits) -> np.ndarray:
+        """The texts' vectors, in order, embedded a slice at a time so the time limit is checked while the model
+        works, longest first so each slice's batches hold sentences of like length (a batch is padded to its
+        longest: slices in document order cost ~40% more model time on the KCC papers)."""
+        longest_first = np.argsort([-len(text) for text in texts], kind="stable")
+        slices = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
+        for start in range(0, len(texts), EMBED_SLICE):
+            limits.check()
+            slices.append(self.embedder.embed([texts[i] for i in longest_first[start:start + EMBED_SLICE]]))
+        return np.vstack(slices)[np.argsort(longest_first)]  # back in the order given
 
     @staticmethod
     def _chunk_metadata(metadata: dict[str, str | bool]) -> dict[str, str | int | bool]:

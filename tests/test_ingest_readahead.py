@@ -156,3 +156,26 @@ def test_a_sentence_repeated_in_a_paper_is_embedded_once_and_every_copy_gets_its
     assert sentence_vectors.shape == expected.shape
     assert np.allclose(sentence_vectors, expected, atol=1e-4)  # each sentence, repeated or not, has its own text's vector
     assert chunk_vectors.shape == (len(chunks), expected.shape[1])
+
+
+def test_a_sentence_embedded_for_an_earlier_paper_is_not_embedded_again(tmp_path: Path, real_embedder: Embedder) -> None:
+    shared = "The appendix sets out the revenue budget for 2025-26 by directorate."
+    cabinet, council = tmp_path / "cabinet.txt", tmp_path / "council.txt"
+    cabinet.write_text(f"Report to Cabinet on the draft budget.\n\n{shared}", encoding="utf-8")
+    council.write_text(f"Report to full Council on the final budget.\n\n{shared}", encoding="utf-8")
+    embedder = RecordingEmbedder(real_embedder)
+    services = Services(load_settings(index=tmp_path / "index"))
+    pipeline = IngestPipeline(services.store, embedder)
+
+    summary = pipeline.ingest([cabinet, council], progress=False)
+
+    assert [r.status for r in summary.results] == ["added", "added"], summary.results
+    texts = {name: [s.embed_text for c in pipeline._read(path, ReadLimits(None, None)).chunks for s in c.sentences]
+             for name, path in (("cabinet", cabinet), ("council", council))}
+    repeated = set(texts["cabinet"]) & set(texts["council"])
+    assert repeated, texts  # the two papers do share a sentence
+    assert sorted(embedder.texts) == sorted(set(texts["cabinet"]) | set(texts["council"]))  # each text once
+    # the council paper's copy of the shared sentence carries that text's own vector
+    _, council_vectors = pipeline._embed(pipeline._read(council, ReadLimits(None, None)).chunks, ReadLimits(None, None))
+    assert np.allclose(council_vectors, real_embedder.embed(texts["council"]), atol=1e-4)
+    assert len(services.store.list_documents()) == 2
