@@ -71,7 +71,7 @@ class Services:
         model_file = self.settings.scoring_model or MODEL_FILE
         scorer: SentenceScorer = (FittedScorer(model_file) if self.settings.scorer == "fitted"
                                   else HandScorer(self.settings.abstain_threshold))
-        if self.settings.abstainer == "fitted":
+        if self.settings.abstainer == "both":
             scorer = GatedScorer(scorer, FittedScorer(model_file, self.settings.fitted_abstain_threshold))
         extractive = ExtractiveAnswerer(scorer, self.settings.max_answer_sentences)
         if not wants_llm(self.settings):

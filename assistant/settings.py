@@ -67,14 +67,14 @@ class Settings(BaseSettings):
     scorer: Literal["hand", "fitted"] = Field(
         default="hand", description="How the extractive answerer ranks sentences and decides to abstain: set weights "
         "(better on the dev splits so far) or the models fitted on the dev questions (`make train`).")
-    abstainer: Literal["scorer", "fitted"] = Field(
-        default="scorer", description="Who decides that the papers do not answer: the sentence scorer's own gate, or the "
-        "abstention model fitted on the dev questions (`make train`) at fitted_abstain_threshold. The fitted one refuses "
-        "more unanswerable questions on both splits but answers a 'how many' from a change in a number (docs/rule-audit.md).")
+    abstainer: Literal["both", "scorer"] = Field(
+        default="both", description="Who decides that the papers do not answer: `both` answers only when the sentence "
+        "scorer's own gate and the abstention model fitted on the dev questions (`make train`, refusing below "
+        "fitted_abstain_threshold) both find an answer; `scorer` asks the scorer's gate alone (docs/rule-audit.md).")
     fitted_abstain_threshold: float = Field(
-        default=0.25, ge=0, le=1, description="fitted abstainer: refuse below this probability that the papers answer. "
-        "Chosen on the dev questions: the most unanswerable questions refused with no more false refusals and no fewer "
-        "key facts than the hand gate (docs/rule-audit.md).")
+        default=0.18, ge=0, le=1, description="`both`: refuse when the fitted probability that the papers answer is "
+        "below this. Chosen on the dev questions: the most unanswerable questions refused with no more false refusals "
+        "and no fewer key facts than the scorer's gate alone (docs/rule-audit.md).")
     abstain_threshold: float = Field(
         default=0.38, description="hand scorer: no sentence near the top this relevant means the documents do not answer."
     )

@@ -1,4 +1,4 @@
-"""A scorer whose sentence order comes from one scorer and whose answer-or-refuse decision comes from a gate."""
+"""A scorer that answers only when its own gate and a second gate (the fitted abstention model) both find an answer."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ class AnswerGate(Protocol):
 
 
 class GatedScorer:
-    """Ranks with `ranker` and answers only when `gate` finds an answer: the hand scorer picks sentences better than
-    the fitted ranker, while the fitted abstention model tells answerable from unanswerable questions better than the
-    hand gate on the gold sets; an option, not the default (docs/rule-audit.md, twelfth session)."""
+    """Ranks with `ranker` and answers only when the ranker's own gate and `gate` both find an answer. The hand
+    scorer's gate asks for a relevant sentence of the kind asked near the top; the fitted abstention model weighs
+    the whole candidate list. On the dev questions each refuses unanswerable questions the other answers, and at
+    the chosen threshold the pair refuses more of them at no cost in false refusals (docs/rule-audit.md)."""
 
     def __init__(self, ranker: SentenceScorer, gate: AnswerGate) -> None:
         self.ranker = ranker
         self.gate = gate
 
     def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
-        ranked, _ = self.ranker.score(context)
-        return ranked, self.gate.answerable(context)
+        ranked, answered = self.ranker.score(context)
+        return ranked, answered and self.gate.answerable(context)
