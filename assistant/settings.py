@@ -76,7 +76,8 @@ class Settings(BaseSettings):
         "below this. Chosen on the dev questions: the most unanswerable questions refused with no more false refusals "
         "and no fewer key facts than the scorer's gate alone (docs/rule-audit.md).")
     abstain_threshold: float = Field(
-        default=0.38, description="hand scorer: no sentence near the top this relevant means the documents do not answer."
+        default=0.30, description="hand scorer: no sentence near the top this relevant means the documents do not answer. "
+        "Chosen with fitted_abstain_threshold on the dev questions (docs/rule-audit.md, thirteenth session)."
     )
     scoring_model: Path | None = Field(
         default=None, description="fitted scorer: the model file (JSON from `make train`); default: the shipped one."
