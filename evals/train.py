@@ -261,7 +261,7 @@ def compare_answers(questions: list[QuestionRows], index_root: Path) -> dict[str
             asked = [q.question for q in questions if q.group.startswith(f"{dataset}:")]
             for name in scores:
                 for question in asked:
-                    with_scorer(services, HandScorer() if name == "hand" else scorer_of[question.id])
+                    with_scorer(services, HandScorer(services.settings.abstain_threshold) if name == "hand" else scorer_of[question.id])
                     scores[name].append(score(question, ask_ours(services, question), lambda source: None))
     return {name: summarise(found) for name, found in scores.items()}
 

@@ -23,7 +23,7 @@ class HandScorer:
     """Scores every sentence; the question counts as answered only when a sentence near the top is both relevant
     and the kind of answer it wants ("how many" with no number near the top is not answered by these papers)."""
 
-    def __init__(self, abstain_threshold: float = 0.30) -> None:
+    def __init__(self, abstain_threshold: float) -> None:
         self.abstain_threshold = abstain_threshold
 
     def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
