@@ -65,15 +65,18 @@ class Services:
         self.__dict__["steps"] = steps
         self.__dict__.pop("engine", None)
 
+    def gated(self, scorer: SentenceScorer) -> SentenceScorer:
+        """The scorer behind the configured abstainer: with `both`, the fitted abstention model must find an answer too."""
+        if self.settings.abstainer == "scorer":
+            return scorer
+        return GatedScorer(scorer, FittedScorer(self.settings.scoring_model or MODEL_FILE, self.settings.fitted_abstain_threshold))
+
     def _answerer(self) -> Answerer:
         """The extractive answerer, or the configured language model checked against the papers with the
         extractive answer as its fallback."""
-        model_file = self.settings.scoring_model or MODEL_FILE
-        scorer: SentenceScorer = (FittedScorer(model_file) if self.settings.scorer == "fitted"
+        scorer: SentenceScorer = (FittedScorer(self.settings.scoring_model or MODEL_FILE) if self.settings.scorer == "fitted"
                                   else HandScorer(self.settings.abstain_threshold))
-        if self.settings.abstainer == "both":
-            scorer = GatedScorer(scorer, FittedScorer(model_file, self.settings.fitted_abstain_threshold))
-        extractive = ExtractiveAnswerer(scorer, self.settings.max_answer_sentences)
+        extractive = ExtractiveAnswerer(self.gated(scorer), self.settings.max_answer_sentences)
         if not wants_llm(self.settings):
             return extractive
         from assistant.answerers.llm import LLMAnswerer

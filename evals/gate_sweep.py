@@ -1,6 +1,7 @@
 """Chooses the hand scorer's abstention threshold on the dev questions: the highest that refuses at most 5% of the
 answerable ones of every gold set (each set stands for papers the product is measured on), with the refusals and
-false refusals of every threshold tried beside it.
+false refusals of every threshold tried beside it. The fitted gate, when the settings have it, stays at its own
+threshold and counts as another step that refuses.
 
     python -m evals.gate_sweep [--index out/eval-index]
 """
@@ -22,7 +23,7 @@ from assistant.settings import load_settings
 from evals.gold import PROJECT
 from evals.train import DATASETS, MAX_FALSE_REFUSALS, dev_services, with_scorer
 
-THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.30, 0.57, 0.02))
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.20, 0.57, 0.02))
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def collect(index_root: Path) -> tuple[list[GateRow], float]:
     for name in DATASETS:
         services, questions = dev_services(index_root, name, answerer="extractive")
         recorder = RecordingScorer(current)
-        with_scorer(services, recorder)
+        with_scorer(services, services.gated(recorder))  # the fitted gate, when configured, refuses as another step
         for question in questions:
             recorder.last_gate = None
             result = services.engine.ask(question.question, list(question.history))
