@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import Callable
 
 from assistant.answerers.base import Answerer
@@ -69,12 +70,16 @@ class Services:
         """The scorer behind the configured abstainer: with `both`, the fitted abstention model must find an answer too."""
         if self.settings.abstainer == "scorer":
             return scorer
-        return GatedScorer(scorer, FittedScorer(self.settings.scoring_model or MODEL_FILE, self.settings.fitted_abstain_threshold))
+        return GatedScorer(scorer, FittedScorer(self._scoring_model, self.settings.fitted_abstain_threshold))
+
+    @property
+    def _scoring_model(self) -> Path:
+        return self.settings.scoring_model or MODEL_FILE
 
     def _answerer(self) -> Answerer:
         """The extractive answerer, or the configured language model checked against the papers with the
         extractive answer as its fallback."""
-        scorer: SentenceScorer = (FittedScorer(self.settings.scoring_model or MODEL_FILE) if self.settings.scorer == "fitted"
+        scorer: SentenceScorer = (FittedScorer(self._scoring_model) if self.settings.scorer == "fitted"
                                   else HandScorer(self.settings.abstain_threshold))
         extractive = ExtractiveAnswerer(self.gated(scorer), self.settings.max_answer_sentences)
         if not wants_llm(self.settings):
