@@ -134,8 +134,8 @@ class ExtractiveAnswerer:
         """A table-row answer brings its status cell's opening ("Not accepted.") and its short cells (date, owner, figures)."""
         if pick.chunk.kind != "table_row":
             return []
-        row = [s for s in scored if s.chunk.id == pick.chunk.id and s.sentence.column and s not in chosen]
-        status = [s for s in row if STATUS_COLUMN.search(s.sentence.column)]
+        row = [s for s in scored if s.chunk.id == pick.chunk.id and s not in chosen]
+        status = [s for s in row if s.sentence.column and STATUS_COLUMN.search(s.sentence.column)]
         companions = [min(status, key=lambda s: s.position)] if status else []
         companions += [s for s in row if s not in companions and len(s.text.split()) <= SHORT_CELL_WORDS
                        and _whole_cell(s)]
