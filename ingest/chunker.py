@@ -123,7 +123,8 @@ class Chunker:
             if labels.get(index) == "":
                 continue  # a label: it names the next cell's sentences instead of being quoted alone
             column = labels.get(index) or (header[index] if index < len(header) and header[index] else None)
-            for s, e in sentence_spans(document.text, cell_start, cell_end):
+            # a cell's short text is data (a tick "x", a page "23", a rating "G"), not a stray fragment of prose
+            for s, e in sentence_spans(document.text, cell_start, cell_end, min_chars=1):
                 sentence = self._sentence(document, s, e, block.section, column, block.heading)
                 if column and STATUS_COLUMN.search(column):
                     sentence.embed_text = f"{column}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"

@@ -51,21 +51,23 @@ def load_sentence_model() -> None:
     _punkt()
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans (into text) of the sentences in text[start:end], trimmed of bullets and paragraph numbers."""
+def sentence_spans(text: str, start: int = 0, end: int | None = None,
+                   min_chars: int = MIN_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """Spans (into text) of the sentences in text[start:end], trimmed of bullets and paragraph numbers; a piece
+    shorter than min_chars is dropped (in prose a stray "a." or page number; a table cell passes 1: "x", "23")."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     segment_start = start
     for match in HARD_BREAK.finditer(text, start, end):
         if not match.group().strip() and continues_sentence(text[segment_start:match.start()], text[match.end():end]):
             continue
-        spans.extend(_segment_sentences(text, segment_start, match.start()))
+        spans.extend(_segment_sentences(text, segment_start, match.start(), min_chars))
         segment_start = match.end()
-    spans.extend(_segment_sentences(text, segment_start, end))
+    spans.extend(_segment_sentences(text, segment_start, end, min_chars))
     return spans
 
 
-def _segment_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _segment_sentences(text: str, start: int, end: int, min_chars: int) -> list[tuple[int, int]]:
     segment = text[start:end]
     spans = []
     for rel_start, rel_end in _punkt().span_tokenize(segment):
@@ -73,6 +75,6 @@ def _segment_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]
         marker = LEADING_MARKER.match(piece)
         rel_start += marker.end() if marker and marker.end() < len(piece) else 0
         stripped = segment[rel_start:rel_end].rstrip()
-        if len(stripped.strip()) >= MIN_SENTENCE_CHARS and any(ch.isalnum() for ch in stripped):
+        if len(stripped.strip()) >= min_chars and any(ch.isalnum() for ch in stripped):
             spans.append((start + rel_start, start + rel_start + len(stripped)))
     return spans

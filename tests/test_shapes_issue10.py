@@ -3,6 +3,7 @@ plurals, and quotes in Q&A packs and minutes attributed to their own item."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from ingest.structure import StructureParser
 KENT_QA = EXTERNAL_PDFS / "kcc_2025-03-13_council_questions-and-answers.pdf"
 KENT_CABINET = EXTERNAL_PDFS / "kcc_2025-01-30_cabinet_minutes.pdf"
 KENT_PANEL = EXTERNAL_PDFS / "kcc_2024-10-29_corporate-parenting-panel_minutes.pdf"
+EAST_PALO_ALTO = EXTERNAL_PDFS / "us-east-palo-alto_2020-01-27_planning-commission_minutes.pdf"
 WEST_SUSSEX, BATH = SAMPLE_DIR / "003_b4e36d0c51f0492b.txt", SAMPLE_DIR / "004_77dbbb5ea04abb7b.txt"
 needs_pdfs = pytest.mark.skipif(not KENT_QA.exists(), reason="../shared/external/pdfs not present")
 
@@ -103,6 +105,27 @@ def test_table_cells_are_named_not_glued(sample_services: Services) -> None:
     result = sample_services.engine.ask("How much does the B&NES children in care council cost, and by when?")
     assert "Cost: £10,000 pa" in result.answer and "When: July 2008" in result.answer, result.answer
     assert "pa July 2008" not in result.answer
+
+
+@needs_pdfs
+def test_a_row_of_a_table_without_column_titles_is_answered_whole(fresh_services: Services) -> None:
+    """A roll call has no column titles: the row of the member asked about answers with its short cells, not the
+    name alone ("Juan Mendez | Alternate | Present")."""
+    fresh_services.pipeline.ingest([EAST_PALO_ALTO], progress=False)
+    result = fresh_services.engine.ask("In what capacity did Juan Mendez sit on the Planning Commission?")
+    assert not result.abstained, result.answer
+    assert "Juan Mendez Alternate Present" in result.answer, result.answer
+
+
+def test_a_short_table_cell_is_a_sentence_of_its_row() -> None:
+    """A page number, a tick or a rating in its own cell is data: "23" in "MM7 | 23 | Figure 3 | Amend ..." is
+    quotable, where prose drops a piece that short."""
+    text = "MM7\t23\tFigure 3\tAmend Figure 3.\tx"
+    cells = [text[s:e] for cell in re.finditer(r"[^\t]+", text)
+             for s, e in sentence_spans(text, cell.start(), cell.end(), min_chars=1)]
+    assert cells == ["MM7", "23", "Figure 3", "Amend Figure 3.", "x"]
+    prose = "It rose.\n\n23\n\nIt fell."
+    assert [prose[s:e] for s, e in sentence_spans(prose)] == ["It rose.", "It fell."]
 
 
 # --- council spellings, plurals and acronyms ------------------------------------------------------------
