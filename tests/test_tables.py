@@ -150,6 +150,16 @@ def test_a_table_going_on_from_the_page_before_has_no_header_row_of_its_own() ->
     assert table_text(titled, continued_width=2).lines[0] == ("Term", "Meaning")  # a header repeated on the new page
 
 
+def test_the_end_of_a_row_broken_over_a_page_is_not_the_next_pages_header() -> None:
+    """A modification's text running onto the next page leaves its first cells empty there: that row finishes the
+    row before, and the rows below keep no column titles rather than its text as their titles."""
+    rows = [["", "", "develop the economy to be more productive, sustainable and inclusive.'"],
+            ["MM7", "23", "Amend Figure 3 to remove reference to SELEP and replace with KMEP."]]
+    continued = table_text(rows, continued_width=3)
+    assert continued is not None and set(continued.lines.values()) == {None}
+    assert table_text([["Ref", "Page", "Change"], *rows[1:]], continued_width=3).lines[0] == ("Ref", "Page", "Change")
+
+
 def test_a_first_row_of_long_text_heads_its_table_and_is_a_row_too() -> None:
     """A KPI's title and rating head the figures below it, and answer "which indicators are red?" themselves."""
     _, chunks = _chunks(KENT_Q3) if KENT_Q3.exists() else pytest.skip("external PDFs not present")
