@@ -158,6 +158,9 @@ def test_the_end_of_a_row_broken_over_a_page_is_not_the_next_pages_header() -> N
     continued = table_text(rows, continued_width=3)
     assert continued is not None and set(continued.lines.values()) == {None}
     assert table_text([["Ref", "Page", "Change"], *rows[1:]], continued_width=3).lines[0] == ("Ref", "Page", "Change")
+    page_long_row = [["MM6", "21", "Amend paragraph 2.1.4 as follows: 'Kent is a member of the partnership.'"]]
+    assert table_text(page_long_row) is None  # alone, one row in a box is a frame around text
+    assert list(table_text(page_long_row, continued_width=3).lines.values()) == [None]  # in a table, it is a row
 
 
 def test_a_first_row_of_long_text_heads_its_table_and_is_a_row_too() -> None:

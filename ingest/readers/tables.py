@@ -101,14 +101,17 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
 
     continued_width: the width of a table that ended the page before. A table as wide whose first row is data, not
     column titles (every cell filled, or the end of a row broken over the page), goes on from it (its header is on
-    that page), so every row of it is a row: none is taken for a header."""
+    that page), so every row of it is a row: none is taken for a header. So does a single row as wide (a long row
+    filling the page): it is no frame."""
     rows = _keep_rows([_unmerged(row) for row in raw_rows])
-    if len(rows) < 2 or len(rows[0]) < 2:
+    if not rows or len(rows[0]) < 2:
         return None
     # a title spanning merged cells (a KPI's name above its figures) leaves cells empty: that row heads its own table;
     # a row broken over the page leaves its first cells empty here: it finishes the last row of the page before
     continues = (len(rows[0]) == continued_width and not _looks_like_header(rows[0])
                  and (all(clean(c) for c in rows[0]) or not clean(rows[0][0])))
+    if len(rows) < 2 and not continues:
+        return None
     header_count = 0 if continues else _header_rows(rows)
     names = column_names(rows[:header_count]) if header_count else None
     result = TableText()
