@@ -23,6 +23,10 @@ YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
 QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
                    r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?:at )?what time", before=OPENING)
+# "On what date ..." wants a day, "in what month ..." a month: a year alone does not answer them.
+ASKS_DAY = _any_of("(?:on|by) (?:what|which) (?:date|day)", "what (?:date|day) (?:is|was|will|did|does|do|are|were)",
+                   before=OPENING)
+ASKS_MONTH = _any_of("(?:in|by) (?:what|which) month", "what month (?:is|was|will|did|does|do|are|were)", before=OPENING)
 QUOTE = _any_of("quote", "exact (?:words?|wording)", "verbatim", "word for word", "exactly what")
 LIST = _any_of("which", "list", "what are the", "all (?:the|of)", "outstanding")
 COMPARISON = _any_of(r"(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)",
@@ -66,6 +70,12 @@ DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug
                         r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b|"
                         r"\b\d{1,2}[:.]\d\d\s*(?:a\.?m|p\.?m)\b",  # a meeting's times: "adjourned at 7:48 p.m."
                         re.IGNORECASE)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
+# a month named; "may" only with a day or year beside it, as it is more often the verb
+MONTH_WORDS = re.compile(rf"\b(?!may\b){_MONTH}|\bmay\s+\d|\d\s+may\b", re.IGNORECASE)
+DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+                      r"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d\d\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,7 @@ class QueryAnalysis:
     years: tuple[int, ...] = field(default=())
     wants_quantity: bool = False
     wants_date: bool = False
+    date_detail: str | None = None  # "day" for "on what date", "month" for "in what month"
     wants_quote: bool = False
     wants_list: bool = False
     wants_status: bool = False
@@ -128,6 +139,8 @@ class QueryAnalysis:
             return False
         if self.wants_date and not DATE_WORDS.search(text):
             return False
+        if self.date_detail and not (DAY_DATE if self.date_detail == "day" else MONTH_WORDS).search(text):
+            return False
         if self.wants_person and not PERSON.search(text):
             return False
         if self.role and not with_synonyms(content_terms(text)) & self.role:
@@ -158,6 +171,11 @@ def _councils(question: str) -> tuple[str, ...]:
     return ()
 
 
+def _date_detail(question: str) -> str | None:
+    """How exact a date the question wants: "day", "month", or None when a year will do."""
+    return "day" if ASKS_DAY.search(question) else "month" if ASKS_MONTH.search(question) else None
+
+
 def _numbers(question: str) -> tuple[str, ...]:
     found = []
     for match in ASKED_NUMBER.finditer(question):
@@ -169,10 +187,11 @@ def _numbers(question: str) -> tuple[str, ...]:
 def analyse(question: str) -> QueryAnalysis:
     years = tuple(year for m in YEAR.finditer(question)
                   for year in ((int(m.group(1)), int(m.group(1)) + 1) if m.group(2) else (int(m.group(1)),)))
-    councils = _councils(question)
+    councils, date_detail = _councils(question), _date_detail(question)
     return QueryAnalysis(
         councils=councils, recommendation_numbers=_numbers(question), years=years,
-        wants_quantity=bool(QUANTITY.search(question)), wants_date=bool(WHEN.search(question)),
+        wants_quantity=bool(QUANTITY.search(question)), date_detail=date_detail,
+        wants_date=bool(WHEN.search(question) or date_detail),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         wants_status=bool(ASKS_STATUS.search(question)), wants_decision=bool(ASKS_DECISION.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers

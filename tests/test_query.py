@@ -49,6 +49,19 @@ def test_answer_types() -> None:
     assert analyse("Who chairs the panel?").answer_type_satisfied("The panel is chaired by the Director.")
 
 
+def test_a_question_for_a_day_or_a_month_is_not_answered_by_a_year() -> None:
+    on_what_date = analyse("On what date will the new website go live?")
+    assert not on_what_date.answer_type_satisfied("The new website is due to go live in 2025.")
+    assert not on_what_date.answer_type_satisfied("A decision on the market is due in March 2025.")  # a month, no day
+    assert on_what_date.answer_type_satisfied("The website went live on 16 December 2024.")
+    assert on_what_date.answer_type_satisfied("It went live on 03/02/2025.")
+    in_what_month = analyse("In what month of 2025 will the strategy be published?")
+    assert not in_what_month.answer_type_satisfied("The strategy is due for publication in 2025.")
+    assert not in_what_month.answer_type_satisfied("The strategy may be published in 2025.")  # "may" is a verb here
+    assert in_what_month.answer_type_satisfied("The strategy will be published in June 2025.")
+    assert analyse("When will the strategy be published?").answer_type_satisfied("It is due in 2025.")
+
+
 def test_a_year_or_a_labels_number_is_not_a_count() -> None:
     looked_after = analyse("How many looked after children does the council have?")
     assert not looked_after.answer_type_satisfied("The Children Act 1989 names looked after children's carers.")
