@@ -66,16 +66,16 @@ COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r")
                           re.IGNORECASE)
 # "30 additional foster carers" counts a change, not the carers a council has.
 INCREMENT_TERMS = frozenset({"addit", "extra", "more", "new", "fewer", "further"})
-DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
-                        r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b|"
-                        r"\b\d{1,2}[:.]\d\d\s*(?:a\.?m|p\.?m)\b",  # a meeting's times: "adjourned at 7:48 p.m."
-                        re.IGNORECASE)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 # a month named; "may" only with a day or year beside it, as it is more often the verb
 MONTH_WORDS = re.compile(rf"\b(?!may\b){_MONTH}|\bmay\s+\d|\d\s+may\b", re.IGNORECASE)
 DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
                       r"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d\d\b", re.IGNORECASE)
+DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b" + _MONTH + r"|"
+                        r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b|"
+                        r"\b\d{1,2}[:.]\d\d\s*(?:a\.?m|p\.?m)\b",  # a meeting's times: "adjourned at 7:48 p.m."
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)

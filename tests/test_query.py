@@ -60,6 +60,8 @@ def test_a_question_for_a_day_or_a_month_is_not_answered_by_a_year() -> None:
     assert not in_what_month.answer_type_satisfied("The strategy may be published in 2025.")  # "may" is a verb here
     assert in_what_month.answer_type_satisfied("The strategy will be published in June 2025.")
     assert analyse("When will the strategy be published?").answer_type_satisfied("It is due in 2025.")
+    # a month is a month's name, not any word that starts like one ("decision", "market")
+    assert not analyse("When will the strategy be published?").answer_type_satisfied("A decision on the market is due.")
 
 
 def test_a_year_or_a_labels_number_is_not_a_count() -> None:
