@@ -53,7 +53,8 @@ PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|gro
                     r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)|(?-i:\b[A-Z][a-z]+ [A-Z][a-z'’-]+\b)", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
-# Figures that count nothing: a year ("the Children Act 1989") or a label's number ("Item 15:", "Recommendation 3").
+# Figures that count nothing: a year ("the Children Act 1989") or a label's number ("Item 15:", "Recommendation 3");
+# nor does a date's day ("23 January", DAY_DATE).
 NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d{2,4})?\b|"
                          r"\b(?:item|no|rec|recommendation|para|paragraph|section|appendix|annex|page|minute)\.?\s*\d[\d.]*\b",
                          re.IGNORECASE)
@@ -133,7 +134,7 @@ class QueryAnalysis:
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
-        if self.wants_quantity and not self._gives_count(NOT_A_COUNT.sub(" ", text)):
+        if self.wants_quantity and not self._gives_count(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text))):
             return False
         if self.wants_money and not (MONEY.search(text) and (self.asks_expected or not self._only_expected(text))):
             return False

@@ -69,6 +69,9 @@ def test_a_year_or_a_labels_number_is_not_a_count() -> None:
     assert not looked_after.answer_type_satisfied("The Children Act 1989 names looked after children's carers.")
     assert not looked_after.answer_type_satisfied("Item 15: the council looks after a significant number of children.")
     assert looked_after.answer_type_satisfied("In March 2012 the council had 1,450 looked after children.")
+    responded = analyse("How many people responded to the survey?")
+    assert not responded.answer_type_satisfied("The survey closed on 23 January 2025.")  # a date's day counts nothing
+    assert responded.answer_type_satisfied("23 people responded to the survey by 30 January.")
     agencies = analyse("How many agencies applied?")
     assert not agencies.answer_type_satisfied("Recommendation 6: agencies applied by August 2003.")
     assert agencies.answer_type_satisfied("Twelve agencies applied by August 2003.")
