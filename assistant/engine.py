@@ -85,7 +85,13 @@ class QAEngine:
         analysis = replace(analysis, role=own.role)
         # "what about rec 16?" asks about 16, not the 15 of the earlier turn
         numbers = own.recommendation_numbers or analysis.recommendation_numbers
-        return Turn(question, resolved, replace(analysis, recommendation_numbers=numbers))
+        analysis = replace(analysis, recommendation_numbers=numbers)
+        # "Kent and Medway" with only Kent's papers indexed is one area, not two councils to compare
+        if analysis.wants_comparison and len(analysis.councils) > 1:
+            indexed = indexed_councils(self.store)
+            if sum(name in indexed for name in analysis.councils) < 2:
+                analysis = replace(analysis, wants_comparison=False)
+        return Turn(question, resolved, analysis)
 
     def _answer(self, turn: Turn, search: Search) -> Answer:
         context = self._context(turn, search)

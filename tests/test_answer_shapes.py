@@ -75,6 +75,17 @@ def test_a_council_that_is_not_indexed_is_refused_with_what_is_covered(sample_se
     assert "Surrey County Council" in result.answer and "Derby City Council" in result.answer
 
 
+def test_two_councils_are_compared_only_when_both_have_papers(sample_services: Services) -> None:
+    """"Kent and Medway" in a Kent paper is one area; with only one of two named councils indexed there is nothing
+    to compare, so the answer is not split by council."""
+    both = sample_services.engine.context("What have East Sussex and Derby done about CAMHS for children in care?")
+    one = sample_services.engine.context("What have Derby and Nottingham done about CAMHS for children in care?")
+    assert both is not None and both.analysis.wants_comparison
+    assert one is not None and not one.analysis.wants_comparison
+    answer = sample_services.engine.ask("What have Derby and Nottingham done about CAMHS for children in care?").answer
+    assert not answer.startswith("Derby City Council:"), answer
+
+
 def test_a_refusal_names_the_closest_passage(sample_services: Services) -> None:
     result = sample_services.engine.ask("How much will the new Lansdowne secure unit cost?")
     assert result.abstained
