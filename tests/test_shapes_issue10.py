@@ -71,6 +71,20 @@ def test_an_answer_never_starts_mid_clause(fresh_services: Services, tmp_path: P
     assert all(is_verbatim(c.quote, paper.read_text(encoding="utf-8")) for c in result.citations)
 
 
+def test_a_lead_in_ending_with_its_first_items_letter_brings_its_list(fresh_services: Services, tmp_path: Path) -> None:
+    """A motion's "... to: a.)" opens its list as "... to:" does: the answer quotes the items, not the lead alone."""
+    paper = tmp_path / "motion.txt"
+    paper.write_text("Motion for Time Limited Debate\n\nThis Council agrees to call on the Cabinet Member for Public "
+                     "Health to: a.)\nWrite again to the government, urging action on disposable vapes; b.)\nSupport "
+                     "calls for amendments that limit refill tank sizes; c.)\nAdvocate for a ban on Big Puff vapes; d.)\n"
+                     "Work with schools to raise awareness of the risks; and e.)\nEncourage stronger local enforcement.\n\n"
+                     "The Cabinet Member for Public Health introduced the public health budget. The Cabinet Member for "
+                     "Public Health answered questions on the motion.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    result = fresh_services.engine.ask("What does the motion ask the Cabinet Member for Public Health to do?")
+    assert all(item in result.answer for item in ("refill tank", "Big Puff", "local enforcement")), result.answer
+
+
 # --- tables ------------------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
 REPLY_SENTENCES = 3
 MAX_COMPARED = 5
+# A list's lead-in ends with a colon, sometimes followed by its first item's marker: "... asked to: a.)", "(i)".
+LIST_LEAD_END = re.compile(r":(?:\s*\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]{1,2})?$", re.IGNORECASE)
 # A sentence opening like this leans on the one before it, so it travels with it.
 ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
                       r"there (?:are|is|were|was) also|"
@@ -120,7 +122,8 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _opens_list(item: ScoredSentence) -> bool:
-        return item.text.rstrip().endswith(":")
+        """It ends with a colon, or with a colon and the first item's marker ("... to: a.)")."""
+        return LIST_LEAD_END.search(item.text.rstrip()) is not None
 
     @staticmethod
     def _following(item: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
