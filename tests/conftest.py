@@ -13,7 +13,8 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ.pop("CHROMA_HOST", None)
 
-from assistant.services import Services  # noqa: E402 - the environment must be set before the imports
+from assistant.results import AnswerResult  # noqa: E402 - the environment must be set before the imports
+from assistant.services import Services  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -40,3 +41,12 @@ def fresh_services(tmp_path: Path, sample_services: Services) -> Services:
 
 def external_pdfs() -> list[Path]:
     return sorted(EXTERNAL_PDFS.glob("*.pdf")) if EXTERNAL_PDFS.is_dir() else []
+
+
+def ask_about_paper(services: Services, folder: Path, text: str, question: str) -> AnswerResult:
+    """Ingests text as one plain-text paper into services' index and asks it the question."""
+    paper = folder / "paper.txt"
+    paper.write_text(text, encoding="utf-8")
+    summary = services.pipeline.ingest([paper], progress=False)
+    assert not summary.failed, summary.failed
+    return services.engine.ask(question)

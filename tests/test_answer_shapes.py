@@ -10,7 +10,7 @@ import pytest
 from assistant.quotes import is_verbatim
 from assistant.results import AnswerResult
 from assistant.services import Services
-from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR, ask_about_paper
 from ingest.readers import reader_for
 
 KENT_Q3 = "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
@@ -239,14 +239,13 @@ def test_a_form_paragraph_spanning_its_table_is_quoted_around_the_answer_not_who
 
 def test_what_a_body_approved_is_answered_with_its_decision_before_the_background(
         fresh_services: Services, tmp_path: Path) -> None:
-    paper = tmp_path / "budget-update.txt"
-    paper.write_text(
+    update = (
         "Late changes to the 2025-26 budget\n\n1.1 Business rates income for 2025-26 is £356.0k higher than the estimate "
         "in the County Council papers, because the final business rates returns from district councils arrived after "
         "the budget meeting.\n\n1.2 The extra £356.0k of business rates could be spent on services or held in reserves."
         "\n\nRecommendations\n\nCabinet is asked to:\n\nAPPROVE the net transfer of £356.0k into reserves, £42.7k to the "
-        "General Reserve and £313.3k to the Local Taxation Equalisation Smoothing Reserve.\n", encoding="utf-8")
-    fresh_services.pipeline.ingest([paper], progress=False)
-    answer = fresh_services.engine.ask("What did Cabinet approve doing with the extra £356k of business rates?").answer
+        "General Reserve and £313.3k to the Local Taxation Equalisation Smoothing Reserve.\n")
+    answer = ask_about_paper(fresh_services, tmp_path, update,
+                             "What did Cabinet approve doing with the extra £356k of business rates?").answer
     assert "APPROVE the net transfer" in answer
     assert "Business rates income" not in answer.split("APPROVE the net transfer")[0]

@@ -12,7 +12,7 @@ from assistant.query import analyse, without_councils
 from assistant.quotes import is_verbatim
 from assistant.services import Services
 from assistant.unmentioned import proper_names
-from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR, ask_about_paper
 from ingest.chunker import Chunk, Chunker
 from ingest.readers import reader_for
 from ingest.readers.tables import table_text
@@ -73,15 +73,14 @@ def test_an_answer_never_starts_mid_clause(fresh_services: Services, tmp_path: P
 
 def test_a_lead_in_ending_with_its_first_items_letter_brings_its_list(fresh_services: Services, tmp_path: Path) -> None:
     """A motion's "... to: a.)" opens its list as "... to:" does: the answer quotes the items, not the lead alone."""
-    paper = tmp_path / "motion.txt"
-    paper.write_text("Motion for Time Limited Debate\n\nThis Council agrees to call on the Cabinet Member for Public "
-                     "Health to: a.)\nWrite again to the government, urging action on disposable vapes; b.)\nSupport "
-                     "calls for amendments that limit refill tank sizes; c.)\nAdvocate for a ban on Big Puff vapes; d.)\n"
-                     "Work with schools to raise awareness of the risks; and e.)\nEncourage stronger local enforcement.\n\n"
-                     "The Cabinet Member for Public Health introduced the public health budget. The Cabinet Member for "
-                     "Public Health answered questions on the motion.\n", encoding="utf-8")
-    fresh_services.pipeline.ingest([paper], progress=False)
-    result = fresh_services.engine.ask("What does the motion ask the Cabinet Member for Public Health to do?")
+    motion = ("Motion for Time Limited Debate\n\nThis Council agrees to call on the Cabinet Member for Public Health "
+              "to: a.)\nWrite again to the government, urging action on disposable vapes; b.)\nSupport calls for "
+              "amendments that limit refill tank sizes; c.)\nAdvocate for a ban on Big Puff vapes; d.)\nWork with "
+              "schools to raise awareness of the risks; and e.)\nEncourage stronger local enforcement.\n\nThe Cabinet "
+              "Member for Public Health introduced the public health budget. The Cabinet Member for Public Health "
+              "answered questions on the motion.\n")
+    result = ask_about_paper(fresh_services, tmp_path, motion,
+                             "What does the motion ask the Cabinet Member for Public Health to do?")
     assert all(item in result.answer for item in ("refill tank", "Big Puff", "local enforcement")), result.answer
 
 
