@@ -15,7 +15,7 @@ from assistant.query import QueryAnalysis, analyse, name_terms, without_councils
 from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
 from index.filters import SearchFilter
-from index.retriever import HybridRetriever, Passage
+from index.retriever import HybridRetriever, Passage, announced_count
 from index.store import ChromaStore
 from prompts import render
 
@@ -117,16 +117,22 @@ class QAEngine:
                       self._scope_terms(search_filter))
 
     def _with_following(self, passages: list[Passage]) -> list[Passage]:
-        """A passage ending "... as follows:" is followed by its list, and one ending with a question (a member's
-        question in council Q&A papers) by its reply; bring that passage along, ranked last."""
+        """A passage ending "... as follows:" is followed by its list's items, and one ending with a question (a
+        member's question in council Q&A papers) by its reply; bring those passages along, ranked last."""
         present = {p.chunk.id for p in passages}
         extra: list[Passage] = []
         for passage in passages:
-            if passage.chunk.text.rstrip().endswith((":", "?")):
-                following = self.retriever.next_chunk(passage.chunk)
-                if following is not None and following.id not in present:
-                    present.add(following.id)
-                    extra.append(Passage(following, 0.0, 0.0))
+            text = passage.chunk.text.rstrip()
+            if text.endswith(":") or announced_count(text):
+                following = self.retriever.list_items(passage.chunk)
+            elif text.endswith("?"):
+                following = [chunk for chunk in [self.retriever.next_chunk(passage.chunk)] if chunk is not None]
+            else:
+                continue
+            for chunk in following:
+                if chunk.id not in present:
+                    present.add(chunk.id)
+                    extra.append(Passage(chunk, 0.0, 0.0))
         return passages + extra
 
     @staticmethod

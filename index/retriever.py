@@ -3,6 +3,7 @@ ranks them once more; the rankings are fused by reciprocal rank, then reordered 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,8 +15,13 @@ from index.lexical import LexicalIndex
 from index.records import StoredChunk
 from index.rerank import Candidate, Reranker, RetrievalSignals
 from index.store import Store
+from ingest.vocabulary import NUMBER_WORDS
 
 RERANK_POOL = 30  # fused candidates the reranker reorders; hit@30 of the fusion bounds what it can find
+# "... there are three critical issues that will shape ...:" announces its list's length ("two scenarios ...;" too),
+# at the end of a passage or of a line within it.
+ANNOUNCED_COUNT = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r"|[2-9])\s+(?:[a-z-]+\s+){0,2}?[a-z-]+s\b[^.:;]*[:;][ \t]*(?:\n|$)",
+                             re.IGNORECASE)
 
 
 @dataclass
@@ -25,6 +31,15 @@ class Passage:
     chunk: StoredChunk
     score: float
     best_sentence_similarity: float
+
+
+def announced_count(lead: str) -> int | None:
+    """How many items a list's lead-in says follow it, if it says."""
+    found = ANNOUNCED_COUNT.search(lead)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    return int(word) if word.isdigit() else NUMBER_WORDS[word]
 
 
 def next_chunk_id(chunk_id: str) -> str:
@@ -51,8 +66,21 @@ class HybridRetriever:
         return self.store.lexical_index()
 
     def next_chunk(self, chunk: StoredChunk) -> StoredChunk | None:
-        """The passage that follows this one in its document, e.g. the items of a list it introduces."""
+        """The passage that follows this one in its document, e.g. the reply to a member's question."""
         return self.lexical_index().chunk(next_chunk_id(chunk.id))
+
+    def list_items(self, lead: StoredChunk) -> list[StoredChunk]:
+        """The passages after a list's lead-in: the next one, and when the lead says how many items follow ("three
+        issues:"), as many more of its numbered paragraph (a list of long items is a passage per item)."""
+        most = announced_count(lead.text) or 1
+        items: list[StoredChunk] = []
+        following = self.next_chunk(lead)
+        while following is not None and len(items) < most:
+            items.append(following)
+            if not lead.section or following.section != lead.section:
+                break
+            following = self.next_chunk(following)
+        return items
 
     def retrieve(self, query: str, top_k: int = 8, search_filter: SearchFilter | None = None,
                  query_vector: np.ndarray | None = None, item_numbers: tuple[str, ...] = ()) -> list[Passage]:

@@ -243,3 +243,22 @@ def test_a_name_in_the_file_name_a_council_published_a_paper_under_counts(fresh_
     fresh_services.pipeline.ingest([paper], progress=False)
     result = fresh_services.engine.ask("How much did the Lib Dem amendment add to highways maintenance?")
     assert not result.abstained and "£5.6m" in result.answer, result.answer
+
+
+def test_a_lead_in_that_counts_its_items_brings_each_of_them_from_their_own_passages(fresh_services: Services,
+                                                                                       tmp_path: Path) -> None:
+    """"... three risks that will shape the decision:" then three long items, a passage each: the answer names all
+    three, by each item's opening sentence, not the first item's sentences alone."""
+    filler = ("The officers will report on this to the committee at each of its meetings during the year, with the "
+              "figures from the latest quarter, the trend since the start of the programme and the actions taken "
+              "since the last report, so that Members can see where the programme stands. ")
+    items = [f"{name}: {opening} " + filler * 2 for name, opening in (
+        ("Rising energy prices", "The pool's heating costs have doubled since the contract was let."),
+        ("Falling attendance", "Swimming lessons sold fewer places in each of the last four terms."),
+        ("Ageing plant", "The boilers are past their design life and repairs take weeks."))]
+    paper = ("Report to the Leisure Scrutiny Committee\n\n2. Background\n\n2.4 The review has been delayed by the "
+             "autumn budget. Officers now agree there are three risks that will shape the decision on the pool:\n\n"
+             + "\n\n".join(items) + "\n\n2.5 The committee will receive the full review in June.\n")
+    result = ask_about_paper(fresh_services, tmp_path, paper, "What three risks will shape the decision on the pool?")
+    assert all(name in result.answer for name in ("Rising energy prices", "Falling attendance", "Ageing plant")), \
+        result.answer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, repeats
+from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.records import StoredChunk
@@ -19,7 +19,7 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
     adjacent sentences share a quote."""
     citations: list[Citation] = []
     pieces: list[str] = []
-    groups = _groups(chosen)
+    groups = _groups(chosen, marks)
     if by_council:
         groups.sort(key=lambda g: (_council(g[0].chunk), g[0].sentence.start))
     previous_council, after_list = None, False
@@ -52,14 +52,16 @@ def _council(chunk: StoredChunk) -> str:
     return str(chunk.document.get("council") or chunk.document.get("title") or chunk.source)
 
 
-def _groups(chosen: list[ScoredSentence]) -> list[list[ScoredSentence]]:
-    """Sentences cited together: adjacent ones of a passage, or all of one table row when no markup lies between."""
+def _groups(chosen: list[ScoredSentence], marks: Marks) -> list[list[ScoredSentence]]:
+    """Sentences cited together: adjacent ones of a passage, or all of one table row when no markup lies between;
+    a list item's opening starts its own."""
     groups: list[list[ScoredSentence]] = []
     for item in chosen:
         if any(repeats(item, group) for group in groups):
             continue
-        home = next((g for g in groups if g[0].chunk.id == item.chunk.id
-                     and (_adjacent(g, item) or _same_clean_row(g, item))), None)
+        new_item = marks.get(item.key) == LIST_ITEM and opens_item(item)
+        home = None if new_item else next((g for g in groups if g[0].chunk.id == item.chunk.id
+                                           and (_adjacent(g, item) or _same_clean_row(g, item))), None)
         if home is None:
             groups.append([item])
         else:

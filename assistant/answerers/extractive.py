@@ -7,10 +7,10 @@ from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose
-from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, repeats
+from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
-from index.retriever import next_chunk_id
+from index.retriever import announced_count, next_chunk_id
 from ingest.vocabulary import STATUS_COLUMN
 from prompts import render
 
@@ -84,7 +84,8 @@ class ExtractiveAnswerer:
         for item in chosen:
             if item not in ordered:
                 ordered.append(item)
-                chain, items = self._continuation(item, scored, [*chosen, *ordered])
+                # a chosen sentence that continues item (a list's item) is placed after it, not where it ranked
+                chain, items = self._continuation(item, scored, ordered, chosen)
                 ordered.extend(chain)
                 marks.update({s.key: LIST_ITEM for s in items})
                 reply = self._reply(item, scored, [*chosen, *ordered])
@@ -102,15 +103,20 @@ class ExtractiveAnswerer:
         reply = sorted((s for s in scored if s.chunk.id == reply_id and s not in taken), key=lambda s: s.position)
         return reply[:REPLY_SENTENCES]
 
-    def _continuation(self, lead: ScoredSentence, scored: list[ScoredSentence],
-                      taken: list[ScoredSentence]) -> tuple[list[ScoredSentence], list[ScoredSentence]]:
-        """The sentences continuing lead, and those of them that are a list's items."""
+    def _continuation(self, lead: ScoredSentence, scored: list[ScoredSentence], taken: list[ScoredSentence],
+                      chosen: list[ScoredSentence]) -> tuple[list[ScoredSentence], list[ScoredSentence]]:
+        """The sentences continuing lead, and those of them that are a list's items. A chosen sentence met on the
+        way is placed there, unless it leads a list of its own."""
         chain: list[ScoredSentence] = []
         while True:
             opens_list = self._opens_list(lead)
             added: list[ScoredSentence] = []
-            for following in self._following(lead, scored)[: MAX_LIST_ITEMS if opens_list else 1]:
+            for following in self._list_items(lead, scored) if opens_list else self._following(lead, scored)[:1]:
+                if opens_list and following in chosen and self._opens_list(following):
+                    break
                 if following in taken or following in chain:
+                    if opens_list:
+                        continue  # an item already shown; the list goes on
                     break
                 if not opens_list and not ANAPHORA.match(following.text):
                     break
@@ -122,16 +128,34 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _opens_list(item: ScoredSentence) -> bool:
-        """It ends with a colon, or with a colon and the first item's marker ("... to: a.)")."""
-        return LIST_LEAD_END.search(item.text.rstrip()) is not None
+        """It ends with a colon, or with a colon and the first item's marker ("... to: a.)"), or it announces how many
+        items follow ("There will be two scenarios ...;")."""
+        text = item.text.rstrip()
+        return LIST_LEAD_END.search(text) is not None or announced_count(text) is not None
+
+    def _list_items(self, lead: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A list's items after its lead-in: the sentences that follow it, or, when the lead says how many items
+        there are, that many item openings (an item of several sentences is shown by its first)."""
+        count = announced_count(lead.text.rstrip())
+        openings = [s for s in self._following(lead, scored, passages=count or 1) if opens_item(s)]
+        if count is None or len(openings) < count:
+            return self._following(lead, scored)[:MAX_LIST_ITEMS]
+        return openings[:count]
 
     @staticmethod
-    def _following(item: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        """The sentences after item in its passage, then those of the next passage when it was retrieved."""
-        after = [s for s in scored if s.chunk.id == item.chunk.id and s.position > item.position]
-        following_id = next_chunk_id(item.chunk.id)
-        after.sort(key=lambda s: s.position)
-        return after + sorted((s for s in scored if s.chunk.id == following_id), key=lambda s: s.position)
+    def _following(item: ScoredSentence, scored: list[ScoredSentence], passages: int = 1) -> list[ScoredSentence]:
+        """The sentences after item in its passage, then those of the next passages that were retrieved: the next one,
+        and up to `passages` in all while they stay in item's numbered paragraph."""
+        after = sorted((s for s in scored if s.chunk.id == item.chunk.id and s.position > item.position),
+                       key=lambda s: s.position)
+        chunk_id = item.chunk.id
+        for _ in range(passages):
+            chunk_id = next_chunk_id(chunk_id)
+            sentences = sorted((s for s in scored if s.chunk.id == chunk_id), key=lambda s: s.position)
+            after.extend(sentences)
+            if not sentences or not item.chunk.section or sentences[0].chunk.section != item.chunk.section:
+                break
+        return after
 
     def _row_status(self, pick: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         """A table-row answer brings its status cell's opening ("Not accepted.") and its short cells (date, owner, figures)."""
