@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.glossary import expand_query
 from index.lexical import content_terms
@@ -66,6 +66,14 @@ COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+"
 COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
                           re.IGNORECASE)
 # "30 additional foster carers" counts a change, not the carers a council has.
+# A question's opening: a question word, perhaps after a preposition ("by when", "against what budget").
+QUESTION_WORD = (r"(?:(?:by|to|at|for|in|on|against|from|under|over|with)\s+)?"
+                 r"(?:what|who|whom|whose|when|how|where|which|why|whether|is|are|was|were|does|did|do|has|have|can)\b")
+PART_START = re.compile(r"\s*" + QUESTION_WORD, re.IGNORECASE)
+# Where a question's next part starts: ", and when ...", "; how did ...", "? Who ...", " and how many ...".
+NEXT_PART = re.compile(r"(?:[,;?]\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:how many|how much|who|when|where)\b))"
+                       r"(?=" + QUESTION_WORD + ")", re.IGNORECASE)
+MIN_PART_WORDS = 3
 INCREMENT_TERMS = frozenset({"addit", "extra", "more", "new", "fewer", "further"})
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
@@ -202,6 +210,26 @@ def analyse(question: str) -> QueryAnalysis:
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
         role=_role(question),
     )
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions asked at once ("Who approved the structure, and when?" -> its opening and "when?"); one
+    element when it asks one thing. A part too short to ask anything on its own ("Where and when ...") is not split."""
+    parts, start = [], 0
+    for match in NEXT_PART.finditer(question):
+        piece = question[start:match.start()]
+        # "Under decision 24/00109, what ..." sets the scene for the question after it: one part with it
+        if len(piece.split()) >= MIN_PART_WORDS and PART_START.match(piece):
+            parts.append(piece.strip(" ,;"))
+            start = match.end()
+    return [*parts, question[start:].strip(" ,;")]
+
+
+def part_analysis(whole: QueryAnalysis, part: str) -> QueryAnalysis:
+    """What one part of a question asks for: its own kind of answer, the whole question's councils, numbers, years,
+    and wish for a comparison or a quote."""
+    return replace(analyse(part), councils=whole.councils, recommendation_numbers=whole.recommendation_numbers,
+                   years=whole.years, wants_comparison=whole.wants_comparison, wants_quote=whole.wants_quote)
 
 
 def _role(question: str) -> frozenset[str]:

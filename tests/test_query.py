@@ -6,7 +6,7 @@ import pytest
 
 from assistant.followup import needs_history, resolve_question
 from assistant.glossary import acronyms_in, expand_query, explain
-from assistant.query import analyse, without_councils
+from assistant.query import analyse, part_analysis, question_parts, without_councils
 from assistant.unmentioned import proper_names
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
@@ -180,3 +180,14 @@ def test_a_question_about_what_was_decided_is_answered_by_decisions() -> None:
     assert asks.states_asked_decision("County Council is asked to agree the revised Terms of Reference.")
     assert not asks.states_asked_decision("KCC has 613 foster households.")  # capitals, but no decision
     assert not asks.states_asked_decision("The committee reviewed the terms of reference in January.")
+
+
+def test_a_question_asking_several_things_is_split_into_its_parts() -> None:
+    assert question_parts("Who approved the new pay structure, and when?") == ["Who approved the new pay structure", "when?"]
+    assert question_parts("How many forms of entry and how many Reception places does the plan commission?") == [
+        "How many forms of entry", "how many Reception places does the plan commission?"]
+    # a scene-setting opening belongs to the question after it; a part of two words asks nothing on its own
+    assert len(question_parts("Under decision 24/00109, what is Cabinet asked to agree?")) == 1
+    assert len(question_parts("Where and when is the pilot?")) == 1
+    assert part_analysis(analyse("Which inspector examined the Kent plan, and when did hearings start?"),
+                         "when did hearings start?").wants_date

@@ -262,3 +262,18 @@ def test_a_lead_in_that_counts_its_items_brings_each_of_them_from_their_own_pass
     result = ask_about_paper(fresh_services, tmp_path, paper, "What three risks will shape the decision on the pool?")
     assert all(name in result.answer for name in ("Rising energy prices", "Falling attendance", "Ageing plant")), \
         result.answer
+
+
+def test_a_question_asking_two_things_is_answered_on_both(fresh_services: Services, tmp_path: Path) -> None:
+    """"Which inspector examined the plan, and when did the hearings start?": the second part, scored on its own
+    words and for a date, brings the hearings' sentence beside the many about the inspector and the plan."""
+    paper = ("Report on the Examination of the Waste Local Plan\n\n"
+             "1. The Planning Inspector examined the Waste Local Plan on behalf of the Secretary of State. "
+             "The Inspector found the Waste Local Plan sound subject to main modifications. "
+             "The Planning Inspector examined the evidence base of the Waste Local Plan in full. "
+             "The Inspector's report on the Waste Local Plan was received by the council in March. "
+             "The Planning Inspector appointed to examine the plan was Ruth Allen.\n\n"
+             "2. The hearing sessions started on 10 September 2024 and ran for four days.\n")
+    result = ask_about_paper(fresh_services, tmp_path, paper,
+                             "Which Planning Inspector examined the Waste Local Plan, and when did the hearings start?")
+    assert "10 September 2024" in result.answer, result.answer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Protocol
 
@@ -34,6 +34,11 @@ class AnswerContext:
     @cached_property
     def sentences(self) -> list[StoredSentence]:
         return self.load_sentences()
+
+    def asking(self, question: str, analysis: QueryAnalysis) -> AnswerContext:
+        """The same passages asked another question (one part of this one), their sentences loaded once."""
+        sentences = self.sentences
+        return replace(self, question=question, analysis=analysis, load_sentences=lambda: sentences)
 
 
 class Answerer(Protocol):

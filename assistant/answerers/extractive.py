@@ -7,9 +7,11 @@ from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose
+from assistant.query import part_analysis, question_parts
 from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
+from index.lexical import content_terms
 from index.retriever import announced_count, next_chunk_id
 from ingest.vocabulary import STATUS_COLUMN
 from prompts import render
@@ -19,6 +21,7 @@ SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
 REPLY_SENTENCES = 3
 MAX_COMPARED = 5
+MIN_PART_TERMS = 2  # a part of a question with fewer words of its own is about the question's topic
 # A list's lead-in ends with a colon, sometimes followed by its first item's marker: "... asked to: a.)", "(i)".
 LIST_LEAD_END = re.compile(r":(?:\s*\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]{1,2})?$", re.IGNORECASE)
 # A sentence opening like this leans on the one before it, so it travels with it.
@@ -47,13 +50,28 @@ class ExtractiveAnswerer:
             return Answer(self._abstention(scored), [], abstained=True)
         if context.analysis.wants_comparison:
             return compose(*self._choose_per_document(scored), scored, by_council=True)
-        return compose(*self._choose(scored), scored, as_quotes=context.analysis.wants_quote)
+        return compose(*self._choose(scored, self._part_answers(context, scored)), scored,
+                       as_quotes=context.analysis.wants_quote)
 
-    def _choose(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
-        """The best sentence and the next best that do not repeat it. No floor on their scores: one (0.65 of the
-        best) changed nothing on either split and depends on the scorer's scale (docs/rule-audit.md)."""
+    def _part_answers(self, context: AnswerContext, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """For a question asking several things at once ("Who approved it, and when?"), the best sentence for each
+        part after the first: scored for that part's kind of answer, about the whole question's topic."""
+        parts = question_parts(context.resolved or context.question)
+        by_key = {s.key: s for s in scored}
+        answers = []
+        for part in parts[1:]:
+            # "..., and when did the hearings start?" is scored on its own words; "..., and when?" on the question's
+            words = part if len(content_terms(part)) >= MIN_PART_TERMS else context.question
+            part_scored, _ = self.scorer.score(context.asking(words, part_analysis(context.analysis, part)))
+            answers.extend(by_key[s.key] for s in part_scored[:1])
+        return answers
+
+    def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
+        """The best sentence, the best for each later part of the question, and the next best, none repeating
+        another. No floor on their scores: one (0.65 of the best) changed nothing on either split and depends on the
+        scorer's scale (docs/rule-audit.md)."""
         chosen = [scored[0]]
-        for candidate in scored[1:]:
+        for candidate in [*part_answers, *scored[1:]]:
             if len(chosen) >= self.max_sentences:
                 break
             if not repeats(candidate, chosen):
