@@ -105,7 +105,8 @@ class QAEngine:
         ids = [p.chunk.id for p in search.passages]
         return AnswerContext(search.query, search.query_vector, search.passages, lambda: self.store.sentences_of(ids),
                              self.retriever.lexical_index().term_weight, turn.analysis, search.scope_terms,
-                             turn_question=turn.question, resolved=turn.resolved, search_filter=search.search_filter)
+                             turn_question=turn.question, resolved=turn.resolved, search_filter=search.search_filter,
+                             embed=self.retriever.embedder.embed_query)
 
     def _search(self, turn: Turn, search_filter: SearchFilter | None, top_k: int) -> Search:
         search_filter = self._narrow(search_filter, turn)

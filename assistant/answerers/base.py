@@ -30,6 +30,7 @@ class AnswerContext:
     turn_question: str = ""  # this turn's own words ("what did the panel say?"), before the conversation's topic
     resolved: str = ""  # the standalone question before expansion
     search_filter: SearchFilter | None = None
+    embed: Callable[[str], np.ndarray] | None = None  # the search's question embedder, for asking a part of it
 
     @cached_property
     def sentences(self) -> list[StoredSentence]:
@@ -38,7 +39,8 @@ class AnswerContext:
     def asking(self, question: str, analysis: QueryAnalysis) -> AnswerContext:
         """The same passages asked another question (one part of this one), their sentences loaded once."""
         sentences = self.sentences
-        return replace(self, question=question, analysis=analysis, load_sentences=lambda: sentences)
+        vector = self.query_vector if self.embed is None or question == self.question else self.embed(question)
+        return replace(self, question=question, query_vector=vector, analysis=analysis, load_sentences=lambda: sentences)
 
 
 class Answerer(Protocol):

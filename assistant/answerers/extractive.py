@@ -7,6 +7,7 @@ from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose
+from assistant.glossary import expand_query
 from assistant.query import part_analysis, question_parts
 from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.quotes import collapse_whitespace
@@ -61,7 +62,7 @@ class ExtractiveAnswerer:
         answers = []
         for part in parts[1:]:
             # "..., and when did the hearings start?" is scored on its own words; "..., and when?" on the question's
-            words = part if len(content_terms(part)) >= MIN_PART_TERMS else context.question
+            words = expand_query(part) if len(content_terms(part)) >= MIN_PART_TERMS else context.question
             part_scored, _ = self.scorer.score(context.asking(words, part_analysis(context.analysis, part)))
             answers.extend(by_key[s.key] for s in part_scored[:1])
         return answers
