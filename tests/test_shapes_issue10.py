@@ -277,3 +277,18 @@ def test_a_question_asking_two_things_is_answered_on_both(fresh_services: Servic
     result = ask_about_paper(fresh_services, tmp_path, paper,
                              "Which Planning Inspector examined the Waste Local Plan, and when did the hearings start?")
     assert "10 September 2024" in result.answer, result.answer
+
+
+def test_a_follow_up_is_answered_on_its_own_first(fresh_services: Services, tmp_path: Path) -> None:
+    """"And how long is the window for legal challenges?" after "What happens once the council adopts the plan?":
+    the answer leads with the challenge window, not with what the first question would be answered with."""
+    paper = ("Adoption of the Waste Local Plan\n\n"
+             "1. Once the County Council adopts the Waste Local Plan it becomes part of the development plan. "
+             "The adopted Waste Local Plan will replace the plan adopted in 2016. "
+             "The County Council will publish the adopted Waste Local Plan with an adoption statement.\n\n"
+             "2. Following adoption there is a six-week period for legal challenges.\n")
+    (tmp_path / "paper.txt").write_text(paper, encoding="utf-8")
+    assert not fresh_services.pipeline.ingest([tmp_path / "paper.txt"], progress=False).failed
+    result = fresh_services.engine.ask("And how long is the window for legal challenges after that?",
+                                       ["What happens once the County Council adopts the Waste Local Plan?"])
+    assert result.answer.startswith("Following adoption there is a six-week period"), result.answer

@@ -51,7 +51,9 @@ class ExtractiveAnswerer:
             return Answer(self._abstention(scored), [], abstained=True)
         if context.analysis.wants_comparison:
             return compose(*self._choose_per_document(scored), scored, by_council=True)
-        return compose(*self._choose(scored, self._part_answers(context, scored)), scored,
+        # a follow-up joined to the question it follows ("... ? And who seconded it?") is answered on its own first
+        follow_up = bool(context.turn_question) and context.resolved.strip() != context.turn_question.strip()
+        return compose(*self._choose(scored, self._part_answers(context, scored), part_first=follow_up), scored,
                        as_quotes=context.analysis.wants_quote)
 
     def _part_answers(self, context: AnswerContext, scored: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -67,16 +69,19 @@ class ExtractiveAnswerer:
             answers.extend(by_key[s.key] for s in part_scored[:1])
         return answers
 
-    def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
+    def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence],
+                part_first: bool = False) -> tuple[list[ScoredSentence], Marks]:
         """The best sentence, the best for each later part of the question, and the next best, none repeating
-        another. No floor on their scores: one (0.65 of the best) changed nothing on either split and depends on the
-        scorer's scale (docs/rule-audit.md)."""
+        another; the last part's first when part_first. No floor on their scores: one (0.65 of the best) changed
+        nothing on either split and depends on the scorer's scale (docs/rule-audit.md)."""
         chosen = [scored[0]]
         for candidate in [*part_answers, *scored[1:]]:
             if len(chosen) >= self.max_sentences:
                 break
             if not repeats(candidate, chosen):
                 chosen.append(candidate)
+        if part_first and part_answers and part_answers[-1] in chosen:
+            chosen.insert(0, chosen.pop(chosen.index(part_answers[-1])))
         for pick in list(chosen):
             chosen.extend(self._row_status(pick, scored, chosen))
         return self._with_continuations(chosen, scored)
