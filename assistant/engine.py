@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -11,13 +12,18 @@ import numpy as np
 from assistant.answerers.base import AnswerContext, Answerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse, name_terms, without_councils
+from assistant.query import QueryAnalysis, analyse, name_terms, place_terms, without_councils
 from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
 from index.filters import SearchFilter
+from index.lexical import content_terms
 from index.retriever import HybridRetriever, Passage, announced_count
 from index.store import ChromaStore
 from prompts import render
+
+
+# Two capitalised place names joined: "Kent and Medway", "Brighton & Hove".
+JOINED_PLACES = re.compile(r"\b([A-Z][\w'\u2019-]+)\s+(?:and|&)\s+([A-Z][\w'\u2019-]+)")
 
 
 @dataclass
@@ -86,12 +92,25 @@ class QAEngine:
         # "what about rec 16?" asks about 16, not the 15 of the earlier turn
         numbers = own.recommendation_numbers or analysis.recommendation_numbers
         analysis = replace(analysis, recommendation_numbers=numbers)
-        # "Kent and Medway" with only Kent's papers indexed is one area, not two councils to compare
+        # "Kent and Medway" with only Kent's papers indexed, or named so in the papers, is one area, not two councils
         if analysis.wants_comparison and len(analysis.councils) > 1:
             indexed = indexed_councils(self.store)
-            if sum(name in indexed for name in analysis.councils) < 2:
+            if sum(name in indexed for name in analysis.councils) < 2 or self._named_together(resolved, analysis):
                 analysis = replace(analysis, wants_comparison=False)
         return Turn(question, resolved, analysis)
+
+    def _named_together(self, question: str, analysis: QueryAnalysis) -> bool:
+        """The question joins two of its councils' places ("Kent and Medway", "Kent & Medway") as the papers
+        themselves do: the name of one area (a partnership, a framework, an NHS body's patch), not two councils to set
+        side by side."""
+        places = [place_terms(council) for council in analysis.councils]
+        for match in JOINED_PLACES.finditer(question):
+            first, second = content_terms(match.group(1)), content_terms(match.group(2))
+            if not any(first & a and second & b for a in places for b in places if a is not b):
+                continue
+            if any(self.store.mentions(f"{match.group(1)} {joiner} {match.group(2)}") for joiner in ("and", "&")):
+                return True
+        return False
 
     def _answer(self, turn: Turn, search: Search) -> Answer:
         context = self._context(turn, search)

@@ -48,6 +48,7 @@ class Store(Protocol):
     def query_chunks(self, vector: np.ndarray, n: int, search_filter: SearchFilter | None = None
                      ) -> list[tuple[str, float]]: ...
     def chunks_by_id(self, chunk_ids: Sequence[str]) -> list[StoredChunk]: ...
+    def mentions(self, phrase: str) -> bool: ...
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]: ...
     def recommendations(self, status: str | tuple[str, ...] | None = None, number: str | None = None,
                         source: str | None = None, chunk_id: str | None = None,
@@ -443,6 +444,10 @@ class ChromaStore:
         result = self.chunks.get(where=where, include=["documents", "metadatas"])
         return [StoredChunk.from_chroma(i, d, m) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"])
                 if active.get(m["source"]) == m["ingest_id"]]
+
+    def mentions(self, phrase: str) -> bool:
+        """Whether some passage holds the phrase as written ("Kent and Medway"), by the store's own text search."""
+        return bool(self.chunks.get(where_document={"$contains": phrase}, limit=1, include=[])["ids"])
 
     def chunks_by_id(self, chunk_ids: Sequence[str]) -> list[StoredChunk]:
         """The current passages with these ids, in the order asked."""

@@ -86,6 +86,30 @@ def test_two_councils_are_compared_only_when_both_have_papers(sample_services: S
     assert not answer.startswith("Derby City Council:"), answer
 
 
+def test_two_places_the_papers_name_together_are_one_area_not_a_comparison(fresh_services: Services,
+                                                                            tmp_path: Path) -> None:
+    """"Derby and Leeds" is two councils to compare until a paper names an area so ("the Derby and Leeds Adoption
+    Partnership"); then it is that area's name, and the answer is not split by council."""
+    question = "What do Derby and Leeds do to match children waiting for adoption with adopters?"
+    for council, how in (("Derby City Council", "through its regional consortium"),
+                         ("Leeds City Council", "through its own adoption team")):
+        paper = tmp_path / f"{council.split()[0].lower()}.txt"
+        paper.write_text(f"{council}\n\nReport to the Adoption Panel\n\n1.1 The council matches children waiting "
+                         f"for adoption with approved adopters {how}.\n", encoding="utf-8")
+        assert not fresh_services.pipeline.ingest([paper], progress=False).failed
+    context = fresh_services.engine.context(question)
+    assert context is not None and context.analysis.wants_comparison
+    paper = tmp_path / "partnership.txt"
+    paper.write_text("Derby City Council\n\nReport to the Adoption Panel\n\n1.1 The Derby and Leeds Adoption "
+                     "Partnership matches children waiting for adoption with approved adopters in both cities.\n",
+                     encoding="utf-8")
+    assert not fresh_services.pipeline.ingest([paper], progress=False).failed
+    context = fresh_services.engine.context(question)
+    assert context is not None and not context.analysis.wants_comparison
+    answer = fresh_services.engine.ask(question).answer
+    assert "matches children waiting for adoption" in answer and "Leeds City Council:" not in answer, answer
+
+
 def test_a_refusal_names_the_closest_passage(sample_services: Services) -> None:
     result = sample_services.engine.ask("How much will the new Lansdowne secure unit cost?")
     assert result.abstained
