@@ -276,6 +276,7 @@ def without_councils(question: str, councils: tuple[str, ...]) -> str:
     return " ".join(re.sub(rf"(?<!\w)(?:{pattern})(?:['’]s)?(?!\w)", " ", question, flags=re.IGNORECASE).split())
 
 
+YEAR_PAIR = re.compile(r"\b(?:19|20)\d\d\s*[-/\u2013]\s*\d{2}\b")  # a financial year as written: "2025-26"
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 # a year in a table's column titles: "Mar-28"
 MONTH_SHORT_YEAR = re.compile(r"\b(?:" + "|".join(calendar.month_abbr[1:]) + r")[a-z]*\.?\s*[-\u2013'\u2019]?\s*(\d{2})\b",
@@ -285,6 +286,22 @@ MONTH_SHORT_YEAR = re.compile(r"\b(?:" + "|".join(calendar.month_abbr[1:]) + r")
 def years_asked(question: str) -> set[int]:
     """The years a question names ("in 2028", "for 2025-26": 2025)."""
     return {int(match.group(1)) for match in YEAR.finditer(question)}
+
+
+def financial_years(text: str) -> set[int]:
+    """The financial years a text names, each by its first year ("2025-26", "2025/26": 2025)."""
+    return {int(match.group(1)) for match in YEAR.finditer(text) if match.group(2)}
+
+
+def speaks_of_years_asked(question: str, texts: list[str]) -> bool:
+    """Some text speaks of a year the question names. A financial year asked ("2026-27") is met by itself, or by its
+    first year written alone, not by the year before it, which ends in its first year ("2025-26")."""
+    asked_financial = financial_years(question)
+    asked_plain = years_asked(question) - asked_financial
+    if asked_plain & set().union(*(years_in(text) for text in texts)):
+        return True
+    return bool(asked_financial & set().union(*(financial_years(text) | years_in(YEAR_PAIR.sub(" ", text))
+                                                 for text in texts)))
 
 
 def years_in(text: str) -> set[int]:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.query import QueryAnalysis, asks_after_papers, place_terms, years_asked, years_in
+from assistant.query import QueryAnalysis, asks_after_papers, place_terms, speaks_of_years_asked, years_asked
 from assistant.results import Answer
 from assistant.unmentioned import names_no_citation_mentions
 from assistant.versions import VersionFinder
@@ -116,7 +116,7 @@ class YearsUnmatchedCheck:
         cited = {citation.source for citation in answer.citations}
         texts = [text for citation in answer.citations for text in (citation.text, citation.title, citation.date) if text]
         texts += [p.chunk.search_text for p in search.passages if p.chunk.source in cited]
-        if asked & set().union(*(years_in(text) for text in texts)):
+        if speaks_of_years_asked(turn.question, texts):
             return answer
         return _withheld(answer, [str(year) for year in sorted(asked)])
 

@@ -47,6 +47,17 @@ def test_years_are_read_as_written_in_questions_papers_and_column_titles() -> No
     assert years_in("accounts for 1999-00") == {1999, 2000}
 
 
+def test_a_financial_year_asked_is_not_met_by_the_year_before_it() -> None:
+    """"2025-26" ends in 2026 but does not speak of 2026-27; "2026/27" or "in 2026" does. A calendar year asked is met
+    by the financial year ending in it."""
+    from assistant.query import speaks_of_years_asked
+
+    assert not speaks_of_years_asked("What will the wage be in 2026-27?", ["£12.21 in 2025-26"])
+    assert speaks_of_years_asked("What will the wage be in 2026-27?", ["£12.71 for 2026/27"])
+    assert speaks_of_years_asked("What will the wage be in 2026-27?", ["from April 2026 the wage is £12.71"])
+    assert speaks_of_years_asked("What was the wage in 2026?", ["£12.21 in 2025-26"])
+
+
 def test_an_answer_from_papers_silent_on_the_year_asked_is_withheld(fresh_services: Services, tmp_path) -> None:  # noqa: ANN001
     paper = tmp_path / "treasury.txt"
     paper.write_text("Interest rate forecast\n\nLink Group's forecast of Bank Rate is 4.00% for March 2026 and 3.75% for "
