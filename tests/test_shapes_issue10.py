@@ -292,3 +292,15 @@ def test_a_follow_up_is_answered_on_its_own_first(fresh_services: Services, tmp_
     result = fresh_services.engine.ask("And how long is the window for legal challenges after that?",
                                        ["What happens once the County Council adopts the Waste Local Plan?"])
     assert result.answer.startswith("Following adoption there is a six-week period"), result.answer
+
+
+def test_a_question_asking_which_things_names_up_to_five(fresh_services: Services, tmp_path: Path) -> None:
+    """Five congratulations in five sentences: "Which awards ...?" names five, where a plain question gets three."""
+    winners = ["the Libraries team", "the Trading Standards team", "the Highways apprentices", "Ms Okafor",
+               "the Youth Service"]
+    paper = "Chairman's Announcements\n\n" + " ".join(
+        f"The Chairman congratulated {who} on winning the {award} award." for who, award in zip(
+            winners, ["Library of the Year", "Enforcement Excellence", "Apprentice Team", "Graduate of the Year",
+                      "Youth Work"])) + "\n\nThe meeting then turned to the budget.\n"
+    result = ask_about_paper(fresh_services, tmp_path, paper, "Which awards did the Chairman congratulate people on?")
+    assert sum(who in result.answer for who in winners) == 5, result.answer

@@ -20,6 +20,7 @@ from prompts import render
 # Cells this short (a date, an owner, a figure, a RAG rating) complete a table-row answer.
 SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
+EXTRA_LIST_SENTENCES = 2  # "which ...", "list ...": the answer names up to five things (docs/rule-audit.md)
 REPLY_SENTENCES = 3
 MAX_COMPARED = 5
 MIN_PART_TERMS = 2  # a part of a question with fewer words of its own is about the question's topic
@@ -53,7 +54,8 @@ class ExtractiveAnswerer:
             return compose(*self._choose_per_document(scored), scored, by_council=True)
         # a follow-up joined to the question it follows ("... ? And who seconded it?") is answered on its own first
         follow_up = bool(context.turn_question) and context.resolved.strip() != context.turn_question.strip()
-        return compose(*self._choose(scored, self._part_answers(context, scored), part_first=follow_up), scored,
+        return compose(*self._choose(scored, self._part_answers(context, scored), part_first=follow_up,
+                                     wants_list=context.analysis.wants_list), scored,
                        as_quotes=context.analysis.wants_quote)
 
     def _part_answers(self, context: AnswerContext, scored: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -70,13 +72,14 @@ class ExtractiveAnswerer:
         return answers
 
     def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence],
-                part_first: bool = False) -> tuple[list[ScoredSentence], Marks]:
+                part_first: bool = False, wants_list: bool = False) -> tuple[list[ScoredSentence], Marks]:
         """The best sentence, the best for each later part of the question, and the next best, none repeating
-        another; the last part's first when part_first. No floor on their scores: one (0.65 of the best) changed
+        another (two more for a question asking for a list: "Which awards did the Chairman congratulate?"); the last
+        part's first when part_first. No floor on their scores: one (0.65 of the best) changed
         nothing on either split and depends on the scorer's scale (docs/rule-audit.md)."""
         chosen = [scored[0]]
         for candidate in [*part_answers, *scored[1:]]:
-            if len(chosen) >= self.max_sentences:
+            if len(chosen) >= self.max_sentences + (EXTRA_LIST_SENTENCES if wants_list else 0):
                 break
             if not repeats(candidate, chosen):
                 chosen.append(candidate)
