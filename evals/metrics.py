@@ -22,9 +22,14 @@ def collapse(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+# Papers print curly quotes and dashes where gold answers type straight ones: the same words either way.
+TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
 def normalise(text: str) -> str:
-    """Whitespace collapsed and lower-cased: how evidence is compared with passages."""
-    return collapse(text).lower()
+    """Whitespace collapsed, quotes and dashes straightened, lower-cased: how evidence and key facts are compared
+    with passages and answers."""
+    return collapse(text.translate(TYPOGRAPHY)).lower()
 
 
 @dataclass

@@ -74,6 +74,12 @@ def test_key_fact_recall_counts_only_the_first_words_and_longer_for_lists() -> N
     assert key_fact_recall("[1] " * 200 + "July 2012", ("July 2012",), "fact") == 1.0
 
 
+def test_a_key_fact_printed_with_curly_quotes_or_dashes_is_found() -> None:
+    answer = "The updated Children\u2019s Social Care Prevention Grant runs 2025\u201326."
+    assert key_fact_recall(answer, ("Children's Social Care Prevention Grant", "2025-26"), "fact") == 1.0
+    assert key_fact_recall(answer, ("Children's Services Grant",), "fact") == 0.0
+
+
 def test_abstention_precision_recall_and_false_abstentions() -> None:
     unanswerable = gold("unanswerable", sources=(), evidence=(), must_include=())
     scores = [
