@@ -52,19 +52,21 @@ class ExtractiveAnswerer:
             return Answer(self._abstention(scored), [], abstained=True)
         if context.analysis.wants_comparison:
             return compose(*self._choose_per_document(scored), scored, by_council=True)
+        part_answers = self._part_answers(context, scored)
         # a follow-up joined to the question it follows ("... ? And who seconded it?") is answered on its own first
         follow_up = bool(context.turn_question) and context.resolved.strip() != context.turn_question.strip()
-        return compose(*self._choose(scored, self._part_answers(context, scored), part_first=follow_up,
+        lead = part_answers[-1] if follow_up and part_answers else None
+        return compose(*self._choose(scored, part_answers[1:] + part_answers[:1], lead=lead,
                                      wants_list=context.analysis.wants_list), scored,
                        as_quotes=context.analysis.wants_quote)
 
     def _part_answers(self, context: AnswerContext, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """For a question asking several things at once ("Who approved it, and when?"), the best sentence for each
-        part after the first: scored for that part's kind of answer, about the whole question's topic."""
+        part, in the question's order: scored for that part's kind of answer, about the whole question's topic."""
         parts = question_parts(context.resolved or context.question)
         by_key = {s.key: s for s in scored}
         answers = []
-        for part in parts[1:]:
+        for part in parts if len(parts) > 1 else []:
             # "..., and when did the hearings start?" is scored on its own words; "..., and when?" on the question's
             words = expand_query(part) if len(content_terms(part)) >= MIN_PART_TERMS else context.question
             part_scored, _ = self.scorer.score(context.asking(words, part_analysis(context.analysis, part)))
@@ -72,19 +74,19 @@ class ExtractiveAnswerer:
         return answers
 
     def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence],
-                part_first: bool = False, wants_list: bool = False) -> tuple[list[ScoredSentence], Marks]:
-        """The best sentence, the best for each later part of the question, and the next best, none repeating
-        another (two more for a question asking for a list: "Which awards did the Chairman congratulate?"); the last
-        part's first when part_first. No floor on their scores: one (0.65 of the best) changed
-        nothing on either split and depends on the scorer's scale (docs/rule-audit.md)."""
+                lead: ScoredSentence | None = None, wants_list: bool = False) -> tuple[list[ScoredSentence], Marks]:
+        """The best sentence, the best for each part of the question, and the next best, none repeating another (two
+        more for a question asking for a list: "Which awards did the Chairman congratulate?"); `lead` first when it
+        is among them. No floor on their scores: one (0.65 of the best) changed nothing on either split and depends
+        on the scorer's scale (docs/rule-audit.md)."""
         chosen = [scored[0]]
         for candidate in [*part_answers, *scored[1:]]:
             if len(chosen) >= self.max_sentences + (EXTRA_LIST_SENTENCES if wants_list else 0):
                 break
             if not repeats(candidate, chosen):
                 chosen.append(candidate)
-        if part_first and part_answers and part_answers[-1] in chosen:
-            chosen.insert(0, chosen.pop(chosen.index(part_answers[-1])))
+        if lead in chosen:
+            chosen.insert(0, chosen.pop(chosen.index(lead)))
         for pick in list(chosen):
             chosen.extend(self._row_status(pick, scored, chosen))
         return self._with_continuations(chosen, scored)
