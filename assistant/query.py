@@ -67,9 +67,10 @@ COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r")
                           re.IGNORECASE)
 # "30 additional foster carers" counts a change, not the carers a council has.
 # A question's opening: a question word, perhaps after a preposition ("by when", "against what budget").
-QUESTION_WORD = (r"(?:(?:by|to|at|for|in|on|against|from|under|over|with)\s+)?"
+QUESTION_WORD = (r"(?:(?:by|to|at|for|in|on|against|from|under|over|with|out of)\s+)?"
                  r"(?:what|who|whom|whose|when|how|where|which|why|whether|is|are|was|were|does|did|do|has|have|can)\b")
-PART_START = re.compile(r"\s*" + QUESTION_WORD, re.IGNORECASE)
+# A part asks something when it opens with a question word, or after the scene it sets ("In the Q2 report, how ...").
+PART_QUESTION = re.compile(r"(?:^\s*|[,;:]\s*)" + QUESTION_WORD, re.IGNORECASE)
 # Where a question's next part starts: ", and when ...", "; how did ...", "? Who ...", " and how many ...".
 NEXT_PART = re.compile(r"(?:[,;?]\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:how many|how much|who|when|where)\b))"
                        r"(?=" + QUESTION_WORD + ")", re.IGNORECASE)
@@ -219,7 +220,7 @@ def question_parts(question: str) -> list[str]:
     for match in NEXT_PART.finditer(question):
         piece = question[start:match.start()]
         # "Under decision 24/00109, what ..." sets the scene for the question after it: one part with it
-        if len(piece.split()) >= MIN_PART_WORDS and PART_START.match(piece):
+        if len(piece.split()) >= MIN_PART_WORDS and PART_QUESTION.search(piece):
             parts.append(piece.strip(" ,;"))
             start = match.end()
     return [*parts, question[start:].strip(" ,;")]

@@ -189,5 +189,8 @@ def test_a_question_asking_several_things_is_split_into_its_parts() -> None:
     # a scene-setting opening belongs to the question after it; a part of two words asks nothing on its own
     assert len(question_parts("Under decision 24/00109, what is Cabinet asked to agree?")) == 1
     assert len(question_parts("Where and when is the pilot?")) == 1
+    # ... unless it is followed by a question of its own; "out of how many" asks one
+    assert question_parts("In the Q2 report, how many KPIs were red, and out of how many?") == [
+        "In the Q2 report, how many KPIs were red", "out of how many?"]
     assert part_analysis(analyse("Which inspector examined the Kent plan, and when did hearings start?"),
                          "when did hearings start?").wants_date
