@@ -12,7 +12,7 @@ import numpy as np
 from assistant.answerers.base import AnswerContext, Answerer
 from assistant.followup import resolve_question
 from assistant.glossary import expand_query, explain
-from assistant.query import QueryAnalysis, analyse, name_terms, place_terms, without_councils
+from assistant.query import COMPARISON, QueryAnalysis, analyse, name_terms, place_terms, without_councils
 from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
 from index.filters import SearchFilter
@@ -92,6 +92,12 @@ class QAEngine:
         # "what about rec 16?" asks about 16, not the 15 of the earlier turn
         numbers = own.recommendation_numbers or analysis.recommendation_numbers
         analysis = replace(analysis, recommendation_numbers=numbers)
+        # "And what did East Sussex say?" after a question about Derby asks about East Sussex instead, unless it asks
+        # to compare the two or names a place without papers of its own ("how many of them are in Maidstone?")
+        if (resolved != question.strip() and own.councils and not COMPARISON.search(question)
+                and set(own.councils) <= indexed_councils(self.store)):
+            resolved = without_councils(resolved, tuple(name for name in analysis.councils if name not in own.councils))
+            analysis = replace(analysis, councils=own.councils, wants_comparison=len(own.councils) > 1)
         # "Kent and Medway" with only Kent's papers indexed, or named so in the papers, is one area, not two councils
         if analysis.wants_comparison and len(analysis.councils) > 1:
             indexed = indexed_councils(self.store)

@@ -110,6 +110,14 @@ def test_two_places_the_papers_name_together_are_one_area_not_a_comparison(fresh
     assert "matches children waiting for adoption" in answer and "Leeds City Council:" not in answer, answer
 
 
+def test_a_follow_up_naming_another_council_asks_about_that_council(sample_services: Services) -> None:
+    """"And what did East Sussex say?" after a question about Derby is answered from East Sussex's paper."""
+    result = sample_services.engine.ask("And what did East Sussex say?",
+                                        ["What has Derby done about CAMHS for looked after children?"])
+    assert result.citations and {c.source for c in result.citations} == {EAST_SUSSEX}, result.answer
+    assert "CAMHS" in result.answer
+
+
 def test_a_refusal_names_the_closest_passage(sample_services: Services) -> None:
     result = sample_services.engine.ask("How much will the new Lansdowne secure unit cost?")
     assert result.abstained
