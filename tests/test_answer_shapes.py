@@ -118,6 +118,15 @@ def test_a_follow_up_naming_another_council_asks_about_that_council(sample_servi
     assert "CAMHS" in result.answer
 
 
+def test_a_follow_up_asking_to_compare_is_answered_for_each_council(sample_services: Services) -> None:
+    """"How does that compare with East Sussex?" after a status question about Derby: both councils' papers, by
+    council, not the record of the first passage alone."""
+    result = sample_services.engine.ask("How does that compare with East Sussex?",
+                                        ["What has Derby done about CAMHS for looked after children?"])
+    assert {c.source for c in result.citations} >= {DERBY, EAST_SUSSEX}, result.answer
+    assert "East Sussex County Council:" in result.answer, result.answer
+
+
 def test_a_refusal_names_the_closest_passage(sample_services: Services) -> None:
     result = sample_services.engine.ask("How much will the new Lansdowne secure unit cost?")
     assert result.abstained

@@ -95,7 +95,8 @@ class TrackerAnswerer:
                                       facet=context.turn_question)
         if answer is None and context.analysis.recommendation_numbers:
             answer = self._no_such_number(context.analysis.recommendation_numbers, context.search_filter)
-        if answer is None and context.passages:
+        # a comparison wants each council's own answer, not the first passage's record
+        if answer is None and context.passages and not context.analysis.wants_comparison:
             answer = self.answer_for_passage(context.passages[0].chunk.id, context.analysis, context.turn_question)
         return answer
 
