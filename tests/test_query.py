@@ -110,6 +110,9 @@ def test_council_paraphrases_count_as_the_same_word() -> None:
     assert "annum" in with_synonyms(content_terms("each year"))
     assert with_synonyms(content_terms("foster carers")) >= {"foster", "carer", "household"}
     assert with_synonyms(content_terms("looked after children")) == content_terms("looked after children")
+    # "Who decides ...?" is answered by "a decision only Ministers can make"
+    assert analyse("Who decides whether the elections are postponed?").answer_type_satisfied(
+        "Any decision to postpone council elections is a decision only Ministers can make.")
 
 
 def test_proper_names_are_the_capitalised_words_that_do_not_open_a_sentence() -> None:
