@@ -304,3 +304,21 @@ def test_a_question_asking_which_things_names_up_to_five(fresh_services: Service
                       "Youth Work"])) + "\n\nThe meeting then turned to the budget.\n"
     result = ask_about_paper(fresh_services, tmp_path, paper, "Which awards did the Chairman congratulate people on?")
     assert sum(who in result.answer for who in winners) == 5, result.answer
+
+
+def test_the_same_words_in_two_papers_are_said_once_with_both_references(fresh_services: Services,
+                                                                          tmp_path: Path) -> None:
+    """An amendment form (a table) and the minutes recording it print the same sentences: the answer says them once,
+    citing both papers."""
+    words = ("Potholes and poorly maintained roads continue to inconvenience the county's road users. This extra "
+             "funding will tackle the ongoing challenges of road maintenance.")
+    (tmp_path / "amendment.html").write_text(
+        "<html><body><h1>Budget Amendment 4: Highways</h1><table><tr><th>Proposer</th><th>Reason for amendment</th>"
+        f"</tr><tr><td>Mr Smith</td><td>{words}</td></tr></table></body></html>", encoding="utf-8")
+    (tmp_path / "minutes.txt").write_text(f"Minutes of the County Council\n\n12. Mr Smith moved the amendment.\n\n"
+                                          f"\u201c{words}\u201d\n", encoding="utf-8")
+    assert not fresh_services.pipeline.ingest([tmp_path / "amendment.html", tmp_path / "minutes.txt"],
+                                              progress=False).failed
+    result = fresh_services.engine.ask("What did the amendment say about potholes and road users?")
+    assert result.answer.count("poorly maintained roads") == 1, result.answer
+    assert {Path(c.source).name for c in result.citations} == {"amendment.html", "minutes.txt"}, result.answer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
@@ -19,6 +21,7 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
     adjacent sentences share a quote."""
     citations: list[Citation] = []
     pieces: list[str] = []
+    piece_of: dict[int, int] = {}  # citation number -> the piece of text it cites
     groups = _groups(chosen, marks)
     if by_council:
         groups.sort(key=lambda g: (_council(g[0].chunk), g[0].sentence.start))
@@ -29,6 +32,12 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
         if citation is None:
             continue
         citations.append(citation)
+        earlier = next((e for e in citations[:-1] if _says_again(citation, e)), None)
+        if earlier is not None:  # the same words in another place: one more reference, not the words again
+            at = piece_of[citation.n] = piece_of[earlier.n]
+            pieces[at] = pieces[at].rstrip("\n") + f" [{citation.n}]" + ("\n" if as_quotes else "")
+            continue
+        piece_of[citation.n] = len(pieces)
         council = _council(group[0].chunk)
         heading = f"\n{council}: " if by_council and council != previous_council else ""
         mark = marks.get(group[0].key)
@@ -39,6 +48,16 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
         previous_council, after_list = council, mark == LIST_ITEM
     text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
     return Answer(text, citations, abstained=not citations)
+
+
+def _says_again(citation: Citation, earlier: Citation) -> bool:
+    """The quote's words are all in an earlier quote: the same sentences printed in two papers (an amendment and the
+    minutes that record it) or twice in one."""
+    return _plain(citation.quote) in _plain(earlier.quote)
+
+
+def _plain(quote: str) -> str:
+    return " ".join(re.sub(r"[^\w£%.,;:-]+", " ", quote.lower()).split()).strip(" .,;:")
 
 
 def _line_start(mark: str | None, after_list: bool) -> str:
