@@ -7,9 +7,9 @@ from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose
+from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.glossary import expand_query
 from assistant.query import part_analysis, question_parts
-from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
 from index.lexical import content_terms
