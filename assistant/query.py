@@ -65,7 +65,6 @@ COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+"
 # A figure and up to three following words: "twelve recommendations", "613 approved households".
 COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
                           re.IGNORECASE)
-# "30 additional foster carers" counts a change, not the carers a council has.
 # A question's opening: a question word, perhaps after a preposition ("by when", "against what budget").
 QUESTION_WORD = (r"(?:(?:by|to|at|for|in|on|against|from|under|over|with|out of)\s+)?"
                  r"(?:what|who|whom|whose|when|how|where|which|why|whether|is|are|was|were|does|did|do|has|have|can)\b")
@@ -75,6 +74,7 @@ PART_QUESTION = re.compile(r"(?:^\s*|[,;:]\s*)" + QUESTION_WORD, re.IGNORECASE)
 NEXT_PART = re.compile(r"(?:[,;?]\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:how many|how much|who|when|where)\b))"
                        r"(?=" + QUESTION_WORD + ")", re.IGNORECASE)
 MIN_PART_WORDS = 3
+# "30 additional foster carers" counts a change, not the carers a council has.
 INCREMENT_TERMS = frozenset({"addit", "extra", "more", "new", "fewer", "further"})
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
