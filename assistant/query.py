@@ -277,7 +277,6 @@ def without_councils(question: str, councils: tuple[str, ...]) -> str:
     return " ".join(re.sub(rf"(?<!\w)(?:{pattern})(?:['’]s)?(?!\w)", " ", question, flags=re.IGNORECASE).split())
 
 
-YEAR_PAIR = re.compile(r"\b(?:19|20)\d\d\s*[-/\u2013]\s*\d{2}\b")  # a financial year as written: "2025-26"
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 # a year in a table's column titles: "Mar-28"
 MONTH_SHORT_YEAR = re.compile(r"\b(?:" + "|".join(calendar.month_abbr[1:]) + r")[a-z]*\.?\s*[-\u2013'\u2019]?\s*(\d{2})\b",
@@ -301,8 +300,9 @@ def speaks_of_years_asked(question: str, texts: list[str]) -> bool:
     asked_plain = years_asked(question) - asked_financial
     if asked_plain & set().union(*(years_in(text) for text in texts)):
         return True
-    return bool(asked_financial & set().union(*(financial_years(text) | years_in(YEAR_PAIR.sub(" ", text))
-                                                 for text in texts)))
+    # a year written alone: what is left once the financial years ("2025-26") are taken out
+    alone = (YEAR.sub(lambda match: " " if match.group(2) else match.group(0), text) for text in texts)
+    return bool(asked_financial & set().union(*(financial_years(text) for text in texts), *map(years_in, alone)))
 
 
 def years_in(text: str) -> set[int]:
