@@ -14,6 +14,8 @@ from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
 from ingest.readers.tables import Cell, TableText, stacks_rows, table_text
+from ingest.readers.unruled import MIN_ROW_FIGURES, UnruledTable, Word, unruled_tables
+from ingest.vocabulary import ACCOUNTS_FIGURE
 
 PAGE_SEPARATOR = "\n\n"
 FOOTER_WORDS = 6  # below a page's last table, a page number or running footer at most
@@ -28,6 +30,9 @@ MIN_TABLE_PATH_OPERATORS = 12
 # table was 6; 160 of the 303 pages where no table was found had fewer than 5 and cost 24 s of 147 s in pdfplumber.
 PAINTING_OPERATORS = re.compile(rb"\s(?:S|s|f\*?|F|B\*?|b\*?)(?=\s)")
 MIN_TABLE_PAINTING_OPERATORS = 5
+# A page without rules may still hold a table of figures: pdfplumber reads its words' positions when pypdf's text
+# has at least this many lines ending in MIN_ROW_FIGURES figures (a row of years over a row of figures is a table).
+MIN_FIGURE_LINES = 2
 # Two lines of a stacked cell are one row of the table when their middles are this close (points).
 SAME_ROW_POINTS = 3.0
 # pypdf and pdfminer log recoverable damage on stderr; a damaged file is reported once, as an IngestError.
@@ -131,16 +136,36 @@ def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table) -> li
     return rows
 
 
-def _table_page(page: pdfplumber.page.Page, continued_width: int | None) -> tuple[TableText | None, int | None]:
+def _unruled_text(table: UnruledTable) -> TableText:
+    """A table found from word positions as tab-separated lines: its column names, then its rows."""
+    lines = ["\t".join(table.names)] + ["\t".join(cell or "" for cell in row) for row in table.rows]
+    result = TableText("\n".join(lines))
+    offset = 0
+    for index, line in enumerate(lines):
+        result.lines[offset] = table.names if index == 0 else None
+        offset += len(line) + 1
+    return result
+
+
+def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, float]]
+             ) -> list[tuple[tuple[float, float, float, float], TableText]]:
+    """Tables of figures drawn without rules, among the words outside the page's ruled tables."""
+    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words()
+             if not any(_inside(w, bbox) for bbox in ruled)]
+    return [(table.bbox, _unruled_text(table)) for table in unruled_tables(words)]
+
+
+def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_lines: bool
+                ) -> tuple[TableText | None, int | None]:
     """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table;
     and the width of the table that ends the page, which the next page's first table may go on from.
-    continued_width: that width on the page before."""
-    found = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    continued_width: that width on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
     tables = []
-    for table in found:
+    for table in sorted(page.find_tables(), key=lambda table: table.bbox[1]) if draws_lines else []:
         text = table_text(_table_rows(page, table), continued_width if not tables else None)
         if text is not None:
             tables.append((table.bbox, text))
+    tables = sorted(tables + _unruled(page, [bbox for bbox, _ in tables]), key=lambda table: table[0][1])
     if not tables:
         return None, None
     prose = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, b) for b, _ in tables))
@@ -166,31 +191,43 @@ def _table_page(page: pdfplumber.page.Page, continued_width: int | None) -> tupl
     return result, (last_row.count("\t") + 1 if len(below.split()) <= FOOTER_WORDS else None)
 
 
-def _page_texts(path: Path, reader: pypdf.PdfReader, limits: ReadLimits) -> list[TableText]:
-    """pdfplumber's prose and tables for pages that draw enough lines to hold one; pypdf's text for the rest.
+def _figure_lines(text: str) -> int:
+    """Lines of text that end in MIN_ROW_FIGURES figures, as rows of a table of figures do."""
+    return sum(len(words) >= MIN_ROW_FIGURES and all(ACCOUNTS_FIGURE.match(word) for word in words[-MIN_ROW_FIGURES:])
+               for words in (line.split() for line in text.splitlines()))
 
-    pypdf reads only the pages pdfplumber did not take: extracting a table page twice cost ~11% of the CPU time
-    of reading ../shared/external/pdfs (7.6 s -> 6.8 s), for identical text, page starts and table lines."""
-    ruled = [index for index, page in enumerate(reader.pages) if _draws_lines(page)]
-    tables: dict[int, TableText] = {}
+
+def _page_texts(path: Path, reader: pypdf.PdfReader, limits: ReadLimits) -> list[TableText]:
+    """pdfplumber's prose and tables for pages that draw enough lines to hold a ruled table or whose text has rows
+    of figures; pypdf's text for the rest.
+
+    pypdf reads a ruled page only when pdfplumber finds no table on it: extracting a table page twice cost ~11% of the CPU time of reading
+    ../shared/external/pdfs (7.6 s -> 6.8 s), for identical text, page starts and table lines."""
+    ruled = {index for index, page in enumerate(reader.pages) if _draws_lines(page)}
+    texts: dict[int, TableText] = {}
     chars = 0
-    if ruled:
+    for index, page in enumerate(reader.pages):
+        if index not in ruled:
+            limits.check(chars)
+            texts[index] = TableText(_clean_page(page.extract_text() or ""))
+            chars += len(texts[index].text)
+    figured = {index for index, text in texts.items() if _figure_lines(text.text) >= MIN_FIGURE_LINES}
+    if ruled | figured:
         with pdfplumber.open(path) as pdf:
             ending: tuple[int, int | None] = (-2, None)  # the page whose last table ends it, and that table's width
-            for index in ruled:
+            for index in sorted(ruled | figured):
                 limits.check(chars)
-                table, width = _table_page(pdf.pages[index], ending[1] if ending[0] == index - 1 else None)
+                table, width = _table_page(pdf.pages[index], ending[1] if ending[0] == index - 1 else None, index in ruled)
                 ending = (index, width)
                 if table is not None:
-                    tables[index] = table
-                    chars += len(table.text)
-    pages: list[TableText] = []
-    for index, page in enumerate(reader.pages):
+                    chars += len(table.text) - len(texts.get(index, TableText()).text)
+                    texts[index] = table
+    for index in ruled - texts.keys():  # a ruled page where no table was found is prose
         limits.check(chars)
-        pages.append(tables.get(index) or TableText(_clean_page(page.extract_text() or "")))
-        chars += 0 if index in tables else len(pages[-1].text)
+        texts[index] = TableText(_clean_page(reader.pages[index].extract_text() or ""))
+        chars += len(texts[index].text)
     limits.check(chars)
-    return pages
+    return [texts[index] for index in range(len(reader.pages))]
 
 
 class PdfReader:
