@@ -179,3 +179,29 @@ def test_a_glossary_table_running_over_pages_keeps_every_term() -> None:
     _, chunks = _chunks(KENT_TREASURY)
     for definition in ("A certificate of long-term debt", "Financial Times stock exchange", "a statutory body operating"):
         assert any(definition in c.text for c in chunks), definition
+
+
+def test_rows_of_short_titles_above_the_first_figures_head_the_table_but_a_group_label_does_not() -> None:
+    rows = [["", "31-Mar-24", "30-Sep-24", None],
+            ["Investment Fund", "Market Value", "6 months return", None],
+            ["", "", "Income", "Total"],
+            ["", "£m", "%", "%"],
+            ["Equity Fund", "15.1", "3.12", "12.55"]]
+    text = table_text(rows)
+    assert text is not None and text.lines[0] == ("Investment Fund", "31-Mar-24 Market Value £m",
+                                                  "30-Sep-24 6 months return Income %", "30-Sep-24 Total %")
+    assert list(text.lines.values()).count(None) == 1  # only the figures are a row
+    grouped = table_text([["Service", "2024-25", "2025-26"], ["Highways & Transportation", "", ""],
+                          ["Concessionary travel", "12,973.5", "16,628.5"]])
+    assert grouped is not None and list(grouped.lines.values())[1:] == [None, None]  # the group label is a row
+
+
+def test_a_heading_and_its_figures_drawn_in_neighbouring_columns_are_one_column() -> None:
+    rows = [["", "2024-25 forecast", "", "2025-26"], ["", "", "", "budget"],
+            ["Proportion of net revenue stream", "7.41", "6.78", ""]]
+    text = table_text(rows)
+    assert text is not None and text.lines[0] == ("", "2024-25 forecast", "2025-26 budget")
+    assert text.text.splitlines()[-1] == "Proportion of net revenue stream\t7.41\t6.78"
+    kpi = table_text([["Number of foster households in the county", "", "RED"],
+                      ["Latest: 613", "Target: 700", ""]])
+    assert kpi is not None and kpi.text.splitlines()[-1] == "Latest: 613\tTarget: 700\t"  # a long title: no columns joined

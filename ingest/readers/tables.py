@@ -9,6 +9,8 @@ from ingest.vocabulary import ACCOUNTS_FIGURE
 
 Cell = str | None  # None: the cell is covered by a merged neighbour (pdfplumber's convention)
 MAX_HEADER_WORDS = 8
+MAX_HEADER_ROWS = 4
+MAX_COLUMN_TITLE_WORDS = 4
 MERGED_TEXT_WORDS = 3
 BLOCK_SEPARATOR = "\n\n"
 # A table drawn without rules between its rows comes back from pdfplumber as one row whose cells each stack many
@@ -61,13 +63,45 @@ def _unmerged(row: list[Cell]) -> list[Cell]:
     return kept
 
 
+def _has_figure(row: list[Cell]) -> bool:
+    return any(_is_figures(clean(cell)) for cell in row if clean(cell))
+
+
 def _header_rows(rows: list[list[Cell]]) -> int:
-    """The first row, plus following rows under a vertically merged first cell (e.g. 'RAG rating' / 'Latest | Previous')."""
+    """The first row, plus following rows under a vertically merged first cell (e.g. 'RAG rating' / 'Latest | Previous'),
+    or, in a table of figures, the rows of short titles above its first row of figures ('Market Value' / '£m'),
+    up to MAX_HEADER_ROWS rows."""
+    # a title spanning the table heads it alone, as it always has: joined to the column titles under it, it
+    # lengthened every column's name and cost answers (dev: a budget book's key services)
+    first_figures = 0 if _labels_group(rows[0]) else next((i for i, row in enumerate(rows) if _has_figure(row)), 0)
     count = 1
-    while (count < len(rows) - 1 and rows[count][0] is None
-           and all(len(clean(c).split()) <= MAX_HEADER_WORDS for c in rows[count])):
+    while (count < len(rows) - 1 and all(len(clean(c).split()) <= MAX_HEADER_WORDS for c in rows[count])
+           and (rows[count][0] is None or (count < min(first_figures, MAX_HEADER_ROWS) and not _labels_group(rows[count])))):
         count += 1
     return count
+
+
+def _labels_group(row: list[Cell]) -> bool:
+    """A row whose first cell alone is filled names the group of rows below it ("Highways & Transportation")."""
+    return bool(clean(row[0])) and not any(clean(cell) for cell in row[1:])
+
+
+def _split_columns(rows: list[list[Cell]], header_count: int) -> list[list[Cell]]:
+    """A column with a heading and no values beside one with values and no heading are one column drawn in two
+    ('2025-26 budget' over an empty cell, beside '6.78' under an empty heading): they are joined. Only under a
+    last header row of short column titles: a KPI's title over its figures leaves empty cells that are no columns."""
+    if not header_count or any(len(clean(cell).split()) > MAX_COLUMN_TITLE_WORDS for cell in rows[header_count - 1]):
+        return rows
+    index = 0
+    while index < len(rows[0]) - 1:
+        pair = (index, index + 1)
+        empty = [[not any(clean(row[column]) for row in part) for column in pair]
+                 for part in (rows[:header_count], rows[header_count:])]
+        if empty[0][0] != empty[0][1] and all(a != b for a, b in zip(*empty)):
+            rows = [row[:index] + [clean(row[index]) or row[index + 1]] + row[index + 2:] for row in rows]
+        else:
+            index += 1
+    return rows
 
 
 def column_names(header_rows: list[list[Cell]]) -> tuple[str, ...]:
@@ -113,6 +147,7 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
     if len(rows) < 2 and not continues:
         return None
     header_count = 0 if continues else _header_rows(rows)
+    rows = _split_columns(rows, header_count)
     names = column_names(rows[:header_count]) if header_count else None
     result = TableText()
     parts: list[str] = []
