@@ -22,6 +22,9 @@ OPENING = r"^\s*"  # the phrase opens the question
 YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
 QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
                    r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
+# "What proportion of the budget ...", "how many savings ...": a share or a count is asked, not a sum, whatever
+# money the question names.
+RATIO_OR_COUNT = _any_of(r"how many", r"what (?:percentage|proportion|share|rate|number)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?:at )?what time", before=OPENING)
 # "On what date ..." wants a day, "in what month ..." a month: a year alone does not answer them.
 ASKS_DAY = _any_of("(?:on|by) (?:what|which) (?:date|day)", "what (?:date|day) (?:is|was|will|did|does|do|are|were)",
@@ -206,7 +209,8 @@ def analyse(question: str) -> QueryAnalysis:
         wants_status=bool(ASKS_STATUS.search(question)), wants_decision=bool(ASKS_DECISION.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
-        wants_money=bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question)),
+        wants_money=(bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
+                     and not RATIO_OR_COUNT.search(question)),
         wants_person=bool(WHO.search(question)),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
         role=_role(question),

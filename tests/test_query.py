@@ -49,6 +49,13 @@ def test_answer_types() -> None:
     assert analyse("Who chairs the panel?").answer_type_satisfied("The panel is chaired by the Director.")
 
 
+def test_a_share_or_a_count_of_money_matters_is_not_asked_as_a_sum() -> None:
+    share = analyse("What proportion of the net revenue stream do financing costs take up in the 2025-26 budget?")
+    assert share.wants_quantity and not share.wants_money and share.answer_type_satisfied("6.78")
+    assert not analyse("How many savings proposals does the budget make?").wants_money
+    assert analyse("How much will the budget cost?").wants_money
+
+
 def test_a_question_for_a_day_or_a_month_is_not_answered_by_a_year() -> None:
     on_what_date = analyse("On what date will the new website go live?")
     assert not on_what_date.answer_type_satisfied("The new website is due to go live in 2025.")
