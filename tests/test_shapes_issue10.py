@@ -121,13 +121,13 @@ def test_table_cells_are_named_not_glued(sample_services: Services) -> None:
 
 
 @needs_pdfs
-def test_a_row_of_a_table_without_column_titles_is_answered_whole(fresh_services: Services) -> None:
-    """A roll call has no column titles: the row of the member asked about answers with its short cells, not the
-    name alone ("Juan Mendez | Alternate | Present")."""
+def test_a_row_of_a_roll_call_is_answered_whole_under_its_column_titles(fresh_services: Services) -> None:
+    """The roll call's titles are drawn one column to the left of its cells; read as one column each, they name the
+    cells, and the row of the member asked about answers with every short cell, not the name alone."""
     fresh_services.pipeline.ingest([EAST_PALO_ALTO], progress=False)
     result = fresh_services.engine.ask("In what capacity did Juan Mendez sit on the Planning Commission?")
     assert not result.abstained, result.answer
-    assert "Juan Mendez Alternate Present" in result.answer, result.answer
+    assert "Attendee Name: Juan Mendez; Title: Alternate; Status: Present" in result.answer, result.answer
 
 
 def test_a_short_table_cell_is_a_sentence_of_its_row() -> None:
