@@ -201,8 +201,8 @@ def _page_texts(path: Path, reader: pypdf.PdfReader, limits: ReadLimits) -> list
     """pdfplumber's prose and tables for pages that draw enough lines to hold a ruled table or whose text has rows
     of figures; pypdf's text for the rest.
 
-    pypdf reads a ruled page only when pdfplumber finds no table on it: extracting a table page twice cost ~11% of the CPU time of reading
-    ../shared/external/pdfs (7.6 s -> 6.8 s), for identical text, page starts and table lines."""
+    pypdf reads a ruled page only when pdfplumber finds no table on it: extracting a table page twice cost ~11% of
+    the CPU time of reading ../shared/external/pdfs (7.6 s -> 6.8 s), for identical text, page starts and table lines."""
     ruled = {index for index, page in enumerate(reader.pages) if _draws_lines(page)}
     texts: dict[int, TableText] = {}
     chars = 0

@@ -1,4 +1,4 @@
-"""Finds tables drawn without rules on a PDF page: rows ending in columns of figures, named by the headings above them."""
+"""Finds tables drawn without rules on a PDF page: rows of figures lined up in columns, named by the headings above."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from ingest.vocabulary import ACCOUNTS_FIGURE
 
 # Words whose vertical middles are this close (points) are on one line.
 SAME_LINE_POINTS = 3.0
-# A row of a figures table ends in at least this many figures; a table has at least this many such rows.
+# A row of a table of figures holds at least this many figures; a table has at least MIN_TABLE_ROWS such rows, or
+# fewer when its headings name every column (a row of years over one line of figures).
 MIN_ROW_FIGURES = 2
 MIN_TABLE_ROWS = 3
 # Lines without figures inside a table (group labels, wrapped labels) at most this many in a row.
@@ -25,6 +26,7 @@ PHRASE_GAP_SHARE = 0.8
 # A line further below the one above it than this many line heights starts a new block.
 MAX_LINE_GAP_HEIGHTS = 2.5
 SENTENCE_END = re.compile(r"[.;:]$")
+# A number with a leading zero is a telephone number or a code, not a figure ("03000 416814").
 LEADING_ZERO = re.compile(r"^0\d")
 # A figure this share of a line's height after a label's last word is the label's own ("Policy DM 4").
 LABEL_SPACE_SHARE = 0.4
@@ -63,7 +65,7 @@ class UnruledTable:
 
 
 def _is_figure(word: Word) -> bool:
-    """A figure of a table; a number with a leading zero is a telephone number or code ("03000 416814")."""
+    """A figure of a table (see LEADING_ZERO)."""
     return ACCOUNTS_FIGURE.match(word.text) is not None and not LEADING_ZERO.match(word.text)
 
 
