@@ -14,8 +14,7 @@ from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
 from ingest.readers.tables import Cell, TableText, stacks_rows, table_text
-from ingest.readers.unruled import MIN_ROW_FIGURES, UnruledTable, Word, unruled_tables
-from ingest.vocabulary import ACCOUNTS_FIGURE
+from ingest.readers.unruled import MIN_ROW_FIGURES, UnruledTable, Word, is_figure, unruled_tables
 
 PAGE_SEPARATOR = "\n\n"
 FOOTER_WORDS = 6  # below a page's last table, a page number or running footer at most
@@ -193,7 +192,7 @@ def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_l
 
 def _figure_lines(text: str) -> int:
     """Lines of text that end in MIN_ROW_FIGURES figures, as rows of a table of figures do."""
-    return sum(len(words) >= MIN_ROW_FIGURES and all(ACCOUNTS_FIGURE.match(word) for word in words[-MIN_ROW_FIGURES:])
+    return sum(len(words) >= MIN_ROW_FIGURES and all(map(is_figure, words[-MIN_ROW_FIGURES:]))
                for words in (line.split() for line in text.splitlines()))
 
 

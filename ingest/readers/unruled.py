@@ -64,9 +64,13 @@ class UnruledTable:
     bbox: tuple[float, float, float, float]
 
 
-def _is_figure(word: Word) -> bool:
+def is_figure(text: str) -> bool:
     """A figure of a table (see LEADING_ZERO)."""
-    return ACCOUNTS_FIGURE.match(word.text) is not None and not LEADING_ZERO.match(word.text)
+    return ACCOUNTS_FIGURE.match(text) is not None and not LEADING_ZERO.match(text)
+
+
+def _is_figure(word: Word) -> bool:
+    return is_figure(word.text)
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
@@ -157,9 +161,10 @@ class Column:
 
 def _columns(rows: list[list[Word]]) -> list[Column]:
     """The columns of figures, from the rows with the most usual count of figures (the wider count on a tie)."""
-    counts = Counter(len(_split(row)[1]) for row in rows)
+    figures = [_split(row)[1] for row in rows]
+    counts = Counter(map(len, figures))
     width = max(counts, key=lambda count: (counts[count], count))
-    full = [_split(row)[1] for row in rows if len(_split(row)[1]) == width]
+    full = [row for row in figures if len(row) == width]
     return [Column(median(row[i].x0 for row in full), median(row[i].x1 for row in full)) for i in range(width)]
 
 
