@@ -13,8 +13,8 @@ from pypdf.errors import PdfReadError
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
-from ingest.readers.tables import Cell, TableText, stacks_rows, table_text
-from ingest.readers.unruled import MIN_ROW_FIGURES, UnruledTable, Word, is_figure, unruled_tables
+from ingest.readers.tables import Cell, TableText, rows_text, stacks_rows, table_text
+from ingest.readers.unruled import MIN_ROW_FIGURES, Word, is_figure, unruled_tables
 
 PAGE_SEPARATOR = "\n\n"
 FOOTER_WORDS = 6  # below a page's last table, a page number or running footer at most
@@ -135,23 +135,12 @@ def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table) -> li
     return rows
 
 
-def _unruled_text(table: UnruledTable) -> TableText:
-    """A table found from word positions as tab-separated lines: its column names, then its rows."""
-    lines = ["\t".join(table.names)] + ["\t".join(cell or "" for cell in row) for row in table.rows]
-    result = TableText("\n".join(lines))
-    offset = 0
-    for index, line in enumerate(lines):
-        result.lines[offset] = table.names if index == 0 else None
-        offset += len(line) + 1
-    return result
-
-
 def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, float]]
              ) -> list[tuple[tuple[float, float, float, float], TableText]]:
     """Tables of figures drawn without rules, among the words outside the page's ruled tables."""
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words()
              if not any(_inside(w, bbox) for bbox in ruled)]
-    return [(table.bbox, _unruled_text(table)) for table in unruled_tables(words)]
+    return [(table.bbox, rows_text([list(table.names), *table.rows], table.names, 1)) for table in unruled_tables(words)]
 
 
 def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_lines: bool

@@ -148,7 +148,11 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
         return None
     header_count = 0 if continues else _header_rows(rows)
     rows = _split_columns(rows, header_count)
-    names = column_names(rows[:header_count]) if header_count else None
+    return rows_text(rows, column_names(rows[:header_count]) if header_count else None, header_count)
+
+
+def rows_text(rows: list[list[Cell]], names: tuple[str, ...] | None, header_count: int) -> TableText:
+    """The rows as tab-separated lines, the first header_count of them marked with the column names."""
     result = TableText()
     parts: list[str] = []
     offset = 0
