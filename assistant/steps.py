@@ -8,10 +8,11 @@ from typing import Protocol
 import numpy as np
 
 from assistant.query import QueryAnalysis, asks_after_papers, place_terms, speaks_of_years_asked, years_asked
-from assistant.results import Answer
+from assistant.results import Answer, Citation
 from assistant.unmentioned import names_no_citation_mentions
 from assistant.versions import VersionFinder
 from index.filters import SearchFilter
+from index.records import StoredChunk
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
 from prompts import render
@@ -100,7 +101,9 @@ class NamesUnmatchedCheck:
 
     def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
         lexical = self.retriever.lexical_index()
-        unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms)
+        # a table row is cited by its cells; the caption over its table ("SEND Commissioning Intentions:") names it
+        contexts = [p.chunk.search_text for p in search.passages if _cited(p.chunk, answer.citations)]
+        unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms, contexts)
         return _withheld(answer, unmatched) if unmatched else answer
 
 
@@ -133,6 +136,11 @@ class OtherVersionsCheck:
             return answer
         found = self.finder.differing(answer.citations, [passage.chunk for passage in search.passages])
         return replace(answer, other_versions=[version.describe() for version in found]) if found else answer
+
+
+def _cited(chunk: StoredChunk, citations: list[Citation]) -> bool:
+    """Some citation quotes this passage."""
+    return any(c.source == chunk.source and chunk.start <= c.start < chunk.end for c in citations)
 
 
 def _withheld(answer: Answer, unmatched: list[str]) -> Answer:

@@ -65,16 +65,17 @@ def _number_forms(name: str) -> tuple[str, ...]:
 
 
 def names_no_citation_mentions(question: str, citations: list[Citation], lexical: LexicalIndex,
-                               ignored_terms: frozenset[str] = frozenset()) -> list[str]:
-    """All the question's names when not one of them is in a cited passage, nor common in a cited paper
-    ("GCSE results" answered from a row on school attainment, in a paper that names GCSEs once); else none."""
+                               ignored_terms: frozenset[str] = frozenset(), contexts: Iterable[str] = ()) -> list[str]:
+    """All the question's names when not one of them is in a cited passage or its context (contexts: the cited
+    passages' headings, table captions and column names), nor common in a cited paper ("GCSE results" answered from
+    a row on school attainment, in a paper that names GCSEs once); else none."""
     names = proper_names(question, ignored_terms)
     if not names or not citations:
         return []
     # a cited paper's title speaks for all of it ("... and the Integrated Care Strategy" answers an ICS question),
     # and so does the name its council published it under ("4-amendment-liberal-democrats-highways.pdf")
     texts = [citation.text for citation in citations] + [citation.title for citation in citations if citation.title] + [
-        published_name(citation.source) for citation in citations]
+        published_name(citation.source) for citation in citations] + list(contexts)
     terms = frozenset().union(*(content_terms(text) for text in texts), *(
         _common_terms(lexical, source) for source in {citation.source for citation in citations}))
     return [] if any(_mentioned(name, terms, texts) for name in names) else names

@@ -10,8 +10,8 @@ from ingest.sentences import sentence_spans
 from ingest.structure import MARKUP, Block, clean_cell, form_labels
 from ingest.vocabulary import ROW_LABEL, STATUS_COLUMN
 
-# A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)").
-FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?", re.IGNORECASE)
+# A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)"), perhaps with its unit ("440 places", "0.3FE").
+FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?(?:\s*[a-z]+){0,2}", re.IGNORECASE)
 SUBJECT_WORDS = 20
 MEASURE_WORDS = 8
 
@@ -48,6 +48,16 @@ class Chunk:
     @property
     def word_count(self) -> int:
         return len(self.search_text.split())
+
+
+def _caption(context: str | None) -> str | None:
+    """What a table's figures measure: the text before the table when it is short, else its last line when that is
+    short ("SEND Commissioning Intentions:" under a paragraph); a paragraph would pull every cell its way."""
+    lines = (context or "").strip().splitlines()
+    for text in (" ".join((context or "").split()), lines[-1].strip() if lines else ""):
+        if text and len(text.split()) <= MEASURE_WORDS:
+            return text
+    return None
 
 
 def _plain(text: str) -> str:
@@ -130,8 +140,7 @@ class Chunker:
                     sentence.embed_text = f"{column}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
                 elif column and FIGURE_CELL.fullmatch(sentence.embed_text):
                     # "44.9" under "2007" means nothing alone: it is the rate of the row's subject in the table's measure
-                    # a label over the table names its measure; a paragraph before it would pull every cell its way
-                    measure = block.table_context if len((block.table_context or "").split()) <= MEASURE_WORDS else None
+                    measure = _caption(block.table_context)
                     about = " ".join(filter(None, [measure, subject]))
                     sentence.embed_text = f"{' '.join(about.split()[:SUBJECT_WORDS])}, {column}: {sentence.embed_text}"
                 elif column:
@@ -139,7 +148,8 @@ class Chunker:
                 sentences.append(sentence)
         if not sentences:
             return
-        context = " ".join(filter(None, [block.heading, block.table_context if block.table_context != block.heading else None]))
+        before = " ".join((block.table_context or "").split())
+        context = " ".join(filter(None, [block.heading, before if before != block.heading else None]))
         for group in self._groups(sentences, self.max_words):
             labelled = [f"{s.column}: {_plain(document.text[s.start:s.end])}" if s.column else _plain(document.text[s.start:s.end]) for s in group]
             search_text = "\n".join(filter(None, [context, row_name, " | ".join(labelled)]))

@@ -205,7 +205,7 @@ class StructureParser:
             if match:
                 section = match.group(1)
             blocks.append(Block("paragraph", paragraph[0].start, paragraph[-1].end, section, heading, item=item))
-            context = " ".join(line.stripped for line in paragraph)
+            context = "\n".join(line.stripped for line in paragraph)  # lines kept: the last may be a table's caption
             paragraph.clear()
 
         for index, line in enumerate(lines):

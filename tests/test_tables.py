@@ -205,3 +205,27 @@ def test_a_heading_and_its_figures_drawn_in_neighbouring_columns_are_one_column(
     kpi = table_text([["Number of foster households in the county", "", "RED"],
                       ["Latest: 613", "Target: 700", ""]])
     assert kpi is not None and kpi.text.splitlines()[-1] == "Latest: 613\tTarget: 700\t"  # a long title: no columns joined
+
+
+
+KENT_PLACES = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00096-prod.pdf"
+needs_kent_places = pytest.mark.skipif(not KENT_PLACES.exists(), reason="../shared/external/kcc-library not present")
+
+
+@needs_kent_places
+def test_a_caption_under_a_paragraph_names_the_figures_of_the_table_below_it() -> None:
+    """"440 places" under "By 2026-27" is embedded with the caption over its table ("SEND Commissioning Intentions:",
+    the last line of a paragraph), not the paragraph's other sentences."""
+    _, chunks = _chunks(KENT_PLACES)
+    cell = next(s for chunk in chunks for s in chunk.sentences if s.column == "By 2026-27" and "440" in s.embed_text)
+    assert cell.embed_text.startswith("SEND Commissioning Intentions:"), cell.embed_text
+    assert "810 temporary" not in cell.embed_text
+
+
+@needs_kent_places
+def test_a_row_cited_under_its_caption_answers_a_question_naming_the_caption(fresh_services) -> None:
+    """The row's cells do not say "SEND"; the caption over its table does, so the answer is not withheld."""
+    assert not fresh_services.pipeline.ingest([KENT_PLACES], progress=False).failed
+    result = fresh_services.engine.ask("How many new SEND places are planned by 2026-27?")
+    assert not result.abstained, result.answer
+    assert "440 places" in result.answer
