@@ -81,6 +81,20 @@ def test_markdown_headings_and_pipe_free_tab_tables(tmp_path: Path) -> None:
     assert chunks[0].heading == "Recommendations"
 
 
+def test_markdown_pipe_tables_are_rows_under_their_header(tmp_path: Path) -> None:
+    """A pipe table ("| No | Recommendation |" over "|---|---|") is read as rows under its column names, not as text
+    with pipes; the text around it stays as written."""
+    path = tmp_path / "notes.md"
+    path.write_text(f"# Recommendations\n\n1.2 The panel agreed its scope.\n\n"
+                    f"| No | Recommendation | Target date | Progress |\n|---|---|---|---|\n"
+                    f"| 12 | {RECOMMENDATION} | March 2025 | {PROGRESS} |\n\nThe panel will meet again in May.\n",
+                    encoding="utf-8")
+    document, chunks = _chunks(path)
+    _assert_row_keeps_header(document, chunks)
+    assert "|" not in document.text and "The panel will meet again in May." in document.text
+    assert chunks[0].heading == "Recommendations"
+
+
 def test_supported_suffixes_cover_every_format() -> None:
     assert {".pdf", ".docx", ".html", ".htm", ".md", ".txt"} <= supported_suffixes()
 

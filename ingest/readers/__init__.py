@@ -8,10 +8,11 @@ from ingest.errors import IngestError
 from ingest.readers.base import Reader
 from ingest.readers.docx import DocxReader
 from ingest.readers.html import HtmlReader
+from ingest.readers.markdown import MarkdownReader
 from ingest.readers.pdf import PdfReader
 from ingest.readers.text import TextReader
 
-READERS: tuple[Reader, ...] = (TextReader(), PdfReader(), DocxReader(), HtmlReader())
+READERS: tuple[Reader, ...] = (TextReader(), MarkdownReader(), PdfReader(), DocxReader(), HtmlReader())
 
 
 def supported_suffixes() -> set[str]:
