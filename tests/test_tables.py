@@ -10,7 +10,7 @@ from conftest import EXTERNAL_PDFS, SAMPLE_DIR
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
-from ingest.readers.tables import stacks_rows, table_text
+from ingest.readers.tables import frames_figures, stacks_rows, table_text
 from ingest.structure import StructureParser
 
 KENT_Q3 = EXTERNAL_PDFS / "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
@@ -229,3 +229,31 @@ def test_a_row_cited_under_its_caption_answers_a_question_naming_the_caption(fre
     result = fresh_services.engine.ask("How many new SEND places are planned by 2026-27?")
     assert not result.abstained, result.answer
     assert "440 places" in result.answer
+
+
+KENT_REVENUE_PLAN = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-02-13_full_council_appendix-d-3-year-revenue-plan.pdf"
+
+
+def test_boxes_round_columns_of_figures_are_no_table_but_a_contents_list_and_a_ruled_table_are() -> None:
+    """Rules round each year's columns ("Core External Total" boxed together) leave lines of several figures in one
+    cell: those rules frame groups, not cells. A contents list's page ranges ("7 – 13") are one figure each."""
+    boxed = [[None, "INDICATIVE FOR PLANNING PURPOSES", None],
+             ["2025-26\nCore External Total\n£000s £000s £000s\n1,429,506.8 0.0 1,429,506.8\n-836.6 836.6 0.0\n"
+              "41,407.1 1,944.4 43,351.5", "2026-27\nCore External Total\n£000s £000s £000s\n1,530,923.8 0.0 1,530,923.8\n"
+              "0.0 0.0 0.0\n31,361.3 0.0 31,361.3"]]
+    contents = [["Contents", "Pages"], ["Overview", "3"], ["Public Health", "7 – 13"], ["Communities", "14 – 15"],
+                ["Adult Social Care", "21 – 26"]]
+    ruled = [["Directorate", "Capital Budget", "Variance"], ["Adults", "1.305", "-0.193"],
+             ["Children", "138.234", "-53.724"], ["Growth", "232.481", "-48.270"]]
+    assert frames_figures(boxed)
+    assert not frames_figures(contents) and not frames_figures(ruled)
+
+
+@pytest.mark.skipif(not KENT_REVENUE_PLAN.exists(), reason="../shared/external/kcc-library not present")
+def test_a_revenue_plan_boxed_by_year_is_read_as_rows_under_year_and_column_names() -> None:
+    """Each year's three columns are boxed, the labels between the first year and the rest: every figure is read
+    under its year and column, beside its row's label."""
+    _, chunks = _chunks(KENT_REVENUE_PLAN)
+    prices = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("Prices"))
+    cells = {s.column: " ".join(prices.text[s.start - prices.start:s.end - prices.start].split()) for s in prices.sentences}
+    assert cells["2025-26 Total £000s"] == "43,351.5" and cells["2024-25 Core £000s"] == "49,568.4"

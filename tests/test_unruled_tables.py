@@ -50,6 +50,27 @@ def test_each_figure_is_named_by_the_headings_above_its_column_and_a_label_betwe
     assert table.bbox[3] < 130  # the sentence below is prose, not a row
 
 
+def test_headings_centred_over_like_groups_of_columns_name_every_column_of_their_group() -> None:
+    """"2024-25" and "2025-26", each centred over "Core External Total", head three columns each; headings over some
+    columns only ("Capital" over the first of four, "Real" over the third) name only those."""
+    words = (_line(20, (167.5, "2024-25"), (367.5, "2025-26"))
+             + _line(32, (100, "Core"), (160, "External"), (240, "Total"), (300, "Core"), (360, "External"), (440, "Total"))
+             + _line(50, (0, "Pay"), _right(125, "10.7"), _right(185, "0.5"), _right(265, "11.2"),
+                     _right(325, "21.8"), _right(385, "0.6"), _right(465, "22.4"))
+             + _line(62, (0, "Prices"), _right(125, "49.5"), _right(185, "1.6"), _right(265, "51.2"),
+                     _right(325, "41.4"), _right(385, "1.9"), _right(465, "43.3")))
+    [table] = unruled_tables(words)
+    assert table.names[1:] == ("2024-25 Core", "2024-25 External", "2024-25 Total",
+                               "2025-26 Core", "2025-26 External", "2025-26 Total")
+    uneven = (_line(20, (100, "Capital"), (240, "Real"))
+              + _line(32, (100, "Budget"), (160, "Variance"), (240, "Variance"), (300, "Rephasing"))
+              + _line(50, (0, "Adults"), _right(125, "1.3"), _right(185, "-0.2"), _right(265, "0.1"), _right(325, "-0.3"))
+              + _line(62, (0, "Children"), _right(125, "138.2"), _right(185, "-53.7"), _right(265, "-0.5"),
+                      _right(325, "-53.3")))
+    [table] = unruled_tables(uneven)
+    assert table.names[1:] == ("Capital Budget", "Variance", "Real Variance", "Rephasing")
+
+
 def test_a_date_heading_broken_at_its_hyphen_is_one_name_and_one_row_under_years_is_a_table() -> None:
     words = (_line(0, (0, "Forecast"), (100, "Dec"), (150, "Mar-"))
              + _line(12, (100, "-24"), (150, "25"))

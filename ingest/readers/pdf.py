@@ -13,7 +13,7 @@ from pypdf.errors import PdfReadError
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
-from ingest.readers.tables import Cell, TableText, rows_text, stacks_rows, table_text
+from ingest.readers.tables import Cell, TableText, frames_figures, rows_text, stacks_rows, table_text
 from ingest.readers.unruled import MIN_ROW_FIGURES, Word, is_figure, unruled_tables
 
 PAGE_SEPARATOR = "\n\n"
@@ -126,11 +126,11 @@ def _rows_by_line(chars: list[dict], cells: list[tuple[float, float, float, floa
     return rows
 
 
-def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table) -> list[list[Cell]]:
-    """pdfplumber's rows, except that a row stacking many rows (a table drawn without rules between its rows)
-    becomes those rows, so each label stays with its own figures."""
+def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table, extracted: list[list[Cell]]) -> list[list[Cell]]:
+    """pdfplumber's rows (extracted: their texts), except that a row stacking many rows (a table drawn without rules
+    between its rows) becomes those rows, so each label stays with its own figures."""
     rows: list[list[Cell]] = []
-    for row, texts in zip(table.rows, table.extract()):
+    for row, texts in zip(table.rows, extracted):
         rows.extend(_rows_by_line(page.chars, row.cells) if stacks_rows(texts) else [texts])
     return rows
 
@@ -150,7 +150,10 @@ def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_l
     continued_width: that width on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
     tables = []
     for table in sorted(page.find_tables(), key=lambda table: table.bbox[1]) if draws_lines else []:
-        text = table_text(_table_rows(page, table), continued_width if not tables else None)
+        extracted = table.extract()
+        if frames_figures(extracted):
+            continue  # boxes round groups of columns: the unruled reader below reads their words by position
+        text = table_text(_table_rows(page, table, extracted), continued_width if not tables else None)
         if text is not None:
             tables.append((table.bbox, text))
     tables = sorted(tables + _unruled(page, [bbox for bbox, _ in tables]), key=lambda table: table[0][1])

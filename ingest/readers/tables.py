@@ -42,6 +42,20 @@ def stacks_rows(row: list[Cell]) -> bool:
     return bool(figures) and len(stacked) >= 2
 
 
+def frames_figures(rows: list[list[Cell]]) -> bool:
+    """True when a ruled "table" boxes columns of figures written as lines of several figures each ("1,429.5 0.0
+    1,429.5" in one cell): its rules frame groups of columns, not cells, so where its words stand says more."""
+    lines = [line for row in rows for cell in row for line in _lines(cell) if _is_figures(line)]
+    several = sum(_several_figures(line) for line in lines)
+    return len(lines) >= STACKED_LINES and 2 * several >= len(lines)
+
+
+def _several_figures(line: str) -> bool:
+    """Two figures or more on a line of figures, a range ("5 – 6", pages of a contents list) being one."""
+    words = line.split()
+    return sum(any(ch.isdigit() for ch in word) for word in words) >= 2 and "\u2013" not in words
+
+
 def _keep_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
     """Drops empty rows and columns that are empty in every row (arrows drawn as shapes come back empty)."""
     rows = [row for row in rows if any(clean(c) for c in row)]

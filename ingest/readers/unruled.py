@@ -21,6 +21,8 @@ MAX_LINES_WITHOUT_FIGURES = 2
 # Headings above the first row: at most this many lines, each of short phrases, none a sentence.
 MAX_HEADING_LINES = 6
 MAX_HEADING_PHRASE_WORDS = 6
+# A heading over a group of columns sits within this fraction of the space between columns of the group's centre.
+GROUP_CENTRING = 4
 # Words closer than this share of their height are one phrase ("Revised Base"); column headings are further apart.
 PHRASE_GAP_SHARE = 0.8
 # A line further below the one above it than this many line heights starts a new block.
@@ -206,20 +208,40 @@ def _heading_lines(lines: list[list[Word]], first_row: int) -> list[list[Word]]:
 def _names(headings: list[list[Word]], columns: list[Column]) -> list[list[str]]:
     """The heading phrases naming each column (the label column first). A phrase names the columns it lies over,
     or the one nearest it when it lies over none (within half the space between columns); a phrase further from
-    every column heads the labels. A heading centred over a group of columns so names only the ones it touches:
-    which columns a group spans is not written on a page without rules."""
+    every column heads the labels. A line of headings each centred over a like group of columns ("2024-25  2025-26"
+    over "Core External Total" twice) names every column of its group."""
     pitch = median(b.x0 - a.x0 for a, b in zip(columns, columns[1:])) if len(columns) > 1 else columns[0].x1 - columns[0].x0
     parts: list[list[str]] = [[] for _ in range(len(columns) + 1)]
     for line in headings:
-        for phrase in _phrases(line):
+        phrases = _phrases(line)
+        groups = _group_spans(phrases, columns)
+        for number, phrase in enumerate(phrases):
             gaps = [column.gap(phrase) for column in columns]
             touched = [index for index, gap in enumerate(gaps) if gap == 0]
+            if groups:
+                touched = list(groups[number])
             if touched or min(gaps) <= pitch / 2:
                 for index in touched or [gaps.index(min(gaps))]:
                     parts[index + 1].append(phrase.text)
             else:
                 parts[0].append(phrase.text)
     return parts
+
+
+def _group_spans(phrases: list[Word], columns: list[Column]) -> list[range]:
+    """The columns each phrase heads when the line heads groups: at least two phrases, the columns split into as many
+    runs of equal length, and each phrase centred over its own run (within a quarter of the space between columns);
+    else none. Which columns a heading spans is not
+    written on a page without rules, but such a line says it."""
+    if len(phrases) < 2 or len(columns) <= len(phrases) or len(columns) % len(phrases):
+        return []
+    size = len(columns) // len(phrases)
+    spans = [range(number * size, (number + 1) * size) for number in range(len(phrases))]
+    pitch = median(b.x0 - a.x0 for a, b in zip(columns, columns[1:]))
+    centres = [(columns[span[0]].x0 + columns[span[-1]].x1) / 2 for span in spans]
+    if all(abs(phrase.middle - centre) <= pitch / GROUP_CENTRING for phrase, centre in zip(phrases, centres)):
+        return spans
+    return []
 
 
 def _body(lines: list[list[Word]], first: int, last: int, columns: list[Column], label_above: str
