@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ingest.document import LoadedDocument
 from ingest.sentences import sentence_spans
 from ingest.structure import MARKUP, Block, clean_cell, form_labels
-from ingest.vocabulary import ROW_LABEL, STATUS_COLUMN
+from ingest.vocabulary import ROW_LABEL, STATUS_COLUMN, spelled_month_years
 
 # A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)"), perhaps with its unit ("440 places", "0.3FE").
 FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?(?:\s*[a-z]+){0,2}", re.IGNORECASE)
@@ -52,12 +52,22 @@ class Chunk:
 
 def _caption(context: str | None) -> str | None:
     """What a table's figures measure: the text before the table when it is short, else its last line when that is
-    short ("SEND Commissioning Intentions:" under a paragraph); a paragraph would pull every cell its way."""
-    lines = (context or "").strip().splitlines()
-    for text in (" ".join((context or "").split()), lines[-1].strip() if lines else ""):
-        if text and len(text.split()) <= MEASURE_WORDS:
-            return text
+    a short title ("SEND Commissioning Intentions:" under a paragraph), not the end of a sentence wrapped onto it; a
+    paragraph would pull every cell its way."""
+    whole = " ".join((context or "").split())
+    if whole and len(whole.split()) <= MEASURE_WORDS:
+        return whole
+    last = (context or "").strip().splitlines()[-1].strip() if whole else ""
+    if last and len(last.split()) <= MEASURE_WORDS and last[0].isupper() and not last.endswith("."):
+        return last
     return None
+
+
+def _searchable(column: str | None) -> str | None:
+    """A column's name as the index searches it: a month-year headed short spelled out too ("Mar-26 (March 2026)"),
+    as questions ask for it."""
+    spelled = spelled_month_years(column or "")
+    return f"{column} ({spelled})" if spelled else column
 
 
 def _plain(text: str) -> str:
@@ -133,25 +143,27 @@ class Chunker:
             if labels.get(index) == "":
                 continue  # a label: it names the next cell's sentences instead of being quoted alone
             column = labels.get(index) or (header[index] if index < len(header) and header[index] else None)
+            named = _searchable(column)
             # a cell's short text is data (a tick "x", a page "23", a rating "G"), not a stray fragment of prose
             for s, e in sentence_spans(document.text, cell_start, cell_end, min_chars=1):
                 sentence = self._sentence(document, s, e, block.section, column, block.heading)
                 if column and STATUS_COLUMN.search(column):
-                    sentence.embed_text = f"{column}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
+                    sentence.embed_text = f"{named}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
                 elif column and FIGURE_CELL.fullmatch(sentence.embed_text):
                     # "44.9" under "2007" means nothing alone: it is the rate of the row's subject in the table's measure
                     measure = _caption(block.table_context)
                     about = " ".join(filter(None, [measure, subject]))
-                    sentence.embed_text = f"{' '.join(about.split()[:SUBJECT_WORDS])}, {column}: {sentence.embed_text}"
+                    sentence.embed_text = f"{' '.join(about.split()[:SUBJECT_WORDS])}, {named}: {sentence.embed_text}"
                 elif column:
-                    sentence.embed_text = f"{column}: {sentence.embed_text}"
+                    sentence.embed_text = f"{named}: {sentence.embed_text}"
                 sentences.append(sentence)
         if not sentences:
             return
         before = " ".join((block.table_context or "").split())
         context = " ".join(filter(None, [block.heading, before if before != block.heading else None]))
         for group in self._groups(sentences, self.max_words):
-            labelled = [f"{s.column}: {_plain(document.text[s.start:s.end])}" if s.column else _plain(document.text[s.start:s.end]) for s in group]
+            labelled = [f"{_searchable(s.column)}: {_plain(document.text[s.start:s.end])}" if s.column else _plain(document.text[s.start:s.end])
+                        for s in group]
             search_text = "\n".join(filter(None, [context, row_name, " | ".join(labelled)]))
             chunk = self._chunk(document, "table_row", group, search_text, block.section, block.heading, len(chunks))
             chunk.start = min(chunk.start, block.start) if len(group) == len(sentences) else chunk.start

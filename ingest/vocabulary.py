@@ -3,6 +3,7 @@ status columns and the kinds of council, each defined once for the reader, the i
 
 from __future__ import annotations
 
+import calendar
 import re
 
 # Numbers as questions spell them out: "recommendation seven", "twelve recommendations".
@@ -66,3 +67,20 @@ PROGRESS_COLUMN = re.compile(r"\b(?:" + "|".join((*STATUS_COLUMN_WORDS, "comment
 # The kinds of council a name can carry: "Kent County Council", "Derby City Council", "Rushmoor Borough Council".
 COUNCIL_KIND_WORDS = ("City", "County", "Borough", "District")
 COUNCIL_KINDS = (*COUNCIL_KIND_WORDS, "Metropolitan Borough", "County Borough", "Metropolitan District")
+
+# A month and year as a table's column heads them, often short: "Mar-26", "Dec -24", "31-Mar-24", "Sept 2025".
+MONTH_YEAR = re.compile(r"\b([a-z]{3,9})\.?\s*[-/ ]\s*(\d{4}|\d{2})\b", re.I)
+MONTH_NAMES = {name.lower(): name for name in calendar.month_name[1:]}
+MONTH_NAMES |= {name[:3].lower(): name for name in calendar.month_name[1:]} | {"sept": "September"}
+
+
+def spelled_month_years(text: str) -> str:
+    """The month-years the text writes short, spelled out as questions ask for them ("Mar- 26" -> "March 2026");
+    "" when it writes none short."""
+    spelled = []
+    for match in MONTH_YEAR.finditer(text):
+        word, year = match.group(1), match.group(2)
+        month = MONTH_NAMES.get(word.lower())
+        if month and (word.lower() != month.lower() or len(year) == 2):
+            spelled.append(f"{month} {year if len(year) == 4 else '20' + year}")
+    return ", ".join(dict.fromkeys(spelled))

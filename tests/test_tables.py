@@ -12,6 +12,7 @@ from ingest.document import LoadedDocument
 from ingest.readers import reader_for
 from ingest.readers.tables import frames_figures, stacks_rows, table_text
 from ingest.structure import StructureParser
+from ingest.vocabulary import spelled_month_years
 
 KENT_Q3 = EXTERNAL_PDFS / "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
 needs_kent = pytest.mark.skipif(not KENT_Q3.exists(), reason="external PDFs not present")
@@ -257,3 +258,23 @@ def test_a_revenue_plan_boxed_by_year_is_read_as_rows_under_year_and_column_name
     prices = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("Prices"))
     cells = {s.column: " ".join(prices.text[s.start - prices.start:s.end - prices.start].split()) for s in prices.sentences}
     assert cells["2025-26 Total £000s"] == "43,351.5" and cells["2024-25 Core £000s"] == "49,568.4"
+
+
+def test_month_years_headed_short_are_searched_spelled_out() -> None:
+    """"Mar- 26" over a forecast is what "March 2026" asks for; a month written whole with its year is left alone,
+    and a word that only starts like a month is none."""
+    assert spelled_month_years("Mar- 26") == "March 2026"
+    assert spelled_month_years("31-Mar-24 Market Value £m") == "March 2024"
+    assert spelled_month_years("Sept 2025 | Dec -24") == "September 2025, December 2024"
+    assert spelled_month_years("March 2026") == spelled_month_years("Marketing 24") == spelled_month_years("By 2026-27") == ""
+
+
+@pytest.mark.skipif(not KENT_TREASURY.exists(), reason="the KCC library is not present")
+def test_a_forecast_under_a_short_month_year_is_found_by_the_month_spelled_out() -> None:
+    """The Bank Rate row's cell under "Mar- 26" is embedded and searched as March 2026, under the row's own label
+    rather than the tail of the sentence above the table."""
+    _, chunks = _chunks(KENT_TREASURY)
+    row = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("Bank Rate"))
+    assert "Mar- 26 (March 2026): 3.75" in row.search_text
+    cell = next(s for s in row.sentences if s.column == "Mar- 26")
+    assert cell.embed_text == "Bank Rate, Mar- 26 (March 2026): 3.75"
