@@ -217,9 +217,7 @@ def _names(headings: list[list[Word]], columns: list[Column]) -> list[list[str]]
         groups = _group_spans(phrases, columns)
         for number, phrase in enumerate(phrases):
             gaps = [column.gap(phrase) for column in columns]
-            touched = [index for index, gap in enumerate(gaps) if gap == 0]
-            if groups:
-                touched = list(groups[number])
+            touched = list(groups[number]) if groups else [index for index, gap in enumerate(gaps) if gap == 0]
             if touched or min(gaps) <= pitch / 2:
                 for index in touched or [gaps.index(min(gaps))]:
                     parts[index + 1].append(phrase.text)
@@ -231,8 +229,7 @@ def _names(headings: list[list[Word]], columns: list[Column]) -> list[list[str]]
 def _group_spans(phrases: list[Word], columns: list[Column]) -> list[range]:
     """The columns each phrase heads when the line heads groups: at least two phrases, the columns split into as many
     runs of equal length, and each phrase centred over its own run (within a quarter of the space between columns);
-    else none. Which columns a heading spans is not
-    written on a page without rules, but such a line says it."""
+    else none. Which columns a heading spans is not written on a page without rules, but such a line says it."""
     if len(phrases) < 2 or len(columns) <= len(phrases) or len(columns) % len(phrases):
         return []
     size = len(columns) // len(phrases)
