@@ -208,7 +208,6 @@ def test_a_heading_and_its_figures_drawn_in_neighbouring_columns_are_one_column(
     assert kpi is not None and kpi.text.splitlines()[-1] == "Latest: 613\tTarget: 700\t"  # a long title: no columns joined
 
 
-
 KENT_PLACES = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00096-prod.pdf"
 needs_kent_places = pytest.mark.skipif(not KENT_PLACES.exists(), reason="../shared/external/kcc-library not present")
 
