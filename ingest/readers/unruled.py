@@ -214,7 +214,7 @@ def _names(headings: list[list[Word]], columns: list[Column]) -> list[list[str]]
     parts: list[list[str]] = [[] for _ in range(len(columns) + 1)]
     for line in headings:
         phrases = _phrases(line)
-        groups = _group_spans(phrases, columns)
+        groups = _group_spans(phrases, columns, pitch)
         for number, phrase in enumerate(phrases):
             gaps = [column.gap(phrase) for column in columns]
             touched = list(groups[number]) if groups else [index for index, gap in enumerate(gaps) if gap == 0]
@@ -226,15 +226,14 @@ def _names(headings: list[list[Word]], columns: list[Column]) -> list[list[str]]
     return parts
 
 
-def _group_spans(phrases: list[Word], columns: list[Column]) -> list[range]:
+def _group_spans(phrases: list[Word], columns: list[Column], pitch: float) -> list[range]:
     """The columns each phrase heads when the line heads groups: at least two phrases, the columns split into as many
-    runs of equal length, and each phrase centred over its own run (within a quarter of the space between columns);
-    else none. Which columns a heading spans is not written on a page without rules, but such a line says it."""
+    runs of equal length, and each phrase centred over its own run (within a quarter of pitch, the space between
+    columns); else none. Which columns a heading spans is not written on a page without rules, but such a line says it."""
     if len(phrases) < 2 or len(columns) <= len(phrases) or len(columns) % len(phrases):
         return []
     size = len(columns) // len(phrases)
     spans = [range(number * size, (number + 1) * size) for number in range(len(phrases))]
-    pitch = median(b.x0 - a.x0 for a, b in zip(columns, columns[1:]))
     centres = [(columns[span[0]].x0 + columns[span[-1]].x1) / 2 for span in spans]
     if all(abs(phrase.middle - centre) <= pitch / GROUP_CENTRING for phrase, centre in zip(phrases, centres)):
         return spans
