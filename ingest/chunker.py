@@ -135,6 +135,8 @@ class Chunker:
         row_name = f"{label_column} {block.row_label}" if block.row_label else None
         subject = next((clean_cell(document.text[s:e]) for i, (s, e) in enumerate(cells)
                         if clean_cell(document.text[s:e]) and not (i == 0 and block.row_label)), "")
+        # "44.9" under "2007" means nothing alone: it is the rate of the row's subject in the table's measure
+        about = " ".join(" ".join(filter(None, [_caption(block.table_context), subject])).split()[:SUBJECT_WORDS])
         sentences: list[Sentence] = []
         labels = form_labels([clean_cell(document.text[s:e]) for s, e in cells])
         for index, (cell_start, cell_end) in enumerate(cells):
@@ -150,10 +152,7 @@ class Chunker:
                 if column and STATUS_COLUMN.search(column):
                     sentence.embed_text = f"{named}: {sentence.embed_text} (on: {' '.join(subject.split()[:20])})"
                 elif column and FIGURE_CELL.fullmatch(sentence.embed_text):
-                    # "44.9" under "2007" means nothing alone: it is the rate of the row's subject in the table's measure
-                    measure = _caption(block.table_context)
-                    about = " ".join(filter(None, [measure, subject]))
-                    sentence.embed_text = f"{' '.join(about.split()[:SUBJECT_WORDS])}, {named}: {sentence.embed_text}"
+                    sentence.embed_text = f"{about}, {named}: {sentence.embed_text}"
                 elif column:
                     sentence.embed_text = f"{named}: {sentence.embed_text}"
                 sentences.append(sentence)
