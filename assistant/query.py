@@ -237,6 +237,12 @@ def part_analysis(whole: QueryAnalysis, part: str) -> QueryAnalysis:
                    years=whole.years, wants_comparison=whole.wants_comparison, wants_quote=whole.wants_quote)
 
 
+def part_analyses(question: str, whole: QueryAnalysis) -> list[QueryAnalysis]:
+    """What each part of the question asks for; the whole question's analysis when it asks one thing."""
+    parts = question_parts(question)
+    return [part_analysis(whole, part) for part in parts] if len(parts) > 1 else [whole]
+
+
 def _role(question: str) -> frozenset[str]:
     match = WHO_DOES.search(question)
     return with_synonyms(content_terms(match.group(1))) if match else frozenset()

@@ -279,6 +279,20 @@ def test_a_question_asking_two_things_is_answered_on_both(fresh_services: Servic
     assert "10 September 2024" in result.answer, result.answer
 
 
+def test_a_question_asking_two_things_is_answered_when_different_sentences_answer_each(
+        fresh_services: Services, tmp_path: Path) -> None:
+    """"How many ..., and when ...?": no sentence gives both a count and a date; one gives the count, another the
+    date, so the question is answered from the two, not refused."""
+    paper = ("Foster Carer Recruitment Campaign\n\n"
+             "1. The foster carer recruitment campaign brought in 45 new foster carers across the county. "
+             "Foster carers recruited by the campaign are supported by a dedicated social worker.\n\n"
+             "2. The recruitment campaign ended on 31 March 2025, after six months of advertising.\n")
+    result = ask_about_paper(fresh_services, tmp_path, paper,
+                             "How many foster carers did the recruitment campaign bring in, and when did it end?")
+    assert not result.abstained, result.answer
+    assert "45 new foster carers" in result.answer and "31 March 2025" in result.answer, result.answer
+
+
 def test_a_follow_up_is_answered_on_its_own_first(fresh_services: Services, tmp_path: Path) -> None:
     """"And how long is the window for legal challenges?" after "What happens once the council adopts the plan?":
     the answer leads with the challenge window, not with what the first question would be answered with."""

@@ -7,6 +7,7 @@ import numpy as np
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.features import coverage, label_like
 from assistant.answerers.scored import ScoredSentence, sentence_text
+from assistant.query import part_analyses
 from index.lexical import content_terms
 from index.records import StoredSentence
 
@@ -41,9 +42,13 @@ class HandScorer:
     @staticmethod
     def _of_kind_asked(scored: list[tuple[ScoredSentence, float]],
                        context: AnswerContext) -> list[tuple[ScoredSentence, float]]:
-        analysis = context.analysis
-        return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW] if analysis.answer_type_satisfied(s.text)
-                or (s.chunk.kind == "table_row" and analysis.answer_type_satisfied(s.chunk.search_text))]
+        # "How many carers did it recruit, and when did it end?": a count answers one part, a date the other; the
+        # answer brings a sentence for each (ExtractiveAnswerer), so neither sentence need answer both
+        analyses = part_analyses(context.resolved or context.question, context.analysis)
+        return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW]
+                if any(analysis.answer_type_satisfied(s.text) or (s.chunk.kind == "table_row" and
+                                                                  analysis.answer_type_satisfied(s.chunk.search_text))
+                       for analysis in analyses)]
 
     @staticmethod
     def _scored(context: AnswerContext) -> list[tuple[ScoredSentence, float]]:
