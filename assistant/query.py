@@ -86,7 +86,7 @@ MONTH_WORDS = re.compile(rf"\b(?!may\b){_MONTH}|\bmay\s+\d|\d\s+may\b", re.IGNOR
 DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
                       r"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d\d\b", re.IGNORECASE)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b" + _MONTH + r"|"
-                        r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly|ongoing|on going)\b|"
+                        r"\b(?:spring|summer|autumn|winter|quarter|annual|monthly|weekly)\b|"
                         r"\b\d{1,2}[:.]\d\d\s*(?:a\.?m|p\.?m)\b",  # a meeting's times: "adjourned at 7:48 p.m."
                         re.IGNORECASE)
 
