@@ -22,6 +22,7 @@ from ingest.structure import StructureParser
 KENT_QA = EXTERNAL_PDFS / "kcc_2025-03-13_council_questions-and-answers.pdf"
 KENT_CABINET = EXTERNAL_PDFS / "kcc_2025-01-30_cabinet_minutes.pdf"
 KENT_PANEL = EXTERNAL_PDFS / "kcc_2024-10-29_corporate-parenting-panel_minutes.pdf"
+KENT_GOVERNANCE = EXTERNAL_PDFS / "kcc_2025-03-13_council_governance-update-report.pdf"
 EAST_PALO_ALTO = EXTERNAL_PDFS / "us-east-palo-alto_2020-01-27_planning-commission_minutes.pdf"
 WEST_SUSSEX, BATH = SAMPLE_DIR / "003_b4e36d0c51f0492b.txt", SAMPLE_DIR / "004_77dbbb5ea04abb7b.txt"
 needs_pdfs = pytest.mark.skipif(not KENT_QA.exists(), reason="../shared/external/pdfs not present")
@@ -291,6 +292,16 @@ def test_a_question_asking_two_things_is_answered_when_different_sentences_answe
                              "How many foster carers did the recruitment campaign bring in, and when did it end?")
     assert not result.abstained, result.answer
     assert "45 new foster carers" in result.answer and "31 March 2025" in result.answer, result.answer
+
+
+@pytest.mark.skipif(not KENT_GOVERNANCE.exists(), reason="../shared/external/pdfs not present")
+def test_a_sentence_is_judged_with_the_passage_that_names_its_subject(fresh_services: Services) -> None:
+    """"At the time of writing, no further legislation has been forthcoming" answers a question about remote and
+    hybrid meetings, which its paragraph names and it does not, ahead of sentences elsewhere that repeat the
+    question's words ("committees", "form") and say nothing of what changed."""
+    fresh_services.pipeline.ingest([KENT_GOVERNANCE], progress=False)
+    result = fresh_services.engine.ask("Have the rules on council committees meeting remotely or in hybrid form changed yet?")
+    assert "no further legislation has been forthcoming" in result.answer.split("[1]")[0], result.answer
 
 
 def test_a_follow_up_is_answered_on_its_own_first(fresh_services: Services, tmp_path: Path) -> None:

@@ -14,6 +14,9 @@ from index.records import StoredSentence
 # Measured against the fitted scorer on the dev splits (README, "How good is it"): these set weights did better there.
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
 ROW_WEIGHT = 0.8  # a table cell is judged with its row: "Not accepted" answers a question about the row's subject
+# A sentence is judged partly with its passage: "The backlog had now been cleared" answers a question about the
+# Freedom of Information backlog its passage names (dev: 0.3, 0.5, 0.7 tried; docs/rule-audit.md)
+PARAGRAPH_WEIGHT = 0.5
 LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers nothing
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
 DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cabinet approve?" as a count answers "how many"
@@ -65,8 +68,8 @@ class HandScorer:
             rank, passage = passages[chunk_id]
             chunk = passage.chunk
             prior = 1.0 - rank / max(1, len(passages))
-            row_weight = ROW_WEIGHT if chunk.kind == "table_row" else 0.0
-            ranking_in_chunk = row_weight * coverage(ranking_terms, chunk.search_text)
+            passage_weight = ROW_WEIGHT if chunk.kind == "table_row" else PARAGRAPH_WEIGHT
+            ranking_in_chunk = passage_weight * coverage(ranking_terms, chunk.search_text)
             all_in_chunk = coverage(all_terms, chunk.search_text)
             for position, sentence in enumerate(sentences):
                 text = sentence_text(chunk, sentence)
