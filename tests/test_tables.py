@@ -277,3 +277,36 @@ def test_a_forecast_under_a_short_month_year_is_found_by_the_month_spelled_out()
     assert "Mar- 26 (March 2026): 3.75" in row.search_text
     cell = next(s for s in row.sentences if s.column == "Mar- 26")
     assert cell.embed_text == "Bank Rate, Mar- 26 (March 2026): 3.75"
+
+
+def test_a_title_spanning_a_table_above_its_column_titles_names_the_rows_not_the_columns() -> None:
+    """"APPENDIX B - CAPITAL INVESTMENT SUMMARY" and a directorate's name, each alone in a row above the column
+    titles, do not name every column: the titles under them do, and the names above are the rows' group."""
+    rows = [["APPENDIX B - CAPITAL INVESTMENT SUMMARY 2025-26 to 2034-35", None, None, None, None],
+            ["Adult Social Care & Health (ASCH)", None, None, None, None],
+            ["ROW REF", "Project", "Total Cost of Scheme", "2025-26", "2026-27"],
+            ["", "", "£000s", "£000s", "£000s"],
+            ["1", "Home Support Fund & Equipment", "2,500", "250", "250"]]
+    text = table_text(rows)
+    assert text is not None
+    marks = [text.lines[offset] for offset in sorted(text.lines)]
+    assert marks[:2] == [None, None]  # the title and the directorate: rows filled in their first cell only
+    assert marks[2] == ("ROW REF", "Project", "Total Cost of Scheme £000s", "2025-26 £000s", "2026-27 £000s")
+    assert marks[4] is None
+    pair = table_text([["Number of foster households", None], ["Latest", "Target"], ["613", "700"]])
+    assert pair is not None and list(pair.lines.values())[0] == ("Number of foster households",) * 2, \
+        "two titles under a title may be figures' labels: the title heads the table, as before"
+
+
+KENT_TEMPLATES = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-02-13_full_council_appendix-f-all-templates.pdf"
+
+
+@pytest.mark.skipif(not KENT_TEMPLATES.exists(), reason="../shared/external/kcc-library not present")
+def test_column_titles_drawn_without_rules_between_them_name_their_own_columns() -> None:
+    """pdfplumber reads the budget templates' title row as one cell across the table; split where the columns below
+    are, each figure is under its year ("2025-26 £000's"), not under the whole run of titles."""
+    _, chunks = _chunks(KENT_TEMPLATES)
+    row = next(c for c in chunks if c.kind == "table_row" and "Apprenticeship Levy" in c.text)
+    cells = {s.column: " ".join(row.text[s.start - row.start:s.end - row.start].split()) for s in row.sentences}
+    assert cells.get("2025-26 £000's") == "50.0" and cells.get("Cabinet Member") == "Peter Oakford", cells
+    assert cells.get("Core or Externally Funded") == "Core"

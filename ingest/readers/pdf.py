@@ -34,6 +34,10 @@ MIN_TABLE_PAINTING_OPERATORS = 5
 MIN_FIGURE_LINES = 2
 # Two lines of a stacked cell are one row of the table when their middles are this close (points).
 SAME_ROW_POINTS = 3.0
+# A first row spanning a table of this many columns may be its column titles drawn without rules between them; it is
+# read as titles when this share of the columns has words over it (a title spanning the table covers a few).
+MIN_TITLED_COLUMNS = 3
+TITLED_SHARE = 0.6
 # pypdf and pdfminer log recoverable damage on stderr; a damaged file is reported once, as an IngestError.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -128,11 +132,34 @@ def _rows_by_line(chars: list[dict], cells: list[tuple[float, float, float, floa
 
 def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table, extracted: list[list[Cell]]) -> list[list[Cell]]:
     """pdfplumber's rows (extracted: their texts), except that a row stacking many rows (a table drawn without rules
-    between its rows) becomes those rows, so each label stays with its own figures."""
+    between its rows) becomes those rows, so each label stays with its own figures, and a first row of column
+    titles drawn without rules between them is split into its columns."""
     rows: list[list[Cell]] = []
     for row, texts in zip(table.rows, extracted):
         rows.extend(_rows_by_line(page.chars, row.cells) if stacks_rows(texts) else [texts])
+    if rows and len(table.rows) > 1:
+        rows[0] = _titles_by_column(page, table) or rows[0]
     return rows
+
+
+def _titles_by_column(page: pdfplumber.page.Page, table: pdfplumber.table.Table) -> list[Cell] | None:
+    """The first row's words split at the columns of the rows below, when it is one cell spanning the table (no
+    rules drawn between its titles: "MTFP Category Directorate ... 2025-26 2026-27"), every word within one column
+    and most columns with a title over them; None otherwise (a title spanning the table stays whole)."""
+    first = table.rows[0].cells
+    if len(first) < MIN_TITLED_COLUMNS or first[0] is None or any(cell is not None for cell in first[1:]):
+        return None
+    # the column edges of a row below with a cell in every column (a merged cell would span several)
+    full = next((row.cells for row in table.rows[1:] if len(row.cells) == len(first) and None not in row.cells), None)
+    if full is None:
+        return None
+    titles: list[list[str]] = [[] for _ in full]
+    for word in page.crop(first[0], strict=False).extract_words():
+        column = next((i for i, cell in enumerate(full) if cell[0] <= word["x0"] and word["x1"] <= cell[2]), None)
+        if column is None:
+            return None  # a word across a column's edge: a title spanning the table
+        titles[column].append(word["text"])
+    return [" ".join(words) for words in titles] if sum(map(bool, titles)) >= TITLED_SHARE * len(titles) else None
 
 
 def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, float]]

@@ -12,6 +12,7 @@ MAX_HEADER_WORDS = 8
 MAX_HEADER_ROWS = 4
 MAX_COLUMN_TITLE_WORDS = 4
 MERGED_TEXT_WORDS = 3
+MIN_TITLED_CELLS = 3  # a row of column titles under a table's title names at least this many columns
 BLOCK_SEPARATOR = "\n\n"
 # A table drawn without rules between its rows comes back from pdfplumber as one row whose cells each stack many
 # lines: a column of labels beside columns of figures. Such a cell has at least this many lines of figures,
@@ -160,19 +161,31 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
                  and (all(clean(c) for c in rows[0]) or not clean(rows[0][0])))
     if len(rows) < 2 and not continues:
         return None
-    header_count = 0 if continues else _header_rows(rows)
-    rows = _split_columns(rows, header_count)
-    return rows_text(rows, column_names(rows[:header_count]) if header_count else None, header_count)
+    above = 0 if continues else _rows_above_titles(rows)
+    header_count = 0 if continues else _header_rows(rows[above:])
+    rows = rows[:above] + _split_columns(rows[above:], header_count)
+    names = column_names(rows[above:above + header_count]) if header_count else None
+    return rows_text(rows, names, header_count, above)
 
 
-def rows_text(rows: list[list[Cell]], names: tuple[str, ...] | None, header_count: int) -> TableText:
-    """The rows as tab-separated lines, the first header_count of them marked with the column names."""
+def _rows_above_titles(rows: list[list[Cell]]) -> int:
+    """How many rows filled only in their first cell (the table's title spanning it, a group's name) stand above
+    a row of column titles: those name the rows below them, the column titles name the columns."""
+    above = 0
+    while above < min(len(rows) - 1, MAX_HEADER_ROWS) and _labels_group(rows[above]):
+        above += 1
+    titled = sum(bool(clean(cell)) for cell in rows[above]) >= MIN_TITLED_CELLS
+    return above if above and titled and _looks_like_header(rows[above]) else 0
+
+
+def rows_text(rows: list[list[Cell]], names: tuple[str, ...] | None, header_count: int, first_header: int = 0) -> TableText:
+    """The rows as tab-separated lines, header_count of them from first_header on marked with the column names."""
     result = TableText()
     parts: list[str] = []
     offset = 0
     for index, row in enumerate(rows):
         line = "\t".join(clean(cell) for cell in row)
-        result.lines[offset] = names if index < header_count else None
+        result.lines[offset] = names if first_header <= index < first_header + header_count else None
         parts.append(line)
         offset += len(line) + 1
     result.text = "\n".join(parts)
