@@ -13,6 +13,7 @@ from pypdf.errors import PdfReadError
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
+from ingest.readers.running_lines import without_running_lines
 from ingest.readers.tables import Cell, TableText, frames_figures, rows_text, stacks_rows, table_text
 from ingest.readers.unruled import MIN_ROW_FIGURES, Word, is_figure, unruled_tables
 
@@ -265,6 +266,7 @@ class PdfReader:
             raise IngestError("the PDF has no pages")
         if not any(page.text.strip() for page in pages):
             raise IngestError("the PDF has no text layer (scanned images?); run OCR on it and ingest the result")
+        pages = without_running_lines(pages)
         starts, table_lines, offset = [], {}, 0
         for page in pages:
             starts.append(offset)
