@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"could not read the reports ({error.__class__.__name__}: {error}); give two report.json files written "
               "by `scrutiny eval --report DIR`", file=sys.stderr)
         return 2
+    # a gold set or question only one report has (a set added since) would make the pools unlike
+    shared = before.keys() & after.keys()
+    before, after = ({key: q for key, q in report.items() if key in shared} for report in (before, after))
     changes = changed(before, after)
     print("\n".join(summary_lines(pooled(before), pooled(after), changes)))
     if args.list:
