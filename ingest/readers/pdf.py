@@ -136,22 +136,25 @@ def _table_rows(page: pdfplumber.page.Page, table: pdfplumber.table.Table, extra
     between its rows) becomes those rows, so each label stays with its own figures, and a first row of column
     titles drawn without rules between them is split into its columns."""
     rows: list[list[Cell]] = []
-    for row, texts in zip(table.rows, extracted):
+    table_rows = table.rows  # pdfplumber works the rows out again on every use
+    for row, texts in zip(table_rows, extracted):
         rows.extend(_rows_by_line(page.chars, row.cells) if stacks_rows(texts) else [texts])
-    if rows and len(table.rows) > 1:
-        rows[0] = _titles_by_column(page, table) or rows[0]
+    if rows and len(table_rows) > 1:
+        rows[0] = _titles_by_column(page, [row.cells for row in table_rows]) or rows[0]
     return rows
 
 
-def _titles_by_column(page: pdfplumber.page.Page, table: pdfplumber.table.Table) -> list[Cell] | None:
-    """The first row's words split at the columns of the rows below, when it is one cell spanning the table (no
-    rules drawn between its titles: "MTFP Category Directorate ... 2025-26 2026-27"), every word within one column
-    and most columns with a title over them; None otherwise (a title spanning the table stays whole)."""
-    first = table.rows[0].cells
+def _titles_by_column(page: pdfplumber.page.Page, cells: list[list[tuple[float, float, float, float] | None]]
+                      ) -> list[Cell] | None:
+    """The first row's words split at the columns of the rows below (cells: each row's cell boxes), when it is one
+    cell spanning the table (no rules drawn between its titles: "MTFP Category Directorate ... 2025-26 2026-27"),
+    every word within one column and most columns with a title over them; None otherwise (a title spanning the
+    table stays whole)."""
+    first = cells[0]
     if len(first) < MIN_TITLED_COLUMNS or first[0] is None or any(cell is not None for cell in first[1:]):
         return None
     # the column edges of a row below with a cell in every column (a merged cell would span several)
-    full = next((row.cells for row in table.rows[1:] if len(row.cells) == len(first) and None not in row.cells), None)
+    full = next((row for row in cells[1:] if len(row) == len(first) and None not in row), None)
     if full is None:
         return None
     titles: list[list[str]] = [[] for _ in full]
