@@ -40,10 +40,10 @@ def _is_text(page: TableText, at: int, line: str) -> bool:
     return "\t" not in line and at not in page.lines
 
 
-def _running(pages: list[TableText]) -> set[str]:
+def _running(edges: list[list[tuple[int, str]]]) -> set[str]:
     """The shapes of lines found at the edge of at least half of the pages (each page counted once)."""
-    counts = Counter(shape for page in pages for shape in {_shape(line) for _, line in _edge_lines(page)})
-    least = max(MIN_PAGES, RUNNING_SHARE * len(pages))
+    counts = Counter(shape for lines in edges for shape in {_shape(line) for _, line in lines})
+    least = max(MIN_PAGES, RUNNING_SHARE * len(edges))
     return {shape for shape, count in counts.items() if count >= least}
 
 
@@ -71,8 +71,9 @@ def without_running_lines(pages: list[TableText]) -> list[TableText]:
     page keeps its lines, since a paper's title there may also run along the top of every page."""
     if len(pages) < MIN_PAGES:
         return pages
-    running = _running(pages)
+    edges = [_edge_lines(page) for page in pages]
+    running = _running(edges)
     if not running:
         return pages
-    return pages[:1] + [_without(page, [(at, line) for at, line in _edge_lines(page) if _shape(line) in running])
-                        for page in pages[1:]]
+    return pages[:1] + [_without(page, [(at, line) for at, line in lines if _shape(line) in running])
+                        for page, lines in zip(pages[1:], edges[1:])]
