@@ -249,6 +249,33 @@ def test_boxes_round_columns_of_figures_are_no_table_but_a_contents_list_and_a_r
     assert not frames_figures(contents) and not frames_figures(ruled)
 
 
+def test_bands_behind_columns_of_figures_with_their_labels_outside_are_no_table() -> None:
+    """Coloured bands behind each directorate's columns come back as cells stacking a column of figures each, with
+    no column of labels beside them (the labels stand left of the bands): the bands frame columns, not cells. A
+    ruled table drawn without rules between its rows stacks its labels beside its figures, and is a table."""
+    banded = [["ASCH", "Public\nHealth", "CED"],
+              ["Core\n£000s\n585,946.2\n275.4\n26,300.0", "External\n£000s\n0.0\n436.6\n1,944.4",
+               "Core\n£000s\n29,540.9\n-661.3\n6.7"]]
+    labelled = [["Grant", "2024-25"], ["Revenue Support Grant\nSocial Care Grant\nServices Grant",
+                                       "11,806.0\n117,046.1\n-"]]
+    assert frames_figures(banded)
+    assert not frames_figures(labelled)
+
+
+KENT_DIRECTORATE_BUDGET = EXTERNAL_PDFS.parent / "kcc-library" / (
+    "kcc_2025-02-13_full_council_appendix-e-2025-26-budget-by-directorate.pdf")
+
+
+@pytest.mark.skipif(not KENT_DIRECTORATE_BUDGET.exists(), reason="../shared/external/kcc-library not present")
+def test_a_budget_banded_by_directorate_keeps_every_directorate_figure_beside_its_row_label() -> None:
+    """Each directorate's columns sit on a coloured band, the row labels and the council's totals left of the
+    bands: every figure is read in its row, under its directorate and column."""
+    _, chunks = _chunks(KENT_DIRECTORATE_BUDGET)
+    prices = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("Prices"))
+    cells = {s.column: " ".join(prices.text[s.start - prices.start:s.end - prices.start].split()) for s in prices.sentences}
+    assert cells["ASCH Core £000s"] == "26,300.0" and cells["TOTAL External £000s"] == "1,944.4"
+
+
 @pytest.mark.skipif(not KENT_REVENUE_PLAN.exists(), reason="../shared/external/kcc-library not present")
 def test_a_revenue_plan_boxed_by_year_is_read_as_rows_under_year_and_column_names() -> None:
     """Each year's three columns are boxed, the labels between the first year and the rest: every figure is read

@@ -38,17 +38,26 @@ def stacks_rows(row: list[Cell]) -> bool:
     """True when a row's cells stack what should be many rows: a cell with at least STACKED_LINES lines of figures,
     beside another cell of at least as many lines (their labels). A long text wrapped in its cell is not."""
     stacked = [_lines(cell) for cell in row if len(_lines(cell)) >= STACKED_LINES]
-    figures = [lines for lines in stacked if (count := sum(map(_is_figures, lines))) >= STACKED_LINES
-               and count >= STACKED_FIGURE_SHARE * len(lines)]
-    return bool(figures) and len(stacked) >= 2
+    return any(map(_stacks_figures, stacked)) and len(stacked) >= 2
 
 
 def frames_figures(rows: list[list[Cell]]) -> bool:
-    """True when a ruled "table" boxes columns of figures written as lines of several figures each ("1,429.5 0.0
-    1,429.5" in one cell): its rules frame groups of columns, not cells, so where its words stand says more."""
+    """True when a ruled "table" frames columns of figures rather than cells, so where its words stand says more:
+    its cells hold lines of several figures each ("1,429.5 0.0 1,429.5" in one cell), or every cell stacking many
+    lines stacks figures, with no column of labels beside them (coloured bands behind groups of columns, the row
+    labels standing outside them)."""
     lines = [line for row in rows for cell in row for line in _lines(cell) if _is_figures(line)]
     several = sum(_several_figures(line) for line in lines)
-    return len(lines) >= STACKED_LINES and 2 * several >= len(lines)
+    if len(lines) >= STACKED_LINES and 2 * several >= len(lines):
+        return True
+    stacked = [_lines(cell) for row in rows for cell in row if len(_lines(cell)) >= STACKED_LINES]
+    return bool(stacked) and all(_stacks_figures(cell_lines) for cell_lines in stacked)
+
+
+def _stacks_figures(cell_lines: list[str]) -> bool:
+    """A cell's lines are mostly figures under a heading or two ("Core", "£000s")."""
+    count = sum(map(_is_figures, cell_lines))
+    return count >= STACKED_LINES and count >= STACKED_FIGURE_SHARE * len(cell_lines)
 
 
 def _several_figures(line: str) -> bool:
