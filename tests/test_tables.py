@@ -172,6 +172,20 @@ def test_a_first_row_of_long_text_heads_its_table_and_is_a_row_too() -> None:
     assert any(title in c.search_text and "Latest: 71%" in c.text for c in chunks)
 
 
+KENT_INSPECTOR = EXTERNAL_PDFS.parent / "kcc-library" / (
+    "kcc_2025-03-04_cabinet_appendix-a-planning-inspectors-report-on-the-examination-of-the-kmwlp-.pdf")
+
+
+@pytest.mark.skipif(not KENT_INSPECTOR.exists(), reason="../shared/external/kcc-library not present")
+def test_a_row_filling_a_page_carries_its_table_on_to_the_next_page() -> None:
+    """A schedule of modifications: one row's long text fills a page by itself, its first cells empty. The next
+    page's table goes on from it, so its first row (MM53) is a row, not the column titles of the rows below it."""
+    _, chunks = _chunks(KENT_INSPECTOR)
+    mm54 = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("MM54"))
+    assert "Amend Policy DM 4 as follows" in mm54.text
+    assert not any(s.column and s.column.startswith("MM53") for s in mm54.sentences)
+
+
 KENT_TREASURY = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_appendix-l-treasury-management-strategy-2025-26.pdf"
 
 

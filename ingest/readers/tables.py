@@ -162,10 +162,14 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
     that page), so every row of it is a row: none is taken for a header. So does a single row as wide (a long row
     filling the page): it is no frame."""
     rows = _keep_rows([_unmerged(row) for row in raw_rows])
+    # a row broken over the page leaves its first cells empty here (every cell but its last, on a page it fills):
+    # it finishes the last row of the page before, its empty columns kept so that the next page goes on from it too
+    whole = [row for row in raw_rows if any(clean(cell) for cell in row)]
+    if whole and len(whole[0]) == continued_width and not clean(whole[0][0]):
+        rows = [[clean(cell) for cell in row] for row in whole]
     if not rows or len(rows[0]) < 2:
         return None
-    # a title spanning merged cells (a KPI's name above its figures) leaves cells empty: that row heads its own table;
-    # a row broken over the page leaves its first cells empty here: it finishes the last row of the page before
+    # a title spanning merged cells (a KPI's name above its figures) leaves cells empty: that row heads its own table
     continues = (len(rows[0]) == continued_width and not _looks_like_header(rows[0])
                  and (all(clean(c) for c in rows[0]) or not clean(rows[0][0])))
     if len(rows) < 2 and not continues:
