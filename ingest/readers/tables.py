@@ -166,7 +166,7 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
     # it finishes the last row of the page before, its empty columns kept so that the next page goes on from it too
     whole = [row for row in raw_rows if any(clean(cell) for cell in row)]
     if whole and len(whole[0]) == continued_width and not clean(whole[0][0]):
-        rows = [[clean(cell) for cell in row] for row in whole]
+        rows = [_unmerged(row) for row in whole]
     if not rows or len(rows[0]) < 2:
         return None
     # a title spanning merged cells (a KPI's name above its figures) leaves cells empty: that row heads its own table
