@@ -186,6 +186,19 @@ def test_a_row_filling_a_page_carries_its_table_on_to_the_next_page() -> None:
     assert not any(s.column and s.column.startswith("MM53") for s in mm54.sentences)
 
 
+KENT_RISK_REGISTER = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-02-13_full_council_appendix-j-budget-risk-register.pdf"
+
+
+@pytest.mark.skipif(not KENT_RISK_REGISTER.exists(), reason="../shared/external/kcc-library not present")
+def test_a_label_hidden_behind_a_tables_first_row_does_not_garble_it() -> None:
+    """"Significant Risks (over £10m)", in larger letters hidden behind each page's first row of the register, was
+    read letter by letter into that row's cells ("ASLiLgnifican"): the row reads as it is shown."""
+    document, chunks = _chunks(KENT_RISK_REGISTER)
+    assert "ASLiLgnifican" not in document.text and "tM Rariksekt" not in document.text
+    insecure = next(c for c in chunks if c.kind == "table_row" and "insecure funding (company dividends" in c.text)
+    assert insecure.text.startswith("Non Attributable Costs\tInsecure funding\tThe 2025-26 core budget includes £14.2m")
+
+
 KENT_TREASURY = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_appendix-l-treasury-management-strategy-2025-26.pdf"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pdfplumber
@@ -39,6 +40,11 @@ SAME_ROW_POINTS = 3.0
 # read as titles when this share of the columns has words over it (a title spanning the table covers a few).
 MIN_TITLED_COLUMNS = 3
 TITLED_SHARE = 0.6
+# A character of an unusual size sharing this much of its box with one of the page's usual size is laid over it;
+# characters are found near each other by a grid of this pitch (points). Larger: by this factor at least.
+OVERLAID_SHARE = 0.3
+LARGER_SHARE = 1.15
+GRID_POINTS = 20.0
 # pypdf and pdfminer log recoverable damage on stderr; a damaged file is reported once, as an IngestError.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -166,6 +172,46 @@ def _titles_by_column(page: pdfplumber.page.Page, cells: list[list[tuple[float, 
     return [" ".join(words) for words in titles] if sum(map(bool, titles)) >= TITLED_SHARE * len(titles) else None
 
 
+def _without_overlaid_text(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """The page less characters larger than its usual size laid over the text of that size (a label hidden behind a
+    table's cells, "Significant Risks (over £10m)" across a register's first row; a watermark): read with the text
+    below them, they garble both ("ASLiLgnifican"). Smaller ones (superscripts, footnotes, units) touch the text
+    beside them and stay."""
+    sizes = Counter(round(char["size"], 1) for char in page.chars)
+    if len(sizes) < 2:
+        return page
+    usual = sizes.most_common(1)[0][0]
+    grid: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for char in page.chars:
+        if round(char["size"], 1) == usual:
+            for cell in _grid_cells(char):
+                grid[cell].append(char)
+    lines: dict[tuple[float, int], list[dict]] = defaultdict(list)  # unusual characters by size and line
+    for char in page.chars:
+        if char["size"] > LARGER_SHARE * usual:
+            lines[(round(char["size"], 1), round(char["top"]))].append(char)
+    # a line laid over the text is taken out whole: its characters between the words below overlap nothing
+    overlaid = {id(char) for line in lines.values()
+                if any(_overlap(char, other) for char in line for cell in _grid_cells(char) for other in grid[cell])
+                for char in line}
+    return page.filter(lambda obj: id(obj) not in overlaid) if overlaid else page
+
+
+def _grid_cells(char: dict) -> list[tuple[int, int]]:
+    return [(x, y) for x in range(int(char["x0"] // GRID_POINTS), int(char["x1"] // GRID_POINTS) + 1)
+            for y in range(int(char["top"] // GRID_POINTS), int(char["bottom"] // GRID_POINTS) + 1)]
+
+
+def _overlap(char: dict, other: dict) -> bool:
+    """The two boxes share at least OVERLAID_SHARE of the smaller one's area."""
+    width = min(char["x1"], other["x1"]) - max(char["x0"], other["x0"])
+    height = min(char["bottom"], other["bottom"]) - max(char["top"], other["top"])
+    if width <= 0 or height <= 0:
+        return False
+    smaller = min((c["x1"] - c["x0"]) * (c["bottom"] - c["top"]) for c in (char, other))
+    return width * height >= OVERLAID_SHARE * max(smaller, 1e-6)
+
+
 def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, float]]
              ) -> list[tuple[tuple[float, float, float, float], TableText]]:
     """Tables of figures drawn without rules, among the words outside the page's ruled tables."""
@@ -179,6 +225,7 @@ def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_l
     """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table;
     and the width of the table that ends the page, which the next page's first table may go on from.
     continued_width: that width on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
+    page = _without_overlaid_text(page)
     tables = []
     for table in sorted(page.find_tables(), key=lambda table: table.bbox[1]) if draws_lines else []:
         extracted = table.extract()
