@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ingest.document import LoadedDocument
 from ingest.sentences import sentence_spans
@@ -160,7 +161,9 @@ class Chunker:
             return
         before = " ".join((block.table_context or "").split())
         context = " ".join(filter(None, [block.heading, before if before != block.heading else None]))
-        for group in self._groups(sentences, self.max_words):
+        # a row is split only when its own words are many: the column names each cell is embedded under repeat the
+        # table's header, and counted, they split rows of long titles into passages of figures without their label
+        for group in self._groups(sentences, self.max_words, lambda s: len(document.text[s.start:s.end].split())):
             labelled = [f"{_searchable(s.column)}: {_plain(document.text[s.start:s.end])}" if s.column else _plain(document.text[s.start:s.end])
                         for s in group]
             search_text = "\n".join(filter(None, [context, row_name, " | ".join(labelled)]))
@@ -192,11 +195,12 @@ class Chunker:
             chunk.ordinal = ordinal
         return merged
 
-    def _groups(self, sentences: list[Sentence], max_words: int) -> list[list[Sentence]]:
+    def _groups(self, sentences: list[Sentence], max_words: int,
+                words_of: Callable[[Sentence], int] = lambda s: len(s.embed_text.split())) -> list[list[Sentence]]:
         groups: list[list[Sentence]] = [[]]
         words = 0
         for sentence in sentences:
-            length = len(sentence.embed_text.split())
+            length = words_of(sentence)
             if groups[-1] and words + length > max_words:
                 groups.append([])
                 words = 0

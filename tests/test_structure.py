@@ -8,6 +8,7 @@ import pytest
 
 from conftest import SAMPLE_DIR, external_pdfs
 from ingest.chunker import Chunker
+from ingest.document import LoadedDocument
 from ingest.readers import reader_for
 from ingest.sentences import sentence_spans
 from ingest.structure import StructureParser
@@ -67,3 +68,19 @@ def test_pdf_chunks_know_their_page() -> None:
     assert min(pages) == 1 and max(pages) == 17
     for chunk in chunks:
         assert document.page_at(chunk.start) == chunk.page
+
+
+def test_a_row_under_long_column_titles_stays_one_passage() -> None:
+    """Each cell is embedded under its column's title, but the row is split only when its own words are many: a row of
+    twelve figures under long titles stays one passage, its label with every figure."""
+    titles = [f"Estimated annual financial exposure for year {year} in millions of pounds after mitigation"
+              for year in range(2025, 2037)]
+    header = "\t".join(["Risk", *titles])
+    row = "\t".join(["Insecure funding", *(f"{n}.5" for n in range(12))])
+    text = f"Budget risks\n\n{header}\n{row}\n"
+    document = LoadedDocument(source="risks.txt", text=text, format="txt", page_starts=(0,),
+                              table_lines={text.index(header): tuple(["Risk", *titles]), text.index(row): None})
+    chunks = Chunker(160).chunk(document, StructureParser().parse(document.text, document.table_lines))
+    start = text.index(row)
+    passages = [c for c in chunks if c.start < start + len(row) and c.end > start]
+    assert len(passages) == 1 and passages[0].text == row
