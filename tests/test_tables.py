@@ -295,12 +295,16 @@ KENT_DIRECTORATE_BUDGET = EXTERNAL_PDFS.parent / "kcc-library" / (
 
 @pytest.mark.skipif(not KENT_DIRECTORATE_BUDGET.exists(), reason="../shared/external/kcc-library not present")
 def test_a_budget_banded_by_directorate_keeps_every_directorate_figure_beside_its_row_label() -> None:
-    """Each directorate's columns sit on a coloured band, the row labels and the council's totals left of the
-    bands: every figure is read in its row, under its directorate and column."""
+    """Each directorate's columns sit on a coloured band, its name over the band, the row labels and the council's
+    totals left of the bands: every figure is read in its row, under its directorate (the band's name, for each of
+    the band's columns) and column."""
     _, chunks = _chunks(KENT_DIRECTORATE_BUDGET)
     prices = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("Prices"))
-    cells = {s.column: " ".join(prices.text[s.start - prices.start:s.end - prices.start].split()) for s in prices.sentences}
-    assert cells["ASCH Core £000s"] == "26,300.0" and cells["TOTAL External £000s"] == "1,944.4"
+    cells = [(s.column, " ".join(prices.text[s.start - prices.start:s.end - prices.start].split())) for s in prices.sentences]
+    columns = dict(cells)
+    assert len(columns) == len(cells) == 18  # the label and 17 figures, no two under one name
+    assert columns["ASCH Core £000s"] == "26,300.0" and columns["TOTAL External £000s"] == "1,944.4"
+    assert columns["CYPE Core £000s"] == "9,148.5" and columns["GET Total £000s"] == "5,413.5"
 
 
 @pytest.mark.skipif(not KENT_REVENUE_PLAN.exists(), reason="../shared/external/kcc-library not present")

@@ -16,7 +16,7 @@ from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
 from ingest.readers.running_lines import without_running_lines
 from ingest.readers.tables import Cell, TableText, frames_figures, rows_text, stacks_rows, table_text
-from ingest.readers.unruled import MIN_ROW_FIGURES, Word, is_figure, unruled_tables
+from ingest.readers.unruled import MIN_ROW_FIGURES, GroupTitle, Word, is_figure, unruled_tables
 
 PAGE_SEPARATOR = "\n\n"
 FOOTER_WORDS = 6  # below a page's last table, a page number or running footer at most
@@ -45,6 +45,8 @@ TITLED_SHARE = 0.6
 OVERLAID_SHARE = 0.3
 LARGER_SHARE = 1.15
 GRID_POINTS = 20.0
+# A title over a box framing a group of columns is a few words ("Public Health"), not the box's figures.
+MAX_GROUP_TITLE_WORDS = 6
 # pypdf and pdfminer log recoverable damage on stderr; a damaged file is reported once, as an IngestError.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -212,12 +214,22 @@ def _overlap(char: dict, other: dict) -> bool:
     return width * height >= OVERLAID_SHARE * max(smaller, 1e-6)
 
 
-def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, float]]
+def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, float]], group_titles: list[GroupTitle]
              ) -> list[tuple[tuple[float, float, float, float], TableText]]:
     """Tables of figures drawn without rules, among the words outside the page's ruled tables."""
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words()
              if not any(_inside(w, bbox) for bbox in ruled)]
-    return [(table.bbox, rows_text([list(table.names), *table.rows], table.names, 1)) for table in unruled_tables(words)]
+    return [(table.bbox, rows_text([list(table.names), *table.rows], table.names, 1))
+            for table in unruled_tables(words, group_titles)]
+
+
+def _frame_titles(table: pdfplumber.table.Table, extracted: list[list[Cell]]) -> list[GroupTitle]:
+    """The titles in the first row of boxes framing groups of columns ("ASCH", "Public Health", "CYPE" over their
+    bands), when it holds two or more (one title over every box names the whole table, not a group)."""
+    titles = [GroupTitle(cell[0], cell[2], " ".join(text.split())) for cell, text in zip(table.rows[0].cells, extracted[0])
+              if cell is not None and text and text.strip() and len(text.split()) <= MAX_GROUP_TITLE_WORDS
+              and not any(is_figure(word) for word in text.split())]
+    return titles if len(titles) >= 2 else []
 
 
 def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_lines: bool
@@ -226,15 +238,16 @@ def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_l
     and the width of the table that ends the page, which the next page's first table may go on from.
     continued_width: that width on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
     page = _without_overlaid_text(page)
-    tables = []
+    tables, group_titles = [], []
     for table in sorted(page.find_tables(), key=lambda table: table.bbox[1]) if draws_lines else []:
         extracted = table.extract()
         if frames_figures(extracted):
+            group_titles += _frame_titles(table, extracted)
             continue  # boxes round groups of columns: the unruled reader below reads their words by position
         text = table_text(_table_rows(page, table, extracted), continued_width if not tables else None)
         if text is not None:
             tables.append((table.bbox, text))
-    tables = sorted(tables + _unruled(page, [bbox for bbox, _ in tables]), key=lambda table: table[0][1])
+    tables = sorted(tables + _unruled(page, [bbox for bbox, _ in tables], group_titles), key=lambda table: table[0][1])
     if not tables:
         return None, None
     prose = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, b) for b, _ in tables))

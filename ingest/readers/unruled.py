@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from statistics import median
+from typing import Sequence
 
 from ingest.readers.tables import Cell
 from ingest.vocabulary import ACCOUNTS_FIGURE
@@ -55,6 +56,19 @@ class Word:
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class GroupTitle:
+    """A title over a box or band drawn round a group of columns ("CYPE" over its Core, External and Total), and the
+    box's left and right edges: it names every column inside the box, not only the one it stands over."""
+
+    x0: float
+    x1: float
+    text: str
+
+    def covers(self, column: "Column") -> bool:
+        return self.x0 <= (column.x0 + column.x1) / 2 <= self.x1
 
 
 @dataclass
@@ -273,9 +287,19 @@ def _joined(parts: list[str]) -> str:
     return text
 
 
-def unruled_tables(words: list[Word]) -> list[UnruledTable]:
-    """The tables of figures among a page's words, each with its column names from the headings above it. A table
-    has MIN_TABLE_ROWS rows, or fewer when its headings name every column (a row of years over one line of figures)."""
+def _with_group_titles(parts: list[list[str]], columns: list[Column], titles: Sequence[GroupTitle]) -> list[list[str]]:
+    """Each column's heading phrases led by the title of the box drawn round it, unless they already hold its words."""
+    for index, column in enumerate(columns, start=1):
+        for title in titles:
+            if title.covers(column) and not set(title.text.split()) <= set(" ".join(parts[index]).split()):
+                parts[index].insert(0, title.text)
+    return parts
+
+
+def unruled_tables(words: list[Word], group_titles: Sequence[GroupTitle] = ()) -> list[UnruledTable]:
+    """The tables of figures among a page's words, each with its column names from the headings above it, and the
+    titles of boxes drawn round groups of its columns. A table has MIN_TABLE_ROWS rows, or fewer when its headings
+    name every column (a row of years over one line of figures)."""
     lines = _lines(words)
     tables = []
     for first, last in _blocks(lines):
@@ -285,7 +309,7 @@ def unruled_tables(words: list[Word]) -> list[UnruledTable]:
         label_above = ""
         if headings and not _split(lines[first])[0] and _beside_columns(headings[-1], columns):
             label_above = _text(headings.pop())
-        parts = _names(headings, columns)
+        parts = _with_group_titles(_names(headings, columns), columns, group_titles)
         if not any(parts[1:]) or (len(rows) < MIN_TABLE_ROWS and not all(parts[1:])):
             continue
         body, end = _body(lines, first, last, columns, label_above)
