@@ -161,12 +161,11 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
     column titles (every cell filled, or the end of a row broken over the page), goes on from it (its header is on
     that page), so every row of it is a row: none is taken for a header. So does a single row as wide (a long row
     filling the page): it is no frame."""
-    rows = _keep_rows([_unmerged(row) for row in raw_rows])
     # a row broken over the page leaves its first cells empty here (every cell but its last, on a page it fills):
     # it finishes the last row of the page before, its empty columns kept so that the next page goes on from it too
     whole = [row for row in raw_rows if any(clean(cell) for cell in row)]
-    if whole and len(whole[0]) == continued_width and not clean(whole[0][0]):
-        rows = [_unmerged(row) for row in whole]
+    finishes_row = bool(whole) and len(whole[0]) == continued_width and not clean(whole[0][0])
+    rows = [_unmerged(row) for row in whole] if finishes_row else _keep_rows([_unmerged(row) for row in raw_rows])
     if not rows or len(rows[0]) < 2:
         return None
     # a title spanning merged cells (a KPI's name above its figures) leaves cells empty: that row heads its own table
