@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdf
+from pdfplumber.utils import calculate_area, get_bbox_overlap, obj_to_bbox
 from pypdf.errors import PdfReadError
 
 from ingest.document import LoadedDocument
@@ -40,7 +41,7 @@ SAME_ROW_POINTS = 3.0
 # read as titles when this share of the columns has words over it (a title spanning the table covers a few).
 MIN_TITLED_COLUMNS = 3
 TITLED_SHARE = 0.6
-# A character of an unusual size sharing this much of its box with one of the page's usual size is laid over it;
+# A character larger than the page's usual size sharing this much of its box with one of that size is laid over it;
 # characters are found near each other by a grid of this pitch (points). Larger: by this factor at least.
 OVERLAID_SHARE = 0.3
 LARGER_SHARE = 1.15
@@ -206,12 +207,9 @@ def _grid_cells(char: dict) -> list[tuple[int, int]]:
 
 def _overlap(char: dict, other: dict) -> bool:
     """The two boxes share at least OVERLAID_SHARE of the smaller one's area."""
-    width = min(char["x1"], other["x1"]) - max(char["x0"], other["x0"])
-    height = min(char["bottom"], other["bottom"]) - max(char["top"], other["top"])
-    if width <= 0 or height <= 0:
-        return False
-    smaller = min((c["x1"] - c["x0"]) * (c["bottom"] - c["top"]) for c in (char, other))
-    return width * height >= OVERLAID_SHARE * max(smaller, 1e-6)
+    shared = get_bbox_overlap(obj_to_bbox(char), obj_to_bbox(other))
+    smaller = min(calculate_area(obj_to_bbox(c)) for c in (char, other))
+    return shared is not None and calculate_area(shared) >= OVERLAID_SHARE * max(smaller, 1e-6)
 
 
 def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, float]], group_titles: list[GroupTitle]
