@@ -8,6 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.vocabulary import VOTE_COUNT
+
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktTokenizer
 
@@ -25,8 +27,11 @@ LOWER_CASE_WORD = re.compile(r"[a-z][a-z'\u2019-]*(?=[\s,;:]|$)")
 
 
 def continues_sentence(before: str, after: str) -> bool:
-    """True when `after` carries on the sentence `before` left unfinished."""
+    """True when `after` carries on the sentence `before` left unfinished, or lists the names that a vote's count
+    ("For (14)"), ending `before`, counts."""
     before, after = before.rstrip(), after.lstrip()
+    if before and after and VOTE_COUNT.match(before.rsplit("\n", 1)[-1]):
+        return True
     return bool(before) and not SENTENCE_END.search(before) and LOWER_CASE_WORD.match(after) is not None
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.sentences import SENTENCE_END, continues_sentence
-from ingest.vocabulary import FIGURE, ROW_LABEL
+from ingest.vocabulary import FIGURE, ROW_LABEL, VOTE_COUNT
 
 # "2.1", "3.8.1", optionally behind a list bullet; the number must be followed by text.
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
@@ -293,7 +293,7 @@ class StructureParser:
         next_blank = next_line is None or not next_line.stripped
         if NUMBERED_TITLE.match(line.text) and not line.stripped.endswith("."):
             return line.stripped if len(line.stripped.split()) <= MAX_TITLE_WORDS else None
-        if NUMBERED_PARAGRAPH.match(line.text):
+        if NUMBERED_PARAGRAPH.match(line.text) or VOTE_COUNT.match(line.text):
             return None
         return line.stripped.strip("*_ ") if _looks_like_heading(line, next_blank) else None
 

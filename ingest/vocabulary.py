@@ -25,6 +25,11 @@ NUMBERED_RECOMMENDATION = re.compile(
 # A table row's label cell: "15.", "1 5." (a split PDF-to-text number), "R12", "3a".
 ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNORECASE)
 
+# A recorded vote's count in minutes, on a line of its own above the names it counts: "For (14)", "Against: 45",
+# "Abstentions (2)", "AYES 5". It labels the names under it; it is not a heading.
+VOTE_COUNT = re.compile(r"^\s*(?:for|against|abstain(?:ed|ing)?|abstentions?|ayes|noes|nays)\s*(?:\(\s*\d+\s*\)|:?\s*\d+)\s*:?\s*$",
+                        re.IGNORECASE)
+
 # A figure as a table cell writes it: "613", "£6.3m", "-115,128.2", "+3.1%".
 FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
 # A word of a line of figures in an accounts table, which also writes "(2.3)" for -2.3 and "-" for nil.

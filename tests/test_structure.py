@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_DIR, external_pdfs
+from conftest import EXTERNAL_PDFS, SAMPLE_DIR, external_pdfs
 from ingest.chunker import Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
@@ -84,3 +84,22 @@ def test_a_row_under_long_column_titles_stays_one_passage() -> None:
     start = text.index(row)
     passages = [c for c in chunks if c.start < start + len(row) and c.end > start]
     assert len(passages) == 1 and passages[0].text == row
+
+
+KENT_MINUTES = EXTERNAL_PDFS.parent / "kcc-library" / (
+    "kcc_2025-02-13_full_council_9-january-2025-county-council-minutes.pdf")
+
+
+@pytest.mark.skipif(not KENT_MINUTES.exists(), reason="../shared/external/kcc-library not present")
+def test_a_recorded_vote_is_one_passage_with_its_counts_beside_their_names() -> None:
+    document = reader_for(KENT_MINUTES).read(KENT_MINUTES)
+    blocks = StructureParser().parse(document.text, document.table_lines)
+    headings = [document.text[b.start:b.end].strip() for b in blocks if b.kind == "heading"]
+    # "For (14)" and a one-line list of names were taken for headings, and headed the minutes after them
+    assert not [h for h in headings if h.startswith(("For (", "Against (", "Abstain (")) or h.startswith("Mrs Bruneau")]
+    chunks = Chunker(160).chunk(document, blocks)
+    vote = next(c for c in chunks if "paragraph 17 to the vote" in c.text)
+    assert "For (14)" in vote.text and "Abstain (4)" in vote.text and "Amendment lost." in vote.text
+    counted = [" ".join(document.text[s.start:s.end].split()) for s in vote.sentences]
+    assert "Abstain (4) Mrs Bruneau, Mr Chittenden, Mrs Dean, Mr Webb" in counted
+    assert vote.heading.startswith("285.")
