@@ -84,6 +84,13 @@ def clean_cell(cell: str) -> str:
     return re.sub(r"\s+", " ", MARKUP.sub(" ", cell)).strip()
 
 
+def _capitals_title(line: _Line) -> bool:
+    """A numbered title in capitals ("3. PUBLIC COMMENT"): a heading even right under a paragraph's last line, as
+    PDF text often puts it, with no blank line between."""
+    letters = [ch for ch in line.stripped if ch.isalpha()]
+    return NUMBERED_TITLE.match(line.text) is not None and len(letters) > 3 and all(ch.isupper() for ch in letters)
+
+
 def _looks_like_heading(line: _Line, next_blank: bool) -> bool:
     words = line.stripped.split()
     if not words or len(words) > 12 or line.stripped[-1] in ".,;:":
@@ -251,6 +258,8 @@ class StructureParser:
                 add_heading(line, line, line.stripped.rstrip(": "))
                 continue
             title = self._heading_text(line, next_line)
+            if title and paragraph and _capitals_title(line):
+                flush_paragraph()
             if title and not paragraph:
                 number = NUMBERED_TITLE.match(line.text)
                 section = number.group(1) if number else section

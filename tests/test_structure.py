@@ -103,3 +103,14 @@ def test_a_recorded_vote_is_one_passage_with_its_counts_beside_their_names() -> 
     counted = [" ".join(document.text[s.start:s.end].split()) for s in vote.sentences]
     assert "Abstain (4) Mrs Bruneau, Mr Chittenden, Mrs Dean, Mr Webb" in counted
     assert vote.heading.startswith("285.")
+
+
+PALO_ALTO_MINUTES = EXTERNAL_PDFS / "us-east-palo-alto_2020-01-27_planning-commission_minutes.pdf"
+
+
+@pytest.mark.skipif(not PALO_ALTO_MINUTES.exists(), reason="external PDFs not present")
+def test_a_numbered_title_in_capitals_heads_its_item_with_no_blank_line_above_it() -> None:
+    _, chunks = _chunks(PALO_ALTO_MINUTES)
+    comment = next(c for c in chunks if "Court Skinner provided public comment." in c.text)
+    assert (comment.heading, comment.section) == ("3. PUBLIC COMMENT", "3")
+    assert "ABSENT" not in comment.text  # the item above it, which PDF text runs straight on into the title
