@@ -113,3 +113,15 @@ def test_a_real_unruled_budget_table_becomes_rows_that_name_their_columns(tmp_pa
     row = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("Growth, Environment & Transport\t202.9"))
     assert "Budget: 202.9" in row.search_text and "Forecast: 209.2" in row.search_text
     assert row.page == 6
+
+
+def test_headings_over_a_blank_band_name_the_columns_under_a_group_label() -> None:
+    """A coloured header, an empty row, then a group label over the first row, as budget monitoring tables are set."""
+    words = (_line(0, (20, "Service"), _right(150, "Budget"), _right(200, "Forecast"))
+             + _line(42, (20, "Strategic Management"))
+             + _line(56, (30, "Directorate Budgets"), _right(150, "4.3"), _right(200, "4.7"))
+             + _line(70, (30, "Libraries"), _right(150, "11.1"), _right(200, "10.5"))
+             + _line(84, (30, "Growth Total"), _right(150, "31.3"), _right(200, "29.9")))
+    table = unruled_tables(words)[0]
+    assert table.names == ("Service", "Budget", "Forecast")
+    assert ["Libraries", "11.1", "10.5"] in [list(row) for row in table.rows]

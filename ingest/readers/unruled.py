@@ -28,6 +28,8 @@ GROUP_CENTRING = 4
 PHRASE_GAP_SHARE = 0.8
 # A line further below the one above it than this many line heights starts a new block.
 MAX_LINE_GAP_HEIGHTS = 2.5
+# A blank band this many line heights tall may part the headings from group labels over the first rows.
+HEADER_BAND_GAP_HEIGHTS = 3.5
 SENTENCE_END = re.compile(r"[.;:]$")
 # A number with a leading zero is a telephone number or a code, not a figure ("03000 416814").
 LEADING_ZERO = re.compile(r"^0\d")
@@ -139,10 +141,10 @@ def _is_row(line: list[Word]) -> bool:
     return len(_split(line)[1]) >= MIN_ROW_FIGURES and not _is_year_heading(line)
 
 
-def _far_below(lines: list[list[Word]], upper: int, lower: int) -> bool:
-    """Blank space between two lines wider than MAX_LINE_GAP_HEIGHTS line heights for each line between them."""
+def _far_below(lines: list[list[Word]], upper: int, lower: int, gap_heights: float = MAX_LINE_GAP_HEIGHTS) -> bool:
+    """Blank space between two lines wider than gap_heights line heights for each line between them."""
     height = max(lines[lower][0].height, 1.0)
-    return lines[lower][0].top - lines[upper][0].bottom > (lower - upper) * MAX_LINE_GAP_HEIGHTS * height
+    return lines[lower][0].top - lines[upper][0].bottom > (lower - upper) * gap_heights * height
 
 
 def _blocks(lines: list[list[Word]]) -> list[tuple[int, int]]:
@@ -209,14 +211,31 @@ def _is_heading(line: list[Word]) -> bool:
                                      for p in phrases)
 
 
-def _heading_lines(lines: list[list[Word]], first_row: int) -> list[list[Word]]:
+def _heading_lines(lines: list[list[Word]], first_row: int, gap_heights: float = MAX_LINE_GAP_HEIGHTS
+                   ) -> list[list[Word]]:
     """The heading lines straight above a table's first row, top first."""
     found: list[list[Word]] = []
     index = first_row - 1
-    while index >= 0 and len(found) < MAX_HEADING_LINES and _is_heading(lines[index]) and not _far_below(lines, index, index + 1):
+    while (index >= 0 and len(found) < MAX_HEADING_LINES and _is_heading(lines[index])
+           and not _far_below(lines, index, index + 1, gap_heights)):
         found.insert(0, lines[index])
         index -= 1
     return found
+
+
+def _table_top(lines: list[list[Word]], first_row: int, columns: list[Column]) -> tuple[int, list[list[Word]]]:
+    """The table's first line and its heading lines. When the lines straight above the first row lie over no column,
+    they are the first rows' group labels ("Strategic Management & Directorate Budgets"), and the headings stand
+    above them, perhaps across a blank band (an empty row under a coloured header): up to HEADER_BAND_GAP_HEIGHTS."""
+    headings = _heading_lines(lines, first_row)
+    top = first_row
+    while (top > 0 and first_row - top < MAX_LINES_WITHOUT_FIGURES and _beside_columns(lines[top - 1], columns)
+           and not _far_below(lines, top - 1, top)):
+        top -= 1
+    if top == first_row or not all(_beside_columns(line, columns) for line in headings):
+        return first_row, headings
+    above = _heading_lines(lines, top, HEADER_BAND_GAP_HEIGHTS)
+    return (top, above) if not all(_beside_columns(line, columns) for line in above) else (first_row, headings)
 
 
 def _names(headings: list[list[Word]], columns: list[Column]) -> list[list[str]]:
@@ -305,7 +324,7 @@ def unruled_tables(words: list[Word], group_titles: Sequence[GroupTitle] = ()) -
     for first, last in _blocks(lines):
         rows = [line for line in lines[first:last + 1] if _is_row(line)]
         columns = _columns(rows)
-        headings = _heading_lines(lines, first)
+        first, headings = _table_top(lines, first, columns)
         label_above = ""
         if headings and not _split(lines[first])[0] and _beside_columns(headings[-1], columns):
             label_above = _text(headings.pop())
