@@ -14,7 +14,7 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from ingest.structure import ASKED, ITEM_LABEL, REPLY_LABEL
-from ingest.vocabulary import COUNCIL_KIND_WORDS, COUNCIL_KINDS
+from ingest.vocabulary import COUNCIL_KIND_WORDS, COUNCIL_KINDS, FIGURE
 
 AUTHORITIES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authorities.csv"
 # The title block, "Report to:"/"Date:" panel or minutes heading sits on a paper's first page.
@@ -113,6 +113,12 @@ SKIPPED_LINE_RE = re.compile(
     r"^(?:page\s+)?\d+(?:\s+of\s+\d+)?$|^(?:appendix|annex|annexe|item|agenda item|question|part|schedule)\s+[\w.]+$",
     re.IGNORECASE,
 )
+# A title does not end on a joining word; nor is a letter's greeting or closing one, nor a row of this many measured
+# figures (with a decimal point, thousands comma or unit: "TOTAL £m 334.7 290.0"; not "Appendix 1 – 13 March").
+UNFINISHED_TITLE = re.compile(r"\b(?:a|an|the|and|or|of|to|for|in|on|by|with|from)$|[,(&–-]$", re.IGNORECASE)
+LETTER_LINE = re.compile(r"^(?:Dear\s|Yours\s+(?:sincerely|faithfully))", re.IGNORECASE)
+MEASURE_MARK = re.compile(r"[.,%£$€]")
+MIN_FIGURES_IN_ROW = 2
 NUMBERED_RE = re.compile(r"^(?:[-*\u2022\u00a7]\s*)?\d")
 SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "to", "&", "with", "at", "by", "a", "an"})
 TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['&.-][A-Za-z0-9]+)*|[,&]")
@@ -202,7 +208,9 @@ def _labelled_fields(lines: list[str]) -> dict[str, str]:
         if not found or LABEL_KIND.get(found[0]) is None or LABEL_KIND[found[0]] in fields:
             continue
         kind = LABEL_KIND[found[0]]
-        parts = ([found[1]] if found[1] else []) + list(_continuation(lines, index + 1))
+        # "Subject:" on a line of its own may have blank lines between it and its value
+        start = index + 1 if found[1] else next((i for i in range(index + 1, len(lines)) if lines[i]), len(lines))
+        parts = ([found[1]] if found[1] else []) + list(_continuation(lines, start))
         value = _join_author(parts) if kind == "author" else " ".join(parts)
         if value.strip():
             fields[kind] = value.strip()
@@ -311,8 +319,10 @@ def _title(header: list[str], lines: list[str], fields: dict[str, str], committe
         if len(block) > 3 or any(len(line) > 120 for line in block):
             continue  # a prose paragraph, not a heading
         kept = [line for line in block if not _skips_as_title(line)]
-        if kept:
-            title = " ".join(kept).strip(" ,;:–-")
+        title = " ".join(kept).strip(" ,;:–-")
+        # a title opens with a capital and ends on a word of its own: "neighbouring unitary authorities" ends an
+        # address, "Has there been a" is a form's question cut short, "(Pages 1 - 4)" is an aside
+        if title and not title[0].islower() and title[0] != "(" and not UNFINISHED_TITLE.search(title):
             return _smart_title(title) if title.isupper() else title
     return None
 
@@ -335,6 +345,8 @@ def _skips_as_title(line: str) -> bool:
         SKIPPED_LINE_RE.match(line)
         or NUMBERED_RE.match(line)
         or line.endswith(".")
+        or LETTER_LINE.match(line) is not None
+        or sum(bool(FIGURE.match(word) and MEASURE_MARK.search(word)) for word in line.split()) >= MIN_FIGURES_IN_ROW
         or _label(line)
         or not re.search(r"[A-Za-z]{3}", bare)
         or line.lower().strip(" :") in SECTION_WORDS

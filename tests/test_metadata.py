@@ -238,3 +238,20 @@ def test_authority_list_covers_the_uk_with_the_aliases_papers_use() -> None:
                         ("Glasgow City Council", "Glasgow"), ("Cardiff Council", "Cardiff"),
                         ("Belfast City Council", "Belfast"), ("London Borough of Camden", "Camden")]:
         assert authorities[name].short_name == short
+
+
+def test_a_label_on_its_own_line_takes_its_value_across_blank_lines() -> None:
+    text = ("From: \n \nDeputy Leader and Cabinet Member for Finance \n \nTo: \n \nCounty Council – 13 March 2025 \n \n"
+            "Subject: \n \nTreasury Management Mid-Year Update 2024-25 \n \nSummary: This report provides an overview.\n")
+    metadata = extract_metadata(text)
+    assert metadata.title == "Treasury Management Mid-Year Update 2024-25"
+    assert metadata.author == "Deputy Leader and Cabinet Member for Finance"
+
+
+def test_an_address_a_cut_short_question_and_a_row_of_figures_are_not_titles() -> None:
+    letter = "To: Leaders of all two-tier councils and \nneighbouring unitary authorities\n\nDear Leaders\n\nThe paper sets out how.\n"
+    assert extract_metadata(letter).title is None
+    form = "Has there been a\n\nprevious assessment made?\n\nYes, in 2023 and again in the spring, as the board asked.\n"
+    assert extract_metadata(form).title is None
+    register = "Appendix I: Budget Risks Register 2025-26\nTOTAL £m 334.7 290.0\n\nDirectorate\tRisk Title\n"
+    assert extract_metadata(register).title == "Appendix I: Budget Risks Register 2025-26"
