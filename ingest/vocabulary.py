@@ -1,5 +1,5 @@
 """The shared vocabularies of council papers and of questions about them: recommendation numbers, tracker statuses,
-status columns and the kinds of council, each defined once for the reader, the index and the assistant."""
+status columns, recorded votes and the kinds of council, each defined once for the reader, the index and the assistant."""
 
 from __future__ import annotations
 
