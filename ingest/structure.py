@@ -84,19 +84,23 @@ def clean_cell(cell: str) -> str:
     return re.sub(r"\s+", " ", MARKUP.sub(" ", cell)).strip()
 
 
+def _in_capitals(line: _Line) -> bool:
+    """More than three letters, every one a capital ("PUBLIC COMMENT", not "Q3" or "KCC")."""
+    letters = [ch for ch in line.stripped if ch.isalpha()]
+    return len(letters) > 3 and all(ch.isupper() for ch in letters)
+
+
 def _capitals_title(line: _Line) -> bool:
     """A numbered title in capitals ("3. PUBLIC COMMENT"): a heading even right under a paragraph's last line, as
     PDF text often puts it, with no blank line between."""
-    letters = [ch for ch in line.stripped if ch.isalpha()]
-    return NUMBERED_TITLE.match(line.text) is not None and len(letters) > 3 and all(ch.isupper() for ch in letters)
+    return NUMBERED_TITLE.match(line.text) is not None and _in_capitals(line)
 
 
 def _looks_like_heading(line: _Line, next_blank: bool) -> bool:
     words = line.stripped.split()
     if not words or len(words) > 12 or line.stripped[-1] in ".,;:":
         return False
-    letters = [ch for ch in line.stripped if ch.isalpha()]
-    if letters and all(ch.isupper() for ch in letters) and len(letters) > 3:
+    if _in_capitals(line):
         return True
     return next_blank and line.stripped[0].isupper() and len(words) <= 8
 
