@@ -328,6 +328,7 @@ def years_in(text: str) -> set[int]:
 
 PAST_TENSE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
 MONTH_END = re.compile(r"\b(?:end|close|last day) of\s+$", re.IGNORECASE)
+DAY_BEFORE_MONTH = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\s+$", re.IGNORECASE)  # "31 March 2025", "1st April 2024"
 
 
 def asks_after_papers(question: str, documents: list[dict]) -> str | None:
@@ -341,10 +342,15 @@ def asks_after_papers(question: str, documents: list[dict]) -> str | None:
 
 
 def _asked_time(question: str, match: re.Match[str]) -> str:
-    """"2012-07" for "July 2012"; "2025-03-31" for "the end of March 2025"."""
+    """"2012-07" for "July 2012"; "2025-03-31" for "the end of March 2025" and for "31 March 2025"."""
     year, month = int(match.group(2)), list(calendar.month_name).index(match.group(1).title())
-    if MONTH_END.search(question[: match.start()]):
-        return f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    last_day = calendar.monthrange(year, month)[1]
+    before = question[: match.start()]
+    if MONTH_END.search(before):
+        return f"{year}-{month:02d}-{last_day:02d}"
+    day = DAY_BEFORE_MONTH.search(before)
+    if day and 1 <= int(day.group(1)) <= last_day:
+        return f"{year}-{month:02d}-{int(day.group(1)):02d}"
     return f"{year}-{month:02d}"
 
 

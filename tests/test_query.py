@@ -180,6 +180,8 @@ def test_past_tense_questions_about_months_after_the_papers() -> None:
     assert asks_after_papers("How many households did Kent have at the end of March 2025?", march) == "2025-03-31"
     assert asks_after_papers("How many households did Kent have in March 2025?", march) is None
     assert asks_after_papers("What was the figure at the end of March 2025?", [{"date": "2025-03"}]) is None
+    assert asks_after_papers("What were the investments worth at 31 March 2025?", march) == "2025-03-31"
+    assert asks_after_papers("What did Cabinet agree on 4 March 2025?", march) is None  # a day the papers reach
 
 
 def test_a_question_about_what_was_decided_is_answered_by_decisions() -> None:

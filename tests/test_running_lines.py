@@ -32,6 +32,16 @@ def test_a_caption_repeated_over_each_page_of_a_table_stays_and_the_tables_lines
         "Project\t2025-26": ("Project", "2025-26"), "Highways\t65,825": None}
 
 
+def test_a_title_ending_on_its_page_number_is_a_running_line() -> None:
+    """A header line that carries the page number after the title ("... Plan 2024-2039 | SR1 | 21/02/2025 7") is the
+    same running line on every page."""
+    title = "Sustainability Appraisal Report Non-Technical Summary | SR1 | 21/02/2025"
+    pages = [TableText(f"{title} {n}\nThe appraisal found {n} effects.", {}) for n in range(1, 7)]
+    kept = without_running_lines(pages)
+    assert kept[0].text == pages[0].text
+    assert [page.text for page in kept[1:]] == [f"The appraisal found {n} effects." for n in range(2, 7)]
+
+
 def test_a_short_paper_keeps_every_line() -> None:
     pages = [_page(n, "Text.") for n in range(1, 4)]
     assert without_running_lines(pages) == pages

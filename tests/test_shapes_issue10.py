@@ -85,6 +85,22 @@ def test_a_lead_in_ending_with_its_first_items_letter_brings_its_list(fresh_serv
     assert all(item in result.answer for item in ("refill tank", "Big Puff", "local enforcement")), result.answer
 
 
+def test_each_bullet_of_a_list_whose_items_end_in_commas_is_quoted_once(fresh_services: Services,
+                                                                         tmp_path: Path) -> None:
+    """Items ending in a comma ("\u2022 Be based on ...,") read on to the next, but each bullet is an item of its own:
+    the answer lists them, not each item glued to every item before it."""
+    strategy = ("Capital Strategy Principles\n\nThe core principles of the Capital Strategy are as follows:\n\n"
+                "\u2022 Be based on delivering the council's strategic priorities,\n"
+                "\u2022 Set out and deliver its statutory responsibilities on a risk-based approach,\n"
+                "\u2022 Ensure the capital programme is long term, deliverable and affordable,\n"
+                "\u2022 Review the current practice of no new borrowing for consideration in 2026-27.\n")
+    result = ask_about_paper(fresh_services, tmp_path, strategy,
+                             "What are the core principles of the capital strategy on borrowing?")
+    assert "no new borrowing" in result.answer, result.answer
+    assert result.answer.count("strategic priorities") == 1, result.answer
+    assert all(not c.quote.startswith("Be based") or c.quote.endswith("priorities,") for c in result.citations)
+
+
 # --- tables ------------------------------------------------------------------------------------------------
 
 

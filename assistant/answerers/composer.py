@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
+from assistant.answerers.scored import (LIST_ITEM, REPLY, Marks, ScoredSentence, behind_item_marker, opens_item,
+                                        repeats)
 from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.records import StoredChunk
@@ -123,8 +124,11 @@ def _whole_span(group: list[ScoredSentence], scored: list[ScoredSentence]) -> li
 
 def _cut_from(before: ScoredSentence, sentence: ScoredSentence) -> bool:
     """The sentence carries on the one before it: that one stops without a sentence's end, and this one goes on in
-    lower case or after a comma. Cells of a table row are separate even when they read on."""
+    lower case or after a comma. Cells of a table row are separate even when they read on, and so are a list's
+    items ("\u2022 Be based on ..., \u2022 Set out ...")."""
     if sentence.chunk.kind == "table_row" and before.sentence.column != sentence.sentence.column:
+        return False
+    if behind_item_marker(sentence):
         return False
     previous = before.text.rstrip()
     return continues_sentence(previous, sentence.text) or (previous.endswith(",") and not SENTENCE_END.search(previous))

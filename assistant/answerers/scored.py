@@ -13,10 +13,11 @@ NEAR_DUPLICATE = 0.9
 FIGURES = re.compile(r"\d[\d,.]*")
 LIST_ITEM, REPLY = "list item", "reply"  # how a sentence that continues another is shown
 Marks = dict[tuple[str, int], str]  # ScoredSentence.key -> LIST_ITEM or REPLY
-# What precedes a list item's first sentence: the passage's start, a blank line, or a bullet or item letter opening
-# a line.
-ITEM_START = re.compile(r"^\s*$|\n[ \t]*\n\s*$|(?:^|\n)[ \t]*(?:[-\u2022*\u25aa\u25e6\uf0b7]|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]{1,2})[ \t]*$",
-                        re.IGNORECASE)
+# A bullet or item letter opening a line, straight before a list item's first sentence.
+ITEM_MARKER = r"(?:^|\n)[ \t]*(?:[-\u2022*\u25aa\u25e6\uf0b7]|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]{1,2})[ \t]*$"
+MARKED_ITEM_START = re.compile(ITEM_MARKER, re.IGNORECASE)
+# What precedes a list item's first sentence: the passage's start, a blank line, or an item marker.
+ITEM_START = re.compile(r"^\s*$|\n[ \t]*\n\s*$|" + ITEM_MARKER, re.IGNORECASE)
 
 
 def sentence_text(chunk: StoredChunk, sentence: StoredSentence) -> str:
@@ -50,5 +51,13 @@ def repeats(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
 def opens_item(item: ScoredSentence) -> bool:
     """The sentence starts its passage, a paragraph or a bulleted or lettered item: a list item's opening. (A line
     break alone does not tell: PDF text breaks lines everywhere.)"""
-    before = item.chunk.text[:item.sentence.start - item.chunk.start]
-    return ITEM_START.search(before) is not None
+    return ITEM_START.search(_text_before(item)) is not None
+
+
+def behind_item_marker(item: ScoredSentence) -> bool:
+    """The sentence follows a bullet or item letter opening its line ("\u2022 Set out ...", "b) ...")."""
+    return MARKED_ITEM_START.search(_text_before(item)) is not None
+
+
+def _text_before(item: ScoredSentence) -> str:
+    return item.chunk.text[:item.sentence.start - item.chunk.start]

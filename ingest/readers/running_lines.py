@@ -11,15 +11,22 @@ EDGE_LINES = 3  # pypdf may put a footer before the page's body ("Page 6 of 43" 
 MIN_PAGES = 4  # a paper this long at least, and a line on this many of its pages, before it counts as running
 RUNNING_SHARE = 0.5  # ... and on at least this share of its pages
 MAX_WORDS = 25  # a running line is a title, a date, a page number or a note on rounding, not a paragraph
+MIN_TITLE_WORDS = 3  # a line with a page label counts as a running title with more words than this beside it
 # "12", "Page 12", "Page 12 of 40", "12/40": the one running line whose words change from page to page
 PAGE_LABEL = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
+# a page label ending or opening a title line: "Sustainability Appraisal Report ... | 21/02/2025 7", "12 Budget Book"
+LABEL_ENDING = re.compile(r"(?<=\S)\s+(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+LABEL_OPENING = re.compile(r"^(?:page\s*)?\d{1,4}\s+(?=\S)", re.IGNORECASE)
 
 
 def _shape(line: str) -> str:
-    """What repeats of a running line share: a page label's shape, any other line's words ("(Item 4)" and "(Item
-    5)" are two lines, not one running line)."""
+    """What repeats of a running line share: a page label's shape, any other line's words, a title's without the page
+    label that ends or opens it ("Item 4" and "Item 5" stay two lines, not one running line)."""
     words = " ".join(line.split())
-    return "page label" if PAGE_LABEL.fullmatch(words) else words.lower()
+    if PAGE_LABEL.fullmatch(words):
+        return "page label"
+    title = LABEL_OPENING.sub("# ", LABEL_ENDING.sub(" #", words))
+    return (title if len(title.split()) > MIN_TITLE_WORDS else words).lower()
 
 
 def _edge_lines(page: TableText) -> list[tuple[int, str]]:
