@@ -224,6 +224,17 @@ def test_rows_of_short_titles_above_the_first_figures_head_the_table_but_a_group
     assert grouped is not None and list(grouped.lines.values())[1:] == [None, None]  # the group label is a row
 
 
+def test_a_key_of_words_and_signs_is_headed_by_its_first_row_alone() -> None:
+    """An appraisal's key ("Significant positive effect | ++" ... "No effect | 0") is no table of figures: the rows
+    above its one "0" are entries, not column titles."""
+    rows = [["Nature of effect", "Symbol"], ["Significant positive effect", "++"], ["Some positive effect", "+"],
+            ["No effect", "0"], ["Some negative effect", "-"], ["Significant negative effect", "--"],
+            ["Uncertain effect", "?"]]
+    text = table_text(rows)
+    assert text is not None and text.lines[0] == ("Nature of effect", "Symbol")
+    assert list(text.lines.values()).count(None) == 6
+
+
 def test_a_heading_and_its_figures_drawn_in_neighbouring_columns_are_one_column() -> None:
     rows = [["", "2024-25 forecast", "", "2025-26"], ["", "", "", "budget"],
             ["Proportion of net revenue stream", "7.41", "6.78", ""]]

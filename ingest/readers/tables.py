@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ingest.vocabulary import ACCOUNTS_FIGURE
@@ -98,11 +99,26 @@ def _header_rows(rows: list[list[Cell]]) -> int:
     # a title spanning the table heads it alone, as it always has: joined to the column titles under it, it
     # lengthened every column's name and cost answers (dev: a budget book's key services)
     first_figures = 0 if _labels_group(rows[0]) else next((i for i, row in enumerate(rows) if _has_figure(row)), 0)
+    if not _mostly_figures(rows[first_figures:]):
+        first_figures = 0  # a key of words with one "0" in it ("No effect | 0") is no table of figures
     count = 1
     while (count < len(rows) - 1 and all(len(clean(c).split()) <= MAX_HEADER_WORDS for c in rows[count])
+           and not any(_signs_only(c) for c in rows[count])
            and (rows[count][0] is None or (count < min(first_figures, MAX_HEADER_ROWS) and not _labels_group(rows[count])))):
         count += 1
     return count
+
+
+def _mostly_figures(rows: list[list[Cell]]) -> bool:
+    """At least half the rows hold a figure."""
+    return 2 * sum(_has_figure(row) for row in rows) >= len(rows)
+
+
+def _signs_only(cell: Cell) -> bool:
+    """A cell of signs without a letter, digit or unit ("++", "?"; not "£" or "%"): a key's entry, never a column's
+    title."""
+    text = clean(cell)
+    return bool(text) and not any(ch.isalnum() or ch == "%" or unicodedata.category(ch) == "Sc" for ch in text)
 
 
 def _labels_group(row: list[Cell]) -> bool:
