@@ -20,6 +20,10 @@ def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Patter
 OPENING = r"^\s*"  # the phrase opens the question
 # "2028", and a financial year's second year too ("2025-26", "2025/26")
 YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
+HOW_OFTEN = _any_of(r"how (?:often|frequently|regularly)", before=OPENING + r"(?:(?:by|to|at|for) )?")
+# "How often ...?" is answered by how often: "annually", "every three years", "twice a year", "fortnightly"
+FREQUENCY = re.compile(r"\b(?:annual(?:ly)?|yearly|monthly|quarterly|weekly|daily|fortnightly|biennial(?:ly)?|"
+                       r"(?:bi|tri)?annual|every|each (?:year|month|quarter|week)|once|twice|times a)\b", re.IGNORECASE)
 QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
                    r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 # "What proportion of the budget ...", "how many savings ...": a share or a count is asked, not a sum, whatever
@@ -100,6 +104,7 @@ class QueryAnalysis:
     years: tuple[int, ...] = field(default=())
     wants_quantity: bool = False
     wants_date: bool = False
+    wants_frequency: bool = False  # "how often": a frequency ("annually") answers as a number does
     date_detail: str | None = None  # "day" for "on what date", "month" for "in what month"
     wants_quote: bool = False
     wants_list: bool = False
@@ -146,7 +151,8 @@ class QueryAnalysis:
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
-        if self.wants_quantity and not self._gives_count(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text))):
+        if (self.wants_quantity and not self._gives_count(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text)))
+                and not (self.wants_frequency and FREQUENCY.search(text))):
             return False
         if self.wants_money and not (MONEY.search(text) and (self.asks_expected or not self._only_expected(text))):
             return False
@@ -204,6 +210,7 @@ def analyse(question: str) -> QueryAnalysis:
     return QueryAnalysis(
         councils=councils, recommendation_numbers=_numbers(question), years=years,
         wants_quantity=bool(QUANTITY.search(question)), date_detail=date_detail,
+        wants_frequency=bool(HOW_OFTEN.search(question)),
         wants_date=bool(WHEN.search(question) or date_detail),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         wants_status=bool(ASKS_STATUS.search(question)), wants_decision=bool(ASKS_DECISION.search(question)),

@@ -168,6 +168,15 @@ def test_acronyms_expand_searches_and_are_explained() -> None:
     assert "indic" in analyse("How many KPIs were red?").counted  # "nine indicators" answers it
 
 
+def test_how_often_is_answered_by_a_frequency_as_by_a_number() -> None:
+    analysis = analyse("How often does the council look again at its rules on reserves?")
+    assert analysis.answer_type_satisfied("The Council will review the Reserves Policy on an annual basis.")
+    assert analysis.answer_type_satisfied("The board meets every two weeks.")
+    assert not analysis.answer_type_satisfied("The Council will maintain a general reserve.")
+    # a frequency word is no count for "how many"
+    assert not analyse("How many reserves does the council hold?").answer_type_satisfied("It reports annually.")
+
+
 def test_past_tense_questions_about_months_after_the_papers() -> None:
     from assistant.query import asks_after_papers
 
