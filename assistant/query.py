@@ -20,10 +20,10 @@ def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Patter
 OPENING = r"^\s*"  # the phrase opens the question
 # "2028", and a financial year's second year too ("2025-26", "2025/26")
 YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
-HOW_OFTEN = _any_of(r"how (?:often|frequently|regularly)", before=OPENING + r"(?:(?:by|to|at|for) )?")
+HOW_OFTEN = _any_of(r"how often", before=OPENING)
 # "How often ...?" is answered by how often: "annually", "every three years", "twice a year", "fortnightly"
-FREQUENCY = re.compile(r"\b(?:annual(?:ly)?|yearly|monthly|quarterly|weekly|daily|fortnightly|biennial(?:ly)?|"
-                       r"(?:bi|tri)?annual|every|each (?:year|month|quarter|week)|once|twice|times a)\b", re.IGNORECASE)
+FREQUENCY = re.compile(r"\b(?:(?:bi|tri)?annual(?:ly)?|biennial(?:ly)?|yearly|monthly|quarterly|weekly|daily|fortnightly|"
+                       r"every|each (?:year|month|quarter|week)|once|twice|times a)\b", re.IGNORECASE)
 QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
                    r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 # "What proportion of the budget ...", "how many savings ...": a share or a count is asked, not a sum, whatever
