@@ -33,6 +33,10 @@ WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?
 # "On what date ..." wants a day, "in what month ..." a month: a year alone does not answer them.
 ASKS_DAY = _any_of("(?:on|by) (?:what|which) (?:date|day)", "what (?:date|day) (?:is|was|will|did|does|do|are|were)",
                    before=OPENING)
+# "When is the review due to be completed?" asks about what is still to come: a date before the paper was written
+# ("training was last held on 23 November 2023") does not answer it.
+ASKS_FUTURE = _any_of(r"(?:by )?when\b.*\b(?:due|expected|scheduled|next|will|planned|going to|set to)",
+                      before=OPENING, after=r"\b")
 ASKS_MONTH = _any_of("(?:in|by) (?:what|which) month", "what month (?:is|was|will|did|does|do|are|were)", before=OPENING)
 QUOTE = _any_of("quote", "exact (?:words?|wording)", "verbatim", "word for word", "exactly what")
 LIST = _any_of("which", "list", "what are the", "all (?:the|of)", "outstanding")
@@ -50,7 +54,14 @@ SUM = re.compile(r"(?:£|\$|€)\s*\d")
 EXPECTATION_WORDS = _any_of("project", "target", "estimat", "forecast", "budget", "plan", "expect", "will", "going to", "aim",
                             after="")  # stems: "estimat" is "estimated" and "estimates"
 WHAT_IS = _any_of("what (?:is|was|are|were)", before=OPENING)
-WHO = _any_of("who", "whom", "whose", "who's", before=OPENING)
+# "What net revenue budget requirement did Council approve?" asks for the sum, as "what is the budget" does.
+WHAT_SUM = _any_of(r"what (?!exactly\b)(?:[\w'-]+ ){0,3}?(?:budget|cost|spend|spending|funding|savings?|income|overspend|"
+                   r"underspend|allocation|borrowing|debt|precept|tax)s?(?: requirement)?", before=OPENING,
+                   after=r"(?=\s+(?:did|does|do|is|was|are|were|will|would|has|have|had|for|of|in|on|at|by|to|from)\b|\s*\?|$)")
+# "What is the name of the inspector ...", "Which councillor chairs ...": a person or body is asked for, as by "who".
+WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the names? of",
+              r"which (?:officers?|members?|councillors?|directors?|cabinet members?|chairs?|chairman|bodies|body)\b",
+              before=OPENING)
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body.
 WHO_DOES = re.compile(r"^\s*who\s+(?!(?:is|was|are|were|will|would|has|have|had|did|does|do|can|could|should|shall|"
                       r"may|might|must)\b)([a-z]+)", re.IGNORECASE)
@@ -113,6 +124,7 @@ class QueryAnalysis:
     wants_comparison: bool = False
     wants_money: bool = False
     wants_person: bool = False
+    wants_future: bool = False  # a "when" question about what is still to come (ASKS_FUTURE)
     counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "how many ..." counts
     role: frozenset[str] = field(default_factory=frozenset)  # stem of the verb in "who chairs ...", with synonyms
     asks_expected: bool = False  # "how much is planned", not "how much was saved"
@@ -144,6 +156,13 @@ class QueryAnalysis:
     def _only_expected(text: str) -> bool:
         """Every sum in the text is a projection, target or budget."""
         return len(EXPECTED_SUM.findall(text)) >= len(SUM.findall(text)) > 0
+
+    def dated_before(self, text: str, written_year: int | None) -> bool:
+        """A question about what is to come, and every year the text names is before the year its paper was written."""
+        if not (self.wants_future and written_year):
+            return False
+        stated = {int(m.group(1)) + (1 if m.group(2) else 0) for m in YEAR.finditer(text)}
+        return bool(stated) and max(stated) < written_year
 
     def states_asked_decision(self, text: str) -> bool:
         """The question asks what was decided and the text states a decision or recommendation."""
@@ -211,13 +230,13 @@ def analyse(question: str) -> QueryAnalysis:
         councils=councils, recommendation_numbers=_numbers(question), years=years,
         wants_quantity=bool(QUANTITY.search(question)), date_detail=date_detail,
         wants_frequency=bool(HOW_OFTEN.search(question)),
-        wants_date=bool(WHEN.search(question) or date_detail),
+        wants_date=bool(WHEN.search(question) or date_detail), wants_future=bool(ASKS_FUTURE.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         wants_status=bool(ASKS_STATUS.search(question)), wants_decision=bool(ASKS_DECISION.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
-        wants_money=(bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
-                     and not RATIO_OR_COUNT.search(question)),
+        wants_money=((bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
+                      or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)),
         wants_person=bool(WHO.search(question)),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
         role=_role(question),

@@ -20,6 +20,9 @@ ABBREVIATIONS = {"e.g", "i.e", "etc", "no", "nos", "rec", "para", "paras", "cllr
                  "st", "vs", "ref", "dept", "cf", "fig", "incl", "govt", "yr", "yrs", "jan", "feb", "mar", "apr",
                  "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 MIN_SENTENCE_CHARS = 3
+# A list item's marker that starts a line after a list's opening or an item's end ("... is asked to:\nA.", "...; and\nB."):
+# Punkt ends the sentence after it, but it opens the next item. ("... in Appendix\nA." is a sentence's end.)
+TRAILING_MARKER = re.compile(r"(?:(?<=[:;])|(?<=\band)|(?<=\bor))[ \t]*\n[ \t]*\(?(?:[A-Za-z]|\d{1,2}|[ivx]{1,4})[.)]$")
 # A sentence carried over a blank line (a PDF page break, a wrapped paragraph): the text before stops without a
 # sentence's end and the text after goes on with a lower-case word (not a list marker such as "a)" or "ii.").
 SENTENCE_END = re.compile(r"[.!?:;][\"'\u2019\u201d)\]]*$")
@@ -80,6 +83,8 @@ def _segment_sentences(text: str, start: int, end: int, min_chars: int) -> list[
         marker = LEADING_MARKER.match(piece)
         rel_start += marker.end() if marker and marker.end() < len(piece) else 0
         stripped = segment[rel_start:rel_end].rstrip()
+        trailing = TRAILING_MARKER.search(stripped)
+        stripped = stripped[:trailing.start()].rstrip() if trailing else stripped
         if len(stripped.strip()) >= min_chars and any(ch.isalnum() for ch in stripped):
             spans.append((start + rel_start, start + rel_start + len(stripped)))
     return spans

@@ -56,6 +56,15 @@ def test_a_share_or_a_count_of_money_matters_is_not_asked_as_a_sum() -> None:
     assert analyse("How much will the budget cost?").wants_money
 
 
+def test_a_sum_named_after_what_is_asked_as_a_sum() -> None:
+    requirement = analyse("What net revenue budget requirement did County Council approve for 2025-26?")
+    assert requirement.wants_money and analyse("What total council tax requirement was agreed?").wants_money
+    assert not requirement.answer_type_satisfied("The 2025-26 revenue budget was agreed by County Council in February.")
+    assert requirement.answer_type_satisfied("(c) The net revenue budget requirement of £1,530.9m for 2025-26.")
+    assert not analyse("What local spending targets does the plan set?").wants_money  # a target, not a sum
+    assert not analyse("What exactly did the budget report say about reserves?").wants_money
+
+
 def test_a_question_for_a_day_or_a_month_is_not_answered_by_a_year() -> None:
     on_what_date = analyse("On what date will the new website go live?")
     assert not on_what_date.answer_type_satisfied("The new website is due to go live in 2025.")
@@ -215,3 +224,17 @@ def test_a_question_asking_several_things_is_split_into_its_parts() -> None:
         "In the Q2 report, how many KPIs were red", "out of how many?"]
     assert part_analysis(analyse("Which inspector examined the Kent plan, and when did hearings start?"),
                          "when did hearings start?").wants_date
+
+
+def test_a_question_about_what_is_to_come_is_not_answered_by_earlier_years() -> None:
+    upcoming = analyse("When is the Special School Review due to be completed?")
+    assert upcoming.dated_before("The review began in 2023.", 2025)
+    assert not upcoming.dated_before("The review will report in 2025-26.", 2025)
+    assert not upcoming.dated_before("The review began in 2023.", None)  # the paper's date unknown: no judgement
+    assert not analyse("When did the review start?").dated_before("The review began in 2023.", 2025)
+
+
+def test_a_name_or_a_named_role_asked_for_wants_a_person() -> None:
+    assert analyse("What is the name of the planning inspector who held the examination?").wants_person
+    assert analyse("Which councillor chairs the joint committee?").wants_person
+    assert not analyse("Which schools are expanding?").wants_person

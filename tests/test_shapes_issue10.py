@@ -101,6 +101,21 @@ def test_each_bullet_of_a_list_whose_items_end_in_commas_is_quoted_once(fresh_se
     assert all(not c.quote.startswith("Be based") or c.quote.endswith("priorities,") for c in result.citations)
 
 
+def test_a_date_before_the_paper_does_not_answer_when_something_is_still_to_come(fresh_services: Services,
+                                                                                 tmp_path: Path) -> None:
+    """"When is the next training scheduled?" is not answered by when the last one was held."""
+    paper = ("Treasury Management Strategy\n\nCounty Council, 13 February 2025\n\nMember Training\n\n"
+             "The Code requires the responsible officer to ensure that members with responsibility for treasury "
+             "management receive adequate training. Treasury management training was most recently undertaken by "
+             "members on 23 November 2023 and further training will be arranged as required.\n")
+    question = "When is the next treasury management training for members scheduled?"
+    assert ask_about_paper(fresh_services, tmp_path, paper, question).abstained
+    planned = paper.replace("was most recently undertaken by members on 23 November 2023 and further training will "
+                            "be arranged as required", "for members is next scheduled for 14 May 2025")
+    result = ask_about_paper(fresh_services, tmp_path, planned, question)
+    assert not result.abstained and "14 May 2025" in result.answer, result.answer
+
+
 # --- tables ------------------------------------------------------------------------------------------------
 
 

@@ -59,6 +59,15 @@ def test_sentences_drop_bullets_numbers_and_cell_markup() -> None:
     assert sentences == ["The review ran from June.", "It ended in September.", "first item;", "second."]
 
 
+def test_an_item_letter_opening_a_line_after_a_list_opening_starts_the_item() -> None:
+    text = "Decision: Cabinet is asked to: \nA. Agree to TRANSFER the service. From 1 April 2025; and \nB. DELEGATE it."
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    assert sentences == ["Decision: Cabinet is asked to:", "Agree to TRANSFER the service.", "From 1 April 2025; and",
+                         "DELEGATE it."]
+    appendix = "It is set out in Appendix \nA. The plan follows."  # a letter that ends a sentence stays with it
+    assert [appendix[s:e] for s, e in sentence_spans(appendix)][0] == "It is set out in Appendix \nA."
+
+
 @pytest.mark.skipif(not external_pdfs(), reason="../shared/external/pdfs not present")
 def test_pdf_chunks_know_their_page() -> None:
     path = next(p for p in external_pdfs() if "questions-and-answers" in p.name)

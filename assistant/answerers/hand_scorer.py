@@ -9,7 +9,7 @@ from assistant.answerers.features import coverage, label_like
 from assistant.answerers.scored import ScoredSentence, sentence_text
 from assistant.query import part_analyses
 from index.lexical import content_terms
-from index.records import StoredSentence
+from index.records import StoredChunk, StoredSentence
 
 # Measured against the fitted scorer on the dev splits (README, "How good is it"): these set weights did better there.
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
@@ -21,6 +21,12 @@ LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers noth
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
 DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cabinet approve?" as a count answers "how many"
 TYPED_ANSWER_WINDOW = 6
+
+
+def written_year(chunk: StoredChunk) -> int | None:
+    """The year the passage's paper was written, when its date is known."""
+    year = str(chunk.document.get("date") or "")[:4]
+    return int(year) if year.isdigit() else None
 
 
 class HandScorer:
@@ -49,8 +55,9 @@ class HandScorer:
         # answer brings a sentence for each (ExtractiveAnswerer), so neither sentence need answer both
         analyses = part_analyses(context.resolved or context.question, context.analysis)
         return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW]
-                if any(analysis.answer_type_satisfied(s.text) or (s.chunk.kind == "table_row" and
-                                                                  analysis.answer_type_satisfied(s.chunk.search_text))
+                if any((analysis.answer_type_satisfied(s.text) or (s.chunk.kind == "table_row" and
+                                                                   analysis.answer_type_satisfied(s.chunk.search_text)))
+                       and not analysis.dated_before(s.text, written_year(s.chunk))
                        for analysis in analyses)]
 
     @staticmethod
