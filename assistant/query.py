@@ -290,6 +290,11 @@ def place_terms(council: str) -> set[str]:
     return content_terms(authority.short_name if authority else council) - KIND_TERMS
 
 
+def council_type(council: str) -> str | None:
+    """The kind of council the gazetteer records ("county", "district", "unitary" ...), None for a name it lacks."""
+    return next((a.type for a in load_authorities() if a.name == council), None)
+
+
 def _spellings(council: str) -> tuple[str, ...]:
     """Every way the council is written: its name, short name, aliases ("B&NES") and usual variants ("KCC")."""
     authority = next((a for a in load_authorities() if a.name == council), None)

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.query import QueryAnalysis, asks_after_papers, place_terms, speaks_of_years_asked, years_asked
+from assistant.query import QueryAnalysis, asks_after_papers, council_type, place_terms, speaks_of_years_asked, years_asked
 from assistant.results import Answer, Citation
 from assistant.unmentioned import names_no_citation_mentions
 from assistant.versions import VersionFinder
@@ -62,7 +62,8 @@ def indexed_councils(store: ChromaStore) -> set[str]:
 
 class UnknownCouncilGuard:
     """A council asked about that has no papers in the index, nor is mentioned by a paper whose council was not
-    recognised (that paper may well be the council's own)."""
+    recognised (that paper may well be the council's own), nor is a district that an indexed county's papers name
+    ("the family hub in Dartford" is a question for Kent's papers)."""
 
     def __init__(self, store: ChromaStore, retriever: HybridRetriever) -> None:
         self.store = store
@@ -75,6 +76,11 @@ class UnknownCouncilGuard:
             return None
         lexical, unattributed = self.retriever.lexical_index(), (lambda document: not document.get("council"))
         if any(lexical.terms_in(place_terms(name), unattributed) == place_terms(name) for name in councils):
+            return None
+        counties = {name for name in indexed if council_type(name) == "county"}
+        of_a_county = (lambda document: document.get("council") in counties)
+        if counties and any(council_type(name) == "district" and
+                            lexical.terms_in(place_terms(name), of_a_county) == place_terms(name) for name in councils):
             return None
         covered = ", ".join(sorted(indexed)) or "none yet"
         return render("abstain_council", councils=", ".join(councils), covered=covered)

@@ -71,3 +71,17 @@ def test_an_answer_from_papers_silent_on_the_year_asked_is_withheld(fresh_servic
     steps = fresh_services.steps
     without_check = replace(steps, checks=[c for c in steps.checks if not isinstance(c, YearsUnmatchedCheck)])
     assert not QAEngine(fresh_services.store, fresh_services.retriever, without_check).ask(question).abstained
+
+
+def test_a_district_named_by_an_indexed_countys_papers_is_asked_of_them(fresh_services: Services, tmp_path) -> None:
+    """A councillor asks about their district; the county's papers speak of it, so they answer, while a district of
+    a county with no papers here is still refused as a council without papers."""
+    from conftest import ask_about_paper
+
+    paper = ("Kent County Council\n\nQuarterly Performance Report\n\nPupil Exclusions\n\nIn the 12-month period to "
+             "December 2024, 102 pupils were permanently excluded across the County. Tonbridge and Malling district "
+             "accounted for 20 of them, followed by Dartford with 15 and Sevenoaks with 13 pupils excluded.\n")
+    result = ask_about_paper(fresh_services, tmp_path, paper, "How many pupils were excluded in Dartford?")
+    assert not result.abstained and "Dartford with 15" in result.answer, result.answer
+    elsewhere = fresh_services.engine.ask("How many pupils were excluded in Wealden?")
+    assert elsewhere.abstained and "Wealden District Council" in elsewhere.answer, elsewhere.answer
