@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# torch first, pinned: the CPU build lies on local disk; a looser pin pulls gigabytes of CUDA.
 	$(BIN)/pip install --quiet torch==2.13.0
-	# [llm]: the language-model backends; [dev] builds llama-cpp-python once (minutes), pip caches the wheel
-	$(BIN)/pip install --quiet -e '.[dev,llm]'
+	# [llm]: the language-model backends; [dev] builds llama-cpp-python once (minutes), pip caches the wheel.
+	# GGML_NATIVE=OFF: a build tuned to the building CPU crashed in its first answer on a Xeon with AMX; the
+	# portable build answers on any x86-64 machine.
+	CMAKE_ARGS="$(or $(CMAKE_ARGS),-DGGML_NATIVE=OFF)" $(BIN)/pip install --quiet -e '.[dev,llm]'
 	touch $(STAMP)
 
 install: $(STAMP)
