@@ -70,6 +70,8 @@ PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|gro
                     r"commission|council|service|member|cabinet|trust|partnership|worker|practitioner|adviser|"
                     r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)|(?-i:\b[A-Z][a-z]+ [A-Z][a-z'’-]+\b)", re.IGNORECASE)
+WORD = re.compile(r"[a-z][a-z'\u2019-]*")
+ARTICLES = frozenset({"the", "a", "an", "of", "and"})
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 # Figures that count nothing: a year ("the Children Act 1989") or a label's number ("Item 15:", "Recommendation 3");
 # nor does a date's day ("23 January", DAY_DATE).
@@ -125,6 +127,7 @@ class QueryAnalysis:
     wants_money: bool = False
     wants_person: bool = False
     wants_future: bool = False  # a "when" question about what is still to come (ASKS_FUTURE)
+    question_words: frozenset[str] = field(default_factory=frozenset)  # the question's own words, lower-cased
     counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "how many ..." counts
     role: frozenset[str] = field(default_factory=frozenset)  # stem of the verb in "who chairs ...", with synonyms
     asks_expected: bool = False  # "how much is planned", not "how much was saved"
@@ -152,17 +155,24 @@ class QueryAnalysis:
             return bool(DIGITS.search(text)) and bool(with_synonyms(content_terms(text)) & self.counted)
         return any(not self._counts_change(words) for words in phrases)
 
+    def _names_someone(self, text: str) -> bool:
+        """A person or body other than those the question names: "Who is the Leader of the Council?" is not
+        answered by "The Leader was also present"."""
+        return any(set(WORD.findall(match.group().lower())) - ARTICLES - self.question_words
+                   for match in PERSON.finditer(text))
+
     @staticmethod
     def _only_expected(text: str) -> bool:
         """Every sum in the text is a projection, target or budget."""
         return len(EXPECTED_SUM.findall(text)) >= len(SUM.findall(text)) > 0
 
-    def dated_before(self, text: str, written_year: int | None) -> bool:
-        """A question about what is to come, and every year the text names is before the year its paper was written."""
-        if not (self.wants_future and written_year):
+    def dated_before(self, text: str, written: str | None) -> bool:
+        """A question about what is to come, and the latest time the text names is no later than the day its paper
+        was written (an ISO date: "2024-12-10", "2025-01", "2025"): "10th December 2024" in that day's minutes."""
+        if not (self.wants_future and written and written[:4].isdigit()):
             return False
-        stated = {int(m.group(1)) + (1 if m.group(2) else 0) for m in YEAR.finditer(text)}
-        return bool(stated) and max(stated) < written_year
+        latest = latest_time(text)
+        return latest is not None and latest <= _iso_time(written)
 
     def states_asked_decision(self, text: str) -> bool:
         """The question asks what was decided and the text states a decision or recommendation."""
@@ -179,7 +189,7 @@ class QueryAnalysis:
             return False
         if self.date_detail and not (DAY_DATE if self.date_detail == "day" else MONTH_WORDS).search(text):
             return False
-        if self.wants_person and not PERSON.search(text):
+        if self.wants_person and not self._names_someone(text):
             return False
         if self.role and not with_synonyms(content_terms(text)) & self.role:
             return False
@@ -199,6 +209,32 @@ def _states_other_years(text: str, years: tuple[int, ...]) -> bool:
     stated = {int(m.group(1)) for m in YEAR.finditer(text)}
     stated |= {int(m.group(1)) + 1 for m in YEAR.finditer(text) if m.group(2)}  # "2008/09" covers 2009 too
     return bool(stated) and not stated & set(years)
+
+
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\s*,?\s+((?:19|20)\d\d)\b",
+                            re.IGNORECASE)
+MONTH_YEAR = re.compile(rf"\b({_MONTH})\s*,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def _month_number(name: str) -> int:
+    return [m.lower() for m in calendar.month_abbr].index(name[:3].lower())
+
+
+def latest_time(text: str) -> tuple[int, int, int] | None:
+    """The latest (year, month, day) the text names: a day as written, a month by its last day, a year by its end
+    and a financial year ("2024-25") by the March it ends in; None when it names no year."""
+    times = [(int(m.group(3)), _month_number(m.group(2)), int(m.group(1))) for m in DAY_MONTH_YEAR.finditer(text)]
+    text = DAY_MONTH_YEAR.sub(" ", text)
+    times += [(int(m.group(2)), _month_number(m.group(1)), 31) for m in MONTH_YEAR.finditer(text)]
+    text = MONTH_YEAR.sub(" ", text)
+    times += [(int(m.group(1)) + 1, 3, 31) if m.group(2) else (int(m.group(1)), 12, 31) for m in YEAR.finditer(text)]
+    return max(times, default=None)
+
+
+def _iso_time(date: str) -> tuple[int, int, int]:
+    """(year, month, day) of an ISO date that may lack its day or month; a missing part counts as the earliest."""
+    year, month, day = (date[:10].split("-") + ["1", "1"])[:3]
+    return int(year), int(month), int(day)
 
 
 def _councils(question: str) -> tuple[str, ...]:
@@ -238,6 +274,7 @@ def analyse(question: str) -> QueryAnalysis:
         wants_money=((bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
                       or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)),
         wants_person=bool(WHO.search(question)),
+        question_words=frozenset(WORD.findall(question.lower())),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
         role=_role(question),
     )

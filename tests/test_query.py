@@ -228,13 +228,25 @@ def test_a_question_asking_several_things_is_split_into_its_parts() -> None:
 
 def test_a_question_about_what_is_to_come_is_not_answered_by_earlier_years() -> None:
     upcoming = analyse("When is the Special School Review due to be completed?")
-    assert upcoming.dated_before("The review began in 2023.", 2025)
-    assert not upcoming.dated_before("The review will report in 2025-26.", 2025)
+    assert upcoming.dated_before("The review began in 2023.", "2025-01-30")
+    assert not upcoming.dated_before("The review will report in 2025-26.", "2025-01-30")
     assert not upcoming.dated_before("The review began in 2023.", None)  # the paper's date unknown: no judgement
-    assert not analyse("When did the review start?").dated_before("The review began in 2023.", 2025)
+    assert not analyse("When did the review start?").dated_before("The review began in 2023.", "2025-01-30")
+    next_meeting = analyse("When is the next meeting of the panel?")
+    assert next_meeting.dated_before("PANEL – 10th December 2024 MINUTES of the meeting", "2024-12-10")  # its own day
+    assert not next_meeting.dated_before("The next meeting is on 4 February 2025.", "2024-12-10")
+    assert not next_meeting.dated_before("It is due in December 2024.", "2024-12-10")  # later that month
 
 
 def test_a_name_or_a_named_role_asked_for_wants_a_person() -> None:
     assert analyse("What is the name of the planning inspector who held the examination?").wants_person
     assert analyse("Which councillor chairs the joint committee?").wants_person
     assert not analyse("Which schools are expanding?").wants_person
+
+
+def test_who_is_not_answered_by_the_role_the_question_names() -> None:
+    leader = analyse("Who is the Leader of Kent County Council?")
+    assert not leader.answer_type_satisfied("The Leader was also present.")
+    assert not leader.answer_type_satisfied("The Leader of Kent County Council spoke.")
+    assert leader.answer_type_satisfied("Mr R Gough, Leader of the Council, provided an update.")
+    assert analyse("Who approved the budget?").answer_type_satisfied("County Council approved the budget.")

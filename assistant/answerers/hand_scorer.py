@@ -23,10 +23,9 @@ DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cab
 TYPED_ANSWER_WINDOW = 6
 
 
-def written_year(chunk: StoredChunk) -> int | None:
-    """The year the passage's paper was written, when its date is known."""
-    year = str(chunk.document.get("date") or "")[:4]
-    return int(year) if year.isdigit() else None
+def written_on(chunk: StoredChunk) -> str | None:
+    """The date the passage's paper was written ("2025-01-30"), when it is known."""
+    return str(chunk.document.get("date") or "") or None
 
 
 class HandScorer:
@@ -57,7 +56,7 @@ class HandScorer:
         return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW]
                 if any((analysis.answer_type_satisfied(s.text) or (s.chunk.kind == "table_row" and
                                                                    analysis.answer_type_satisfied(s.chunk.search_text)))
-                       and not analysis.dated_before(s.text, written_year(s.chunk))
+                       and not analysis.dated_before(s.text, written_on(s.chunk))
                        for analysis in analyses)]
 
     @staticmethod
