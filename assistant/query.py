@@ -70,8 +70,7 @@ PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|gro
                     r"commission|council|service|member|cabinet|trust|partnership|worker|practitioner|adviser|"
                     r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)|(?-i:\b[A-Z][a-z]+ [A-Z][a-z'’-]+\b)", re.IGNORECASE)
-WORD = re.compile(r"[a-z][a-z'\u2019-]*")
-ARTICLES = frozenset({"the", "a", "an", "of", "and"})
+DEPUTY_ROLE = re.compile(r"\b(?:vice|deputy)[\s-]+[\w'\u2019-]+", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 # Figures that count nothing: a year ("the Children Act 1989") or a label's number ("Item 15:", "Recommendation 3");
 # nor does a date's day ("23 January", DAY_DATE).
@@ -127,7 +126,8 @@ class QueryAnalysis:
     wants_money: bool = False
     wants_person: bool = False
     wants_future: bool = False  # a "when" question about what is still to come (ASKS_FUTURE)
-    question_words: frozenset[str] = field(default_factory=frozenset)  # the question's own words, lower-cased
+    question_terms: frozenset[str] = field(default_factory=frozenset)  # the question's own words, stemmed and as typed
+    asks_deputy: bool = False  # "Who is the vice chair ...?"
     counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "how many ..." counts
     role: frozenset[str] = field(default_factory=frozenset)  # stem of the verb in "who chairs ...", with synonyms
     asks_expected: bool = False  # "how much is planned", not "how much was saved"
@@ -155,10 +155,15 @@ class QueryAnalysis:
             return bool(DIGITS.search(text)) and bool(with_synonyms(content_terms(text)) & self.counted)
         return any(not self._counts_change(words) for words in phrases)
 
+    def _own_role_text(self, text: str) -> str:
+        """The text without its deputies' roles ("elected Vice Chair"), unless the question asks about a deputy:
+        a vice chair does not chair."""
+        return text if self.asks_deputy else DEPUTY_ROLE.sub(" ", text)
+
     def _names_someone(self, text: str) -> bool:
         """A person or body other than those the question names: "Who is the Leader of the Council?" is not
         answered by "The Leader was also present"."""
-        return any(set(WORD.findall(match.group().lower())) - ARTICLES - self.question_words
+        return any((content_terms(match.group()) or {match.group().lower()}) - self.question_terms
                    for match in PERSON.finditer(text))
 
     @staticmethod
@@ -191,7 +196,7 @@ class QueryAnalysis:
             return False
         if self.wants_person and not self._names_someone(text):
             return False
-        if self.role and not with_synonyms(content_terms(text)) & self.role:
+        if self.role and not with_synonyms(content_terms(self._own_role_text(text))) & self.role:
             return False
         return not (self.years and _states_other_years(text, self.years))
 
@@ -274,7 +279,8 @@ def analyse(question: str) -> QueryAnalysis:
         wants_money=((bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
                       or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)),
         wants_person=bool(WHO.search(question)),
-        question_words=frozenset(WORD.findall(question.lower())),
+        question_terms=content_terms(question) | set(re.findall(r"[\w'\u2019-]+", question.lower())),
+        asks_deputy=bool(DEPUTY_ROLE.search(question)),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
         role=_role(question),
     )

@@ -244,6 +244,13 @@ def test_a_name_or_a_named_role_asked_for_wants_a_person() -> None:
     assert not analyse("Which schools are expanding?").wants_person
 
 
+def test_a_vice_chair_does_not_answer_who_chairs() -> None:
+    chairs = analyse("Who chairs the Corporate Parenting Panel?")
+    assert not chairs.answer_type_satisfied("RESOLVED that Mr P Bartlett be duly elected Vice Chair of the Panel.")
+    assert chairs.answer_type_satisfied("Mrs Chandler chaired the Corporate Parenting Panel.")
+    assert analyse("Who is vice chair of the panel?").answer_type_satisfied("Mr P Bartlett was elected Vice Chair.")
+
+
 def test_who_is_not_answered_by_the_role_the_question_names() -> None:
     leader = analyse("Who is the Leader of Kent County Council?")
     assert not leader.answer_type_satisfied("The Leader was also present.")
