@@ -65,10 +65,12 @@ WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the na
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body.
 WHO_DOES = re.compile(r"^\s*who\s+(?!(?:is|was|are|were|will|would|has|have|had|did|does|do|can|could|should|shall|"
                       r"may|might|must)\b)([a-z]+)", re.IGNORECASE)
-# People and bodies as council papers name them: roles, teams, boards, initials of posts ("AD HOS").
-PERSON = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|group|team|panel|board|committee|"
-                    r"commission|council|service|member|cabinet|trust|partnership|worker|practitioner|adviser|"
-                    r"advisor|nurse|mr|mrs|ms|dr|cllr|councillor|leader|agency|authority|department|staff)s?\b|"
+# The titles council papers name people by: a title a user capitalises ("the Minister") names no one in particular.
+TITLE = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|member|worker|practitioner|adviser|advisor|"
+                   r"nurse|mr|mrs|ms|dr|cllr|councillor|leader|minister|secretary|inspector|mayor)s?\b", re.IGNORECASE)
+# People and bodies as council papers name them: titles, teams, boards, initials of posts ("AD HOS").
+PERSON = re.compile(TITLE.pattern + r"|\b(?:group|team|panel|board|committee|commission|council|service|cabinet|trust|"
+                    r"partnership|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)|(?-i:\b[A-Z][a-z]+ [A-Z][a-z'’-]+\b)", re.IGNORECASE)
 DEPUTY_ROLE = re.compile(r"\b(?:vice|deputy)[\s-]+[\w'\u2019-]+", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
@@ -77,6 +79,9 @@ DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|
 NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d{2,4})?\b|"
                          r"\b(?:item|no|rec|recommendation|para|paragraph|section|appendix|annex|page|minute)\.?\s*\d[\d.]*\b",
                          re.IGNORECASE)
+TIME_UNITS = frozenset({"year", "month", "week", "day", "hour", "minut", "quarter"})
+DURATION = re.compile(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r")[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|"
+                      r"quarters?)\b", re.IGNORECASE)
 # "How many extra foster carers will ..." counts "extra foster carers": the words up to the verb.
 COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+"
                      r"(?:did|does|do|are|were|is|was|will|would|have|has|had|can|could|should|"
@@ -145,6 +150,13 @@ class QueryAnalysis:
         """"30 additional carers" counts a change, which answers "how many extra carers" but not "how many carers"."""
         return bool(words & INCREMENT_TERMS) and not self.counted & INCREMENT_TERMS
 
+    def _without_durations(self, text: str) -> str:
+        """"How many savings plans ...?" is not answered by "plans over the three years": a span of time counts only
+        what the question counts in time ("how many years ...")."""
+        if not self.counted or self.counted & TIME_UNITS:
+            return text
+        return DURATION.sub(" ", text)
+
     def _gives_count(self, text: str) -> bool:
         """A count of what is asked, or the thing named beside a figure ("the number of carers stands at 612"),
         but not only a change in it ("30 additional carers" for "how many carers")."""
@@ -185,7 +197,8 @@ class QueryAnalysis:
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
-        if (self.wants_quantity and not self._gives_count(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text)))
+        counts = self._without_durations(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text)))
+        if (self.wants_quantity and not self._gives_count(counts)
                 and not (self.wants_frequency and FREQUENCY.search(text))):
             return False
         if self.wants_money and not (MONEY.search(text) and (self.asks_expected or not self._only_expected(text))):

@@ -77,10 +77,10 @@ class UnknownCouncilGuard:
         lexical, unattributed = self.retriever.lexical_index(), (lambda document: not document.get("council"))
         if any(lexical.terms_in(place_terms(name), unattributed) == place_terms(name) for name in councils):
             return None
-        counties = {name for name in indexed if council_type(name) == "county"}
-        of_a_county = (lambda document: document.get("council") in counties)
-        if counties and any(council_type(name) == "district" and
-                            lexical.terms_in(place_terms(name), of_a_county) == place_terms(name) for name in councils):
+        counties = SearchFilter(councils=tuple(sorted(name for name in indexed if council_type(name) == "county")))
+        if counties.councils and any(council_type(name) == "district" and
+                                     lexical.terms_in(place_terms(name), counties) == place_terms(name)
+                                     for name in councils):
             return None
         covered = ", ".join(sorted(indexed)) or "none yet"
         return render("abstain_council", councils=", ".join(councils), covered=covered)

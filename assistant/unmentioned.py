@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from assistant.glossary import meaning
+from assistant.query import TITLE
 from assistant.results import Citation
 from index.lexical import LexicalIndex, content_terms, is_content_term
 
@@ -28,14 +29,15 @@ SHORTENED_LETTERS = 4
 
 def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> list[str]:
     """Capitalised words that do not open a sentence, so name something; words whose terms are all ignored
-    (the councils searched) or stopwords are left out."""
+    (the councils searched), stopwords and titles ("the Minister", "the Leader": TITLE) are left out."""
     names = []
     quoted = [span.span() for span in QUOTED.finditer(question)]
     for match in CAPITALISED.finditer(question):
         before = question[: match.start()].rstrip()
         if not before or before.endswith((".", "?", "!", ":")):
             continue  # a sentence's first word is capitalised whatever it is
-        if any(start <= match.start() < end for start, end in quoted) or match.group(0).lower() in CALENDAR_WORDS:
+        if (any(start <= match.start() < end for start, end in quoted) or match.group(0).lower() in CALENDAR_WORDS
+                or TITLE.fullmatch(POSSESSIVE.sub("", match.group(0)))):
             continue
         name = POSSESSIVE.sub("", match.group(0))
         if content_terms(name) - ignored_terms:

@@ -136,6 +136,16 @@ def test_proper_names_are_the_capitalised_words_that_do_not_open_a_sentence() ->
     assert proper_names("Ofsted grades? And the GCSE results.") == ["GCSE"]
     assert proper_names("What did Kent's Cabinet decide in Q3?", content_terms("Kent")) == ["Cabinet", "Q3"]
     assert proper_names("what did the council decide?") == []
+    # a title names no one a cited passage must mention: the Minister's letter is signed, not titled, on its pages
+    assert proper_names("What deadlines did the Minister set for the Leader's plan?") == []
+
+
+def test_a_span_of_time_does_not_count_what_how_many_counts() -> None:
+    plans = analyse("How many individual savings plans are held in the new database?")
+    assert not plans.answer_type_satisfied("A central database holds all savings plans over the three years.")
+    assert plans.answer_type_satisfied("The database holds 412 savings plans.")
+    assert analyse("How many years does the plan cover?").answer_type_satisfied("The plan covers three years.")
+    assert analyse("How long did the review take?").answer_type_satisfied("The review took six months.")
 
 
 def test_who_does_what_needs_the_doing_in_the_answer() -> None:
