@@ -183,6 +183,11 @@ class QueryAnalysis:
         """Every sum in the text is a projection, target or budget."""
         return len(EXPECTED_SUM.findall(text)) >= len(SUM.findall(text)) > 0
 
+    def row_answers(self, row_text: str, search_text: str) -> bool:
+        """A table row is of the kind asked, judged with its column names (a sum's "£000s" is in its column's name),
+        but a date only in its cells: "2029-30 Year 5 £000s: 0" names a budget's column, not when a scheme opens."""
+        return self.answer_type_satisfied(search_text) and not (self.wants_date and not DATE_WORDS.search(row_text))
+
     def dated_before(self, text: str, written: str | None) -> bool:
         """A question about what is to come, and the latest time the text names is no later than the day its paper
         was written (an ISO date: "2024-12-10", "2025-01", "2025"): "10th December 2024" in that day's minutes."""

@@ -267,3 +267,12 @@ def test_who_is_not_answered_by_the_role_the_question_names() -> None:
     assert not leader.answer_type_satisfied("The Leader of Kent County Council spoke.")
     assert leader.answer_type_satisfied("Mr R Gough, Leader of the Council, provided an update.")
     assert analyse("Who approved the budget?").answer_type_satisfied("County Council approved the budget.")
+
+
+def test_a_table_row_answers_when_only_by_a_date_in_its_cells() -> None:
+    opens = analyse("When is the proposed public mortuary expected to open?")
+    budget_row = ("Capital programme\nProject: Public Mortuary | Total Cost £000s: 3,000 | 2029-30 Year 5 £000s: 0")
+    assert not opens.row_answers("Public Mortuary 3,000 0", budget_row)  # the year is a column's name
+    assert opens.row_answers("Public Mortuary March 2027", "Project: Public Mortuary | Opening: March 2027")
+    cost = analyse("How much will the public mortuary cost?")
+    assert cost.row_answers("Public Mortuary 3,000 0", budget_row)  # its sum's pounds are in the column's name

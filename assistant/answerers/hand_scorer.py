@@ -55,7 +55,7 @@ class HandScorer:
         analyses = part_analyses(context.resolved or context.question, context.analysis)
         return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW]
                 if any((analysis.answer_type_satisfied(s.text) or (s.chunk.kind == "table_row" and
-                                                                   analysis.answer_type_satisfied(s.chunk.search_text)))
+                                                                   analysis.row_answers(s.chunk.text, s.chunk.search_text)))
                        and not analysis.dated_before(s.text, written_on(s.chunk))
                        for analysis in analyses)]
 
