@@ -236,7 +236,6 @@ def _states_other_years(text: str, years: tuple[int, ...]) -> bool:
 
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\s*,?\s+((?:19|20)\d\d)\b",
                             re.IGNORECASE)
-MONTH_YEAR = re.compile(rf"\b({_MONTH})\s*,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def _month_number(name: str) -> int:
