@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from assistant.glossary import expand_query
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
-from ingest.metadata import _mentions, load_authorities, spellings
+from ingest.metadata import Authority, _mentions, load_authorities, spellings
 from ingest.vocabulary import ASKED_NUMBER, ASKS_DECISION, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS, STATES_DECISION
 
 def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
@@ -72,6 +72,7 @@ TITLE = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|memb
 PERSON = re.compile(TITLE.pattern + r"|\b(?:group|team|panel|board|committee|commission|council|service|cabinet|trust|"
                     r"partnership|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)|(?-i:\b[A-Z][a-z]+ [A-Z][a-z'’-]+\b)", re.IGNORECASE)
+# A deputy's title ("Vice Chair", "Deputy Leader"): a vice chair does not chair.
 DEPUTY_ROLE = re.compile(r"\b(?:vice|deputy)[\s-]+[\w'\u2019-]+", re.IGNORECASE)
 DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|dozen|none|no)\b", re.IGNORECASE)
 # Figures that count nothing: a year ("the Children Act 1989") or a label's number ("Item 15:", "Recommendation 3");
@@ -344,20 +345,26 @@ def _counted(question: str) -> frozenset[str]:
 KIND_TERMS = content_terms(" ".join(COUNCIL_KIND_WORDS))
 
 
+def _authority(council: str) -> Authority | None:
+    """The gazetteer's entry for a council's canonical name."""
+    return next((a for a in load_authorities() if a.name == council), None)
+
+
 def place_terms(council: str) -> set[str]:
     """The search terms of a council's place name ("Surrey County Council" -> {"surrey"})."""
-    authority = next((a for a in load_authorities() if a.name == council), None)
+    authority = _authority(council)
     return content_terms(authority.short_name if authority else council) - KIND_TERMS
 
 
 def council_type(council: str) -> str | None:
     """The kind of council the gazetteer records ("county", "district", "unitary" ...), None for a name it lacks."""
-    return next((a.type for a in load_authorities() if a.name == council), None)
+    authority = _authority(council)
+    return authority.type if authority else None
 
 
 def _spellings(council: str) -> tuple[str, ...]:
     """Every way the council is written: its name, short name, aliases ("B&NES") and usual variants ("KCC")."""
-    authority = next((a for a in load_authorities() if a.name == council), None)
+    authority = _authority(council)
     return spellings(authority) if authority else (council,)
 
 
