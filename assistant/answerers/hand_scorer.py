@@ -7,7 +7,7 @@ import numpy as np
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.features import coverage, label_like
 from assistant.answerers.scored import ScoredSentence, sentence_text
-from assistant.query import part_analyses
+from assistant.query import QueryAnalysis, part_analyses
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
 
@@ -26,6 +26,15 @@ TYPED_ANSWER_WINDOW = 6
 def written_on(chunk: StoredChunk) -> str | None:
     """The date the passage's paper was written ("2025-01-30"), when it is known."""
     return str(chunk.document.get("date") or "") or None
+
+
+def _of_kind(analysis: QueryAnalysis, scored: ScoredSentence) -> bool:
+    """The sentence, or its table row, is the kind of answer asked for, and not dated before its paper when the
+    question asks about what is still to come."""
+    chunk = scored.chunk
+    typed = analysis.answer_type_satisfied(scored.text) or (
+        chunk.kind == "table_row" and analysis.row_answers(chunk.text, chunk.search_text))
+    return typed and not analysis.dated_before(scored.text, written_on(chunk))
 
 
 class HandScorer:
@@ -54,10 +63,7 @@ class HandScorer:
         # answer brings a sentence for each (ExtractiveAnswerer), so neither sentence need answer both
         analyses = part_analyses(context.resolved or context.question, context.analysis)
         return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW]
-                if any((analysis.answer_type_satisfied(s.text) or (s.chunk.kind == "table_row" and
-                                                                   analysis.row_answers(s.chunk.text, s.chunk.search_text)))
-                       and not analysis.dated_before(s.text, written_on(s.chunk))
-                       for analysis in analyses)]
+                if any(_of_kind(analysis, s) for analysis in analyses)]
 
     @staticmethod
     def _scored(context: AnswerContext) -> list[tuple[ScoredSentence, float]]:
