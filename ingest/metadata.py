@@ -92,8 +92,20 @@ LABEL_KINDS = {
     "author": ("by", "from", "report of", "report by", "report from", "report author", "author", "authors",
                "lead officer", "produced by", "responsible officer", "report of the"),
     "title": ("title of report", "report title", "subject", "title", "subject of report", "report subject",
-              "title of paper", "paper title", "item title"),
+              "title of paper", "paper title", "item title",
+              # forms name their subject in a field of their own: a record of decision, an equality impact
+              # assessment, a budget amendment
+              "title of decision", "subject matter / title of decision", "decision title", "eqia title",
+              "title of activity", "amendment name", "name of amendment", "policy title", "name of policy",
+              "project name", "name of project"),
+    "subject line": ("re",),  # a letter's "Re: ..." line under its greeting, which runs straight into the letter
 }
+ONE_LINE_KINDS = frozenset({"subject line"})
+# A line this long running on into the next is a sentence wrapped at the page's width, not a heading
+PROSE_LINE = 70
+# A form's field labels stand alone on their line with the value on the next ("EQIA Title" / "Commissioning
+# Plan ..."); only title labels are read so, as a lone "Date" or "Subject" line is as often a table's heading.
+COLONLESS_KINDS = frozenset({"title"})
 LABEL_KIND = {label: kind for kind, labels in LABEL_KINDS.items() for label in labels}
 OTHER_LABELS = frozenset({
     "status", "purpose", "purpose of report", "summary", "recommendation", "recommendations", "ref", "ref no",
@@ -101,7 +113,8 @@ OTHER_LABELS = frozenset({
     "classification", "contact", "contact officer", "contact officers", "officer contact", "previous pathway",
     "future pathway", "e-mail", "email", "phone", "tel", "telephone", "part", "agenda item", "item", "exempt",
     "cabinet member", "portfolio", "portfolio holder", "relevant portfolio", "appendices", "background papers",
-    "decision no", "decision number", "decision type", "forward plan ref", "report status",
+    "decision no", "decision number", "decision type", "forward plan ref", "report status", "amendment number",
+    "your reference", "our reference", "your ref", "our ref",
     "for more information contact", "list of appendices", "venue", "time", "location", "present",
 })
 SECTION_WORDS = frozenset({
@@ -117,6 +130,9 @@ SKIPPED_LINE_RE = re.compile(
 # figures (with a decimal point, thousands comma or unit: "TOTAL £m 334.7 290.0"; not "Appendix 1 – 13 March").
 UNFINISHED_TITLE = re.compile(r"\b(?:a|an|the|and|or|of|to|for|in|on|by|with|from)$|[,(&–-]$", re.IGNORECASE)
 LETTER_LINE = re.compile(r"^(?:Dear\s|Yours\s+(?:sincerely|faithfully))", re.IGNORECASE)
+# Government protective markings head and foot every page of a letter or briefing: "OFFICIAL", "OFFICIAL-SENSITIVE"
+PROTECTIVE_MARKING = re.compile(r"^(?:(?:NOT\s+)?PROTECTIVELY\s+MARKED|OFFICIAL(?:[\s-]+SENSITIVE)?|UNCLASSIFIED|RESTRICTED"
+                                r"|SECRET|PROTECT)(?:\s*[-:–]\s*\w+)?$", re.IGNORECASE)
 MEASURE_MARK = re.compile(r"[.,%£$€]")
 MIN_FIGURES_IN_ROW = 2
 NUMBERED_RE = re.compile(r"^(?:[-*\u2022\u00a7]\s*)?\d")
@@ -158,11 +174,12 @@ def extract_metadata(text: str) -> DocumentMetadata:
     """Reads the heading block of a committee paper (or minutes) and counts authority mentions in its body."""
     text = _normalise(text)
     head = text[:HEAD_CHARS]
-    lines = [_clean_line(line) for line in head.split("\n")]
-    fields = _labelled_fields(lines)
+    raw_lines = head.split("\n")
+    lines = [_clean_line(line) for line in raw_lines]
+    fields = _labelled_fields(raw_lines, lines)
     header = [line for line in lines if line][:HEADER_LINES]
     committee = _committee(head, header, fields)
-    title = _title(header, lines, fields, committee)
+    title = _title(header, _without_table_rows(raw_lines, lines), fields, committee)
     council, inferred = _council(text, title, committee)
     return DocumentMetadata(
         title=title,
@@ -200,27 +217,73 @@ def _label(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _labelled_fields(lines: list[str]) -> dict[str, str]:
+def _bare_label(line: str) -> str:
+    return re.sub(r"[.\s]+", " ", line).strip(" :").lower()
+
+
+def _colonless_label(line: str) -> str | None:
+    """A form's field label of two words or more standing alone on its line ("Subject Matter / Title of
+    Decision"), when it is of a kind read so."""
+    label = _bare_label(line)
+    return label if LABEL_KIND.get(label) in COLONLESS_KINDS and " " in label else None
+
+
+def _cell_label(cell: str) -> str | None:
+    """A form row's first cell as a label: "Amendment Name:" or "EQIA Title", with its value in the next cell."""
+    found = _label(cell)
+    return found[0] if found and not found[1] else _colonless_label(cell)
+
+
+def _next_label_at(value: str) -> int:
+    """Where a second label starts in a label's value ("County Council Date: 13 March 2025"), else its length; a
+    word that is a label elsewhere does not cut a title ("Terms of Reference: Update")."""
+    for match in re.finditer(r"\s(?=[A-Z])", value):
+        found = _label(value[match.end():])
+        if found and (found[0] in LABEL_KIND or " " in found[0]):
+            return match.start()
+    return len(value)
+
+
+def _line_fields(raw: str, line: str) -> list[tuple[str, str]]:
+    """The (label, value) pairs a line holds, in order: a form's row of cells holds one, a line may hold several."""
+    cells = [_clean_line(cell) for cell in raw.split("\t") if cell.strip()]
+    if len(cells) >= 2 and (label := _cell_label(cells[0])):
+        return [(label, cells[1])]
+    if label := _colonless_label(line):
+        return [(label, "")]
+    pairs = []
+    while found := _label(line):
+        cut = _next_label_at(found[1])
+        pairs.append((found[0], found[1][:cut].strip()))
+        line = found[1][cut:].strip()
+    return pairs
+
+
+def _labelled_fields(raw_lines: list[str], lines: list[str]) -> dict[str, str]:
     """The first value of each kind of label, with its wrapped continuation lines."""
     fields: dict[str, str] = {}
-    for index, line in enumerate(lines):
-        found = _label(line)
-        if not found or LABEL_KIND.get(found[0]) is None or LABEL_KIND[found[0]] in fields:
-            continue
-        kind = LABEL_KIND[found[0]]
-        # "Subject:" on a line of its own may have blank lines between it and its value
-        start = index + 1 if found[1] else next((i for i in range(index + 1, len(lines)) if lines[i]), len(lines))
-        parts = ([found[1]] if found[1] else []) + list(_continuation(lines, start))
-        value = _join_author(parts) if kind == "author" else " ".join(parts)
-        if value.strip():
-            fields[kind] = value.strip()
+    for index, (raw, line) in enumerate(zip(raw_lines, lines, strict=True)):
+        pairs = _line_fields(raw, line)
+        for number, (label, value) in enumerate(pairs):
+            kind = LABEL_KIND.get(label)
+            if kind is None or kind in fields:
+                continue
+            # "Subject:" on a line of its own may have blank lines between it and its value; a value in a form's
+            # cell or before another label on its line is whole
+            start = index + 1 if value else next((i for i in range(index + 1, len(lines)) if lines[i]), len(lines))
+            wraps = number == len(pairs) - 1 and "\t" not in raw.strip() and kind not in ONE_LINE_KINDS
+            parts = ([value] if value else []) + (list(_continuation(lines, start)) if wraps or not value else [])
+            joined = _join_author(parts) if kind == "author" else " ".join(parts)
+            if joined.strip():
+                fields[kind] = joined.strip()
     return fields
 
 
 def _continuation(lines: list[str], start: int) -> Iterator[str]:
     """Lines that continue a label's value: up to three, stopping at a blank line or the next label."""
     for line in lines[start : start + 3]:
-        if not line or _label(line):
+        # a form lays out its fields as label lines and value lines: "Responsible Officer" ends the title above it
+        if not line or _label(line) or _bare_label(line) in LABEL_KIND or _bare_label(line) in OTHER_LABELS:
             return
         yield line
 
@@ -307,16 +370,54 @@ def _smart_title(text: str) -> str:
 # ---------------------------------------------------------------- title
 
 
+def _without_table_rows(raw_lines: list[str], lines: list[str]) -> list[str]:
+    """The cleaned lines without tables: a row of two or more filled cells (tabs between) is left blank, as is a
+    row of one cell inside a table (a section's name, "SPENDING"); a one-cell row above a table (its caption,
+    often the paper's title) stands alone. A table's first row is its column names, never the paper's title."""
+    kept: list[str] = []
+    in_table = False
+    for raw, line in zip(raw_lines, lines, strict=True):
+        if "\t" not in raw:
+            kept.append(line)
+            in_table = in_table and not line
+            continue
+        row = sum(bool(cell.strip()) for cell in raw.split("\t")) >= 2
+        kept += [""] if row or in_table else ["", line, ""]
+        in_table = row or in_table
+    return kept
+
+
+def _heading_lines(block: list[str]) -> list[str]:
+    """The lines opening a block before the text under them starts: a numbered line, a section heading, a
+    sentence, an aside ("Appendix G / Reserves Policy / 1. Background and Context / 1.1 ..."). A full line that
+    runs on into a line starting in lower case is part of a sentence, not a heading ("Draft Revenue Budget
+    2025-26, / and Draft Capital Programme" is a heading's two lines)."""
+    for index, line in enumerate(block[1:], 1):
+        if line[0].islower() and len(block[index - 1]) > PROSE_LINE:
+            return block[: index - 1]
+        if (NUMBERED_RE.match(line) or line.lower().strip(" :") in SECTION_WORDS or line.endswith(".")
+                or len(line) > 120 or line[0] == "("):
+            return block[:index]
+    return block
+
+
 def _title(header: list[str], lines: list[str], fields: dict[str, str], committee: str | None) -> str | None:
     """The "Title of report:"/"Subject:" value; for minutes, whose committee; else the first heading block."""
-    if "title" in fields:
-        return re.sub(r"\s+", " ", fields["title"]).strip(" .;:")
+    for kind in ("title", "subject line"):
+        if kind in fields:
+            return re.sub(r"\s+", " ", fields[kind]).strip(" .;:")
     if committee and any(re.search(r"\bminutes\b", line, re.IGNORECASE) for line in header[:8]):
         return f"Minutes of the {committee}"
     if any(ASKED.match(line) for line in header):  # a pack of members' questions: its first question is not its title
         return f"Questions to the {committee}" if committee else "Questions and answers"
-    for block in _blocks(lines):
-        if len(block) > 3 or any(len(line) > 120 for line in block):
+    after_greeting = 0
+    for whole in _blocks(lines):
+        # a letter's title is its subject line under "Dear ...", if it has one; its text follows
+        after_greeting += bool(after_greeting) or any(LETTER_LINE.match(line) for line in whole)
+        if after_greeting > 2:
+            return None
+        block = _heading_lines(whole)
+        if not block or len(block) > 3 or any(len(line) > 120 for line in block):
             continue  # a prose paragraph, not a heading
         kept = [line for line in block if not _skips_as_title(line)]
         title = " ".join(kept).strip(" ,;:–-")
@@ -343,6 +444,7 @@ def _skips_as_title(line: str) -> bool:
     bare = WEEKDAY.sub(" ", DATE_RE.sub(" ", line))
     return bool(
         SKIPPED_LINE_RE.match(line)
+        or PROTECTIVE_MARKING.match(line)
         or NUMBERED_RE.match(line)
         or line.endswith(".")
         or LETTER_LINE.match(line) is not None
@@ -366,7 +468,9 @@ def _date(head: str, header: list[str], fields: dict[str, str]) -> str | None:
             return found
     for line in header:
         label = _label(line)
-        if not NUMBERED_RE.match(line) and len(line) <= 100 and (not label or LABEL_KIND.get(label[0]) == "date"):
+        # a numbered line is a paragraph ("1.2 In July 2014 ..."), unless the line is a date ("10 January 2025")
+        numbered = NUMBERED_RE.match(line) and not DATE_RE.fullmatch(WEEKDAY.sub("", line).strip(" ,"))
+        if not numbered and len(line) <= 100 and (not label or LABEL_KIND.get(label[0]) == "date"):
             if found := _first_date(line):
                 return found
     return _quarter_end(head) or _latest_prose_date(head)

@@ -255,3 +255,65 @@ def test_an_address_a_cut_short_question_and_a_row_of_figures_are_not_titles() -
     assert extract_metadata(form).title is None
     register = "Appendix I: Budget Risks Register 2025-26\nTOTAL £m 334.7 290.0\n\nDirectorate\tRisk Title\n"
     assert extract_metadata(register).title == "Appendix I: Budget Risks Register 2025-26"
+
+
+def test_a_heading_set_directly_above_its_text_is_the_title() -> None:
+    policy = ("Appendix G\nReserves Policy\n1. Background and Context\n1.1 Section 25 of the Local Government Act 2003 "
+              "requires the Chief Financial Officer to report in July 2014.\n")
+    assert extract_metadata(policy).title == "Reserves Policy"
+    context = ("Appendix K\nEconomic & Fiscal Context\nIntroduction\nThe national fiscal and economic context is an "
+               "important consideration\nfor the Council in setting its budget.\n")
+    assert extract_metadata(context).title == "Economic & Fiscal Context"
+    wrapped = "Draft Revenue Budget 2025-26,\nand Draft Capital Programme 2025-35\n\nSection\nExecutive Summary 1\n"
+    assert extract_metadata(wrapped).title == "Draft Revenue Budget 2025-26, and Draft Capital Programme 2025-35"
+
+
+def test_a_sentence_wrapped_across_lines_is_not_a_title() -> None:
+    letter = ("OFFICIAL\nOFFICIAL\n\nThis Government has been clear on our vision for simpler, more sustainable, "
+              "local\ngovernment structures, alongside a transfer of power.\n")
+    assert extract_metadata(letter).title is None
+
+
+def test_protective_markings_and_table_rows_are_not_titles() -> None:
+    capital = ("APPENDIX C - POTENTIAL CAPITAL PROJECTS 2025-26 TO 2034-35 BY YEAR\t\t\t\n"
+               "These projects are very high level and subject to business case approval.\n\n"
+               "Directorate\tProject\tTotal Cost\t2025-26\n\t\t£000s\t£000s\n"
+               "Shortfall on Office and Highways Network\t\t\t\nDCED\tModernisation of Assets\t101,790\t5,337\n")
+    assert extract_metadata(capital).title == "Appendix C - Potential Capital Projects 2025-26 to 2034-35 by Year"
+    table_only = "2025-26 APPENDIX E\n\nCategory\tCore £000s\tTotal £000s\nSPENDING\t\t\t\nBase changes\t10.3\t9.5\n"
+    assert extract_metadata(table_only).title is None
+    marked = "OFFICIAL-SENSITIVE\n\nBriefing on Home to School Transport\n\nThe briefing sets out the options.\n"
+    assert extract_metadata(marked).title == "Briefing on Home to School Transport"
+
+
+def test_forms_name_their_subject_in_a_field_of_their_own() -> None:
+    record = ("PROPOSED RECORD OF DECISION\n\nDECISION NO:\n24/00001\n\nSubject Matter / Title of Decision\n"
+              "Adoption of the Library Strategy 2025-30\n\nDecision:\nCabinet agree to adopt the strategy.\n")
+    assert extract_metadata(record).title == "Adoption of the Library Strategy 2025-30"
+    assessment = ("EQIA Submission Form\nEQIA Title\tCommunity Wardens Review\t\t\n"
+                  "Responsible Officer\t\tA. Officer\t\n")
+    assert extract_metadata(assessment).title == "Community Wardens Review"
+    stacked = "EQIA Title\nCommunity Wardens Review\nResponsible Officer\nA. Officer\n"
+    assert extract_metadata(stacked).title == "Community Wardens Review"
+    amendment = ("Budget Amendment Form\t\t\t\nAmendment Name:\tHighway Asset Maintenance\tAmendment Number:\t\t4\n"
+                 "Directorate:\tGrowth, Environment and Transport\t\t\n")
+    assert extract_metadata(amendment).title == "Highway Asset Maintenance"
+
+
+def test_two_labels_on_one_line_each_keep_their_own_value() -> None:
+    text = ("By: Deputy Leader and Cabinet Member for Finance\n\nTo: County Council Date: 13 March 2025\n\n"
+            "Subject: Pay Policy Statement 2025/26\n\nTerms of Reference: Update\n")
+    metadata = extract_metadata(text)
+    assert (metadata.committee, metadata.date) == ("County Council", "2025-03-13")
+    titled = extract_metadata("Subject: Audit Committee Terms of Reference: Update\n\nThe report sets out changes.\n")
+    assert titled.title == "Audit Committee Terms of Reference: Update"
+
+
+def test_a_letter_is_dated_by_its_date_line_and_titled_by_its_subject_line() -> None:
+    letter = ("A. Leader\nLeader of the Council\nCounty Hall\n10 January 2025\nDear Minister,\n"
+              "Re: Request to join the Devolution Priority Programme\n"
+              "Further to the White Paper we write to ask that the county and its neighbour be included in the\n"
+              "programme, with elections in May 2026 as planned.\n")
+    metadata = extract_metadata(letter)
+    assert metadata.date == "2025-01-10"
+    assert metadata.title == "Request to join the Devolution Priority Programme"
