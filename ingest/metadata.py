@@ -137,6 +137,7 @@ MEASURE_MARK = re.compile(r"[.,%£$€]")
 MIN_FIGURES_IN_ROW = 2
 NUMBERED_RE = re.compile(r"^(?:[-*\u2022\u00a7]\s*)?\d")
 SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "to", "&", "with", "at", "by", "a", "an"})
+LETTERED_PARTS = frozenset({"appendix", "annex", "annexe", "schedule", "part", "section", "table"})
 TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['&.-][A-Za-z0-9]+)*|[,&]")
 
 
@@ -362,9 +363,11 @@ def _strip_leading(name: str) -> str:
 
 
 def _smart_title(text: str) -> str:
-    """Title case for all-capitals headings, keeping "and", "of" etc. in lower case."""
+    """Title case for all-capitals headings, keeping "and", "of" etc. in lower case, but not an appendix's letter
+    ("APPENDIX A - CAPITAL ..." is "Appendix A - Capital ...")."""
     words = text.lower().split()
-    return " ".join(w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return " ".join(w if i and w in SMALL_WORDS and words[i - 1] not in LETTERED_PARTS else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
 
 
 # ---------------------------------------------------------------- title

@@ -280,6 +280,7 @@ def test_protective_markings_and_table_rows_are_not_titles() -> None:
                "Directorate\tProject\tTotal Cost\t2025-26\n\t\t£000s\t£000s\n"
                "Shortfall on Office and Highways Network\t\t\t\nDCED\tModernisation of Assets\t101,790\t5,337\n")
     assert extract_metadata(capital).title == "Appendix C - Potential Capital Projects 2025-26 to 2034-35 by Year"
+    assert extract_metadata("APPENDIX A - CAPITAL SUMMARY\n\nText.\n").title == "Appendix A - Capital Summary"
     table_only = "2025-26 APPENDIX E\n\nCategory\tCore £000s\tTotal £000s\nSPENDING\t\t\t\nBase changes\t10.3\t9.5\n"
     assert extract_metadata(table_only).title is None
     marked = "OFFICIAL-SENSITIVE\n\nBriefing on Home to School Transport\n\nThe briefing sets out the options.\n"
