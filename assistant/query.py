@@ -389,6 +389,8 @@ MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:1
 # a year in a table's column titles: "Mar-28"
 MONTH_SHORT_YEAR = re.compile(r"\b(?:" + "|".join(calendar.month_abbr[1:]) + r")[a-z]*\.?\s*[-\u2013'\u2019]?\s*(\d{2})\b",
                               re.IGNORECASE)
+# a date written in figures, day and month of two digits each: "as at 31.03.24", "31/03/2024"
+NUMERIC_DATE = re.compile(r"\b[0-3]\d([./])[01]\d\1((?:19|20)?\d\d)\b")
 
 
 def years_asked(question: str) -> set[int]:
@@ -414,13 +416,16 @@ def speaks_of_years_asked(question: str, texts: list[str]) -> bool:
 
 
 def years_in(text: str) -> set[int]:
-    """Every year a text speaks of, written out, as a financial year or in a column title ("Mar-28")."""
+    """Every year a text speaks of, written out, as a financial year, in a column title ("Mar-28") or in a date written
+    in figures ("31.03.24")."""
     found = set()
     for match in YEAR.finditer(text):
         found.add(int(match.group(1)))
         if match.group(2):
             first, second = int(match.group(1)), int(match.group(1)[:2] + match.group(2))
             found.add(second if second > first else second + 100)  # "1999-00" ends in 2000
+    found |= {int(match.group(2)) % 100 + 2000 if len(match.group(2)) == 2 else int(match.group(2))
+              for match in NUMERIC_DATE.finditer(text)}
     return found | {2000 + int(match.group(1)) for match in MONTH_SHORT_YEAR.finditer(text)}
 
 

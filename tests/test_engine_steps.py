@@ -45,6 +45,8 @@ def test_years_are_read_as_written_in_questions_papers_and_column_titles() -> No
     assert years_in("Bank Rate\tDec -24\tMar- 25\tDec-27") == {2024, 2025, 2027}
     assert years_in("the budget for 2025-26 and 2024/25") == {2024, 2025, 2026}
     assert years_in("accounts for 1999-00") == {1999, 2000}
+    assert years_in("Value in Accounts as at 31.03.24 £m") == {2024}  # a date in figures
+    assert years_in("paragraph 1.10.12 cost 4.230") == set()  # section numbers and decimals are no dates
 
 
 def test_a_financial_year_asked_is_not_met_by_the_year_before_it() -> None:
