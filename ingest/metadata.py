@@ -53,8 +53,8 @@ DATE_RE = re.compile(
 )
 YEAR_LINE = re.compile(r"^(?:19|20)\d\d$")
 WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b,?", re.IGNORECASE)
-# Dates introduced like this are deadlines or plans, not when the paper was written.
-FUTURE_CUE = re.compile(r"\b(?:by|until|before|from|to|after|deadline|target|expected|due|end of)\s+(?:the\s+)?$", re.I)
+# a sentence that speaks of a report ("The report presents the October 2007 position ..."), up to its full stop
+REPORT_SENTENCE = re.compile(r"[^.]*\breport\b[^.]*", re.IGNORECASE)
 QUARTER_RE = re.compile(r"\bQ(?:uarter)?\s*([1-4])\s*,?\s*(?:of\s+)?((?:19|20)\d\d)\s*[/-]\s*(\d{2}|\d{4})\b")
 
 CAP_WORD = r"[A-Z][\w'&-]*"
@@ -465,7 +465,8 @@ def _skips_as_title(line: str) -> bool:
 
 
 def _date(head: str, header: list[str], fields: dict[str, str]) -> str | None:
-    """The meeting/report date: labelled, then the minutes heading, a heading line, a quarter, the latest in prose."""
+    """The meeting/report date: labelled, then the minutes heading, a heading line, a line that is a date, a quarter, a
+    sentence about the report."""
     for value in (fields.get("date"), fields.get("committee"), _minutes_sentence(head)):
         if value and (found := _first_date(value)):
             return found
@@ -473,10 +474,12 @@ def _date(head: str, header: list[str], fields: dict[str, str]) -> str | None:
         label = _label(line)
         # a numbered line is a paragraph ("1.2 In July 2014 ..."), unless the line is a date ("10 January 2025")
         numbered = NUMBERED_RE.match(line) and not DATE_RE.fullmatch(WEEKDAY.sub("", line).strip(" ,"))
-        if not numbered and len(line) <= 100 and (not label or LABEL_KIND.get(label[0]) == "date"):
+        # a line opening in lower case carries on a sentence ("government in January 2018 (Statutory ...")
+        continues = line[:1].islower()
+        if not numbered and not continues and len(line) <= 100 and (not label or LABEL_KIND.get(label[0]) == "date"):
             if found := _first_date(line):
                 return found
-    return _quarter_end(head) or _latest_prose_date(head)
+    return _date_line(head) or _quarter_end(head) or _report_prose_date(head)
 
 
 def _minutes_sentence(head: str) -> str | None:
@@ -515,15 +518,21 @@ def _quarter_end(head: str) -> str | None:
     return f"{year + (quarter == 4)}-{end_month:02d}"
 
 
-def _latest_prose_date(head: str) -> str | None:
-    """With no dated heading, the latest past date the first page talks about is the paper's own time."""
-    dates = [
-        found
-        for match in DATE_RE.finditer(head)
-        if not match["num"] and not FUTURE_CUE.search(head[max(0, match.start() - 20) : match.start()])
-        and (found := _parse_date(match))
-    ]
+def _report_prose_date(head: str) -> str | None:
+    """The latest date in a sentence about the report itself ("a progress report ... would be received by the
+    Commission in November 2007"); other prose dates are of what the paper speaks about ("ends on 31 March 2030")."""
+    dates = [found for sentence in REPORT_SENTENCE.findall(head) for match in DATE_RE.finditer(sentence)
+             if not match["num"] and (found := _parse_date(match))]
     return max(dates, default=None)
+
+
+def _date_line(head: str) -> str | None:
+    """A line that is a date and nothing else, as a letter prints its date below the address ("5 February 2025")."""
+    for line in head.split("\n"):
+        line = WEEKDAY.sub("", line).strip(" ,\t")
+        if DATE_RE.fullmatch(line) and (found := _first_date(line)):
+            return found
+    return None
 
 
 # ---------------------------------------------------------------- author

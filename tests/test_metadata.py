@@ -63,7 +63,7 @@ SAMPLE_EXPECTED = {
         council="Bath and North East Somerset Council",
         council_inferred=False,  # the title names the authority
         committee=None,  # the plan is not addressed to any meeting
-        date="2010-09-30",  # no dated heading: the latest position it reports ("Sept 30th 2010")
+        date=None,  # no dated heading; "(Sept 30th 2010)" dates a count of children in care, not the plan
         author=None,
     ),
 }
@@ -308,6 +308,17 @@ def test_two_labels_on_one_line_each_keep_their_own_value() -> None:
     assert (metadata.committee, metadata.date) == ("County Council", "2025-03-13")
     titled = extract_metadata("Subject: Audit Committee Terms of Reference: Update\n\nThe report sets out changes.\n")
     assert titled.title == "Audit Committee Terms of Reference: Update"
+
+
+def test_dates_in_prose_are_of_what_the_paper_speaks_about_not_its_own() -> None:
+    appendix = ("Appendix H\n\nAssessment of Financial Resilience\n\nThe council maintained a stable level of usable\n"
+                "reserves between April 2016 to March 2018 with small net movements between years. Over the\n"
+                "period April 2018 to March 2020 reserves fell. The current government directive allowing the\n"
+                "flexible use of capital receipts ends on 31 March 2030.\n")
+    assert extract_metadata(appendix).date is None
+    letter_page = ("Minister of State\n" + "".join(f"Address line {n}\n" for n in range(1, 25))
+                   + "5 February 2025\nDear Leaders\nThe White Paper of December 2024 set out our plans.\n")
+    assert extract_metadata(letter_page).date == "2025-02-05"  # a line that is only a date, below a long address
 
 
 def test_a_letter_is_dated_by_its_date_line_and_titled_by_its_subject_line() -> None:
