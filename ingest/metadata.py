@@ -71,7 +71,8 @@ MINUTES_OF_BODY = re.compile(
     r"\bminutes\s+of\s+(?:a|an|the)\s+(?:[\w-]+\s+)?meeting\s+of\s+(?:the\s+)?(?P<body>.+?)\s+(?:held|on|at)\b",
     re.IGNORECASE | re.DOTALL,
 )
-MINUTES_SENTENCE = re.compile(r"\bminutes\s+of\s+(?:a|an|the)\b(?:[^.]|\.(?=\S))*", re.IGNORECASE)
+# minutes open a line with it; "3. Minutes of the meeting held on 30 January 2025" is an agenda's item
+MINUTES_SENTENCE = re.compile(r"^[ \t]*minutes\s+of\s+(?:a|an|the)\b(?:[^.]|\.(?=\S))*", re.IGNORECASE | re.MULTILINE)
 SELF_TYPE_RE = re.compile(r"\b(?:[Tt]he|THE|To:?)\s+(" + KIND_ALTERNATIVES + r")\s+Council\b")
 GENERIC_COUNCIL_RES = (
     re.compile(r"\bCity of [A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}"),
@@ -470,6 +471,7 @@ def _date(head: str, header: list[str], fields: dict[str, str]) -> str | None:
     for value in (fields.get("date"), fields.get("committee"), _minutes_sentence(head)):
         if value and (found := _first_date(value)):
             return found
+    previous = ""
     for line in header:
         label = _label(line)
         # a numbered line is a paragraph ("1.2 In July 2014 ..."), unless the line is a date ("10 January 2025")
@@ -478,8 +480,15 @@ def _date(head: str, header: list[str], fields: dict[str, str]) -> str | None:
         continues = line[:1].islower()
         if not numbered and not continues and len(line) <= 100 and (not label or LABEL_KIND.get(label[0]) == "date"):
             if found := _first_date(line):
-                return found
+                return _with_day_above(previous, line, found)
+        previous = line
     return _date_line(head) or _quarter_end(head) or _report_prose_date(head)
+
+
+def _with_day_above(previous: str, line: str, found: str) -> str:
+    """A cover's large type breaks "Thursday, 9th" from "January, 2025": a month's date takes the day above it."""
+    joined = _first_date(f"{previous} {line}") if len(found) == len("2025-01") else None
+    return joined if joined and joined.startswith(found) else found
 
 
 def _minutes_sentence(head: str) -> str | None:
