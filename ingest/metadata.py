@@ -71,6 +71,7 @@ MINUTES_OF_BODY = re.compile(
     r"\bminutes\s+of\s+(?:a|an|the)\s+(?:[\w-]+\s+)?meeting\s+of\s+(?:the\s+)?(?P<body>.+?)\s+(?:held|on|at)\b",
     re.IGNORECASE | re.DOTALL,
 )
+AGENDA_LINE = re.compile(r"^(?:summons to and\s+)?agenda\b", re.IGNORECASE)
 # minutes open a line with it; "3. Minutes of the meeting held on 30 January 2025" is an agenda's item
 MINUTES_SENTENCE = re.compile(r"^[ \t]*minutes\s+of\s+(?:a|an|the)\b(?:[^.]|\.(?=\S))*", re.IGNORECASE | re.MULTILINE)
 SELF_TYPE_RE = re.compile(r"\b(?:[Tt]he|THE|To:?)\s+(" + KIND_ALTERNATIVES + r")\s+Council\b")
@@ -319,6 +320,8 @@ def _committee(head: str, header: list[str], fields: dict[str, str]) -> str | No
 def _clean_body(value: str) -> str | None:
     value = WEEKDAY.sub(" ", DATE_RE.sub(" ", value))
     value = re.sub(r"\s+", " ", value).strip(" ,;:-–|")
+    # a summons "To: All Members of the County Council" calls a meeting of the County Council
+    value = re.sub(r"^(?:all\s+)?members\s+of\s+", "", value, flags=re.IGNORECASE)
     value = re.sub(r"^(?:the|a)\s+|\s+meeting$", "", value, flags=re.IGNORECASE).strip(" ,;:-–|")
     if not value or not re.search(r"[A-Za-z]{3}", value):
         return None
@@ -412,6 +415,8 @@ def _title(header: list[str], lines: list[str], fields: dict[str, str], committe
             return re.sub(r"\s+", " ", fields[kind]).strip(" .;:")
     if committee and any(re.search(r"\bminutes\b", line, re.IGNORECASE) for line in header[:8]):
         return f"Minutes of the {committee}"
+    if any(AGENDA_LINE.match(line) for line in header[:3]):  # an agenda's cover: "AGENDA / CABINET", "Summons to and Agenda"
+        return f"{committee} agenda" if committee else "Agenda"
     if any(ASKED.match(line) for line in header):  # a pack of members' questions: its first question is not its title
         return f"Questions to the {committee}" if committee else "Questions and answers"
     after_greeting = 0

@@ -323,9 +323,11 @@ def test_dates_in_prose_are_of_what_the_paper_speaks_about_not_its_own() -> None
 
 def test_an_agenda_is_dated_by_its_meeting_not_the_minutes_it_lists() -> None:
     agenda = ("Summons to and\nAgenda for the Budget\nCounty Council\nMeeting on\n Thursday, 13th\nFebruary, 2025\n"
-              "at 9.30 am\nDEMOCRATIC SERVICES\nA G E N D A\n1. Apologies for Absence\n"
-              "3. Minutes of the meetings held on 19 December 2024 and 9 January 2025\n")
-    assert extract_metadata(agenda).date == "2025-02-13"  # the day above the month, not the minutes' meeting
+              "at 9.30 am\nA G E N D A\n1. Apologies for Absence\n"
+              "3. Minutes of the meetings held on 19 December 2024 and 9 January 2025\n\n")
+    metadata = extract_metadata(agenda + "To: All Members of the County Council\n")
+    assert metadata.date == "2025-02-13"  # the day above the month, not the minutes' meeting
+    assert (metadata.committee, metadata.title) == ("County Council", "County Council agenda")
 
 
 def test_a_letter_is_dated_by_its_date_line_and_titled_by_its_subject_line() -> None:
