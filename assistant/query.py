@@ -424,8 +424,7 @@ def years_in(text: str) -> set[int]:
         if match.group(2):
             first, second = int(match.group(1)), int(match.group(1)[:2] + match.group(2))
             found.add(second if second > first else second + 100)  # "1999-00" ends in 2000
-    found |= {int(match.group(2)) % 100 + 2000 if len(match.group(2)) == 2 else int(match.group(2))
-              for match in NUMERIC_DATE.finditer(text)}
+    found |= {int(year) + (2000 if len(year) == 2 else 0) for year in (m.group(2) for m in NUMERIC_DATE.finditer(text))}
     return found | {2000 + int(match.group(1)) for match in MONTH_SHORT_YEAR.finditer(text)}
 
 
