@@ -480,7 +480,7 @@ def _date(head: str, header: list[str], fields: dict[str, str]) -> str | None:
     for line in header:
         label = _label(line)
         # a numbered line is a paragraph ("1.2 In July 2014 ..."), unless the line is a date ("10 January 2025")
-        numbered = NUMBERED_RE.match(line) and not DATE_RE.fullmatch(WEEKDAY.sub("", line).strip(" ,"))
+        numbered = NUMBERED_RE.match(line) and not _is_date(line)
         # a line opening in lower case carries on a sentence ("government in January 2018 (Statutory ...")
         continues = line[:1].islower()
         if not numbered and not continues and len(line) <= 100 and (not label or LABEL_KIND.get(label[0]) == "date"):
@@ -543,10 +543,14 @@ def _report_prose_date(head: str) -> str | None:
 def _date_line(head: str) -> str | None:
     """A line that is a date and nothing else, as a letter prints its date below the address ("5 February 2025")."""
     for line in head.split("\n"):
-        line = WEEKDAY.sub("", line).strip(" ,\t")
-        if DATE_RE.fullmatch(line) and (found := _first_date(line)):
+        if _is_date(line) and (found := _first_date(line)):
             return found
     return None
+
+
+def _is_date(line: str) -> bool:
+    """The line is a date and nothing else, its weekday aside ("Thursday, 13 March 2025")."""
+    return DATE_RE.fullmatch(WEEKDAY.sub("", line).strip(" ,\t")) is not None
 
 
 # ---------------------------------------------------------------- author
