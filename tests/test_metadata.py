@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pypdf
@@ -338,3 +340,20 @@ def test_a_letter_is_dated_by_its_date_line_and_titled_by_its_subject_line() -> 
     metadata = extract_metadata(letter)
     assert metadata.date == "2025-01-10"
     assert metadata.title == "Request to join the Devolution Priority Programme"
+
+
+def test_the_metadata_gold_names_papers_that_exist_with_well_formed_values() -> None:
+    from evals.metadata_eval import METADATA_GOLD, judge_date, judge_title
+    from evals.tracker_eval import DOCUMENT_DIRS, document_path
+
+    if not any(folder.is_dir() for folder in DOCUMENT_DIRS):
+        pytest.skip("shared papers not available")
+    records = [json.loads(line) for line in METADATA_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({r["source"] for r in records}) == len(records) > 100
+    for record in records:
+        assert document_path(record["source"]).is_file()
+        assert record["date"] is None or re.fullmatch(r"\d{4}(?:-\d\d){0,2}", record["date"]), record
+        assert all(isinstance(title, str) and title.strip() for title in record["titles"]), record
+    assert judge_date("2025-01-30", "2025-01") == "right" and judge_date("2025-01", "2025-01-30") == "wrong"
+    assert judge_title("Reserves Policy 2025-26", ["Reserves Policy 2025/26"]) == "right"
+    assert judge_title("Appendix G", ["Reserves Policy"]) == "wrong" and judge_title(None, []) == "right"
