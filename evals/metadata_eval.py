@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,11 +101,14 @@ def main() -> None:
     parser.add_argument("--texts", type=Path, help="keep each paper's read text here and reuse it on later runs")
     parser.add_argument("--list", action="store_true", help="print every paper judged wrong or missing")
     args = parser.parse_args()
-    records = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
-    judged = []
-    for number, record in enumerate(records, 1):
-        print(f"\r{number}/{len(records)} {record['source'][:60]:60}", end="", flush=True)
-        judged.append(judge(record, args.texts))
+    try:
+        records = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+        judged = []
+        for number, record in enumerate(records, 1):
+            print(f"\r{number}/{len(records)} {record['source'][:60]:60}", end="", flush=True)
+            judged.append(judge(record, args.texts))
+    except (OSError, ValueError, KeyError) as error:  # a missing or malformed gold file, a paper not in ../shared
+        sys.exit(f"\ncannot score {args.gold}: {error!r}; check the file and that ../shared holds the papers")
     print()
     for split in ("test", "dev"):
         print(split, json.dumps(summary([j for j in judged if j.split == split])))

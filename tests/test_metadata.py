@@ -357,3 +357,13 @@ def test_the_metadata_gold_names_papers_that_exist_with_well_formed_values() -> 
     assert judge_date("2025-01-30", "2025-01") == "right" and judge_date("2025-01", "2025-01-30") == "wrong"
     assert judge_title("Reserves Policy 2025-26", ["Reserves Policy 2025/26"]) == "right"
     assert judge_title("Appendix G", ["Reserves Policy"]) == "wrong" and judge_title(None, []) == "right"
+
+
+def test_the_metadata_scorer_names_a_missing_gold_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evals import metadata_eval
+
+    missing = tmp_path / "nope.jsonl"
+    monkeypatch.setattr("sys.argv", ["metadata_eval", "--gold", str(missing)])
+    with pytest.raises(SystemExit) as stopped:
+        metadata_eval.main()
+    assert str(missing) in str(stopped.value.code)
