@@ -43,7 +43,6 @@ lint: $(STAMP)
 ## Refit the passage reranker, then the sentence ranker and abstention model, on the dev questions
 ## (writes index/data/rerank.json, assistant/data/scoring.json, docs/reranker.md and docs/training.md).
 train: $(STAMP)
-	$(BIN)/python -m evals.train_adapter
 	$(BIN)/python -m evals.train_rerank
 	$(BIN)/python -m evals.train
 

@@ -18,7 +18,6 @@ from assistant.llm_backend import build_llm, model_label, wants_llm
 from assistant.settings import Settings
 from assistant.steps import LaterThanPapersGuard, NamesUnmatchedCheck, OtherVersionsCheck, UnknownCouncilGuard, YearsUnmatchedCheck
 from index.embedder import Embedder
-from index.query_adapter import load_query_adapter
 from index.rerank import FittedReranker
 from index.retriever import HybridRetriever
 from index.store import ChromaStore, open_store
@@ -50,10 +49,7 @@ class Services:
     @cached_property
     def retriever(self) -> HybridRetriever:
         reranker = FittedReranker() if self.settings.reranker == "fitted" else None
-        adapter = (load_query_adapter(self.settings.embedding_model) if self.settings.query_adapter == "fitted"
-                   else None)
-        return HybridRetriever(self.store, self.embedder, self.settings.candidate_pool, self.settings.rrf_k, reranker,
-                               adapter)
+        return HybridRetriever(self.store, self.embedder, self.settings.candidate_pool, self.settings.rrf_k, reranker)
 
     @cached_property
     def steps(self) -> Steps:

@@ -63,10 +63,6 @@ class Settings(BaseSettings):
     reranker: Literal["fitted", "none"] = Field(
         default="fitted", description="How the fused search candidates are ordered: by the passage reranker fitted on "
         "the dev questions (`make train`), or by reciprocal rank fusion alone.")
-    query_adapter: Literal["fitted", "none"] = Field(
-        default="fitted", description="How the question's vector searches passages: moved by the linear map fitted on "
-        "the dev questions toward the sentences that answered them (`make train`, docs/query-adapter.md), or as the "
-        "embedding model gives it. Only ranking uses it; answers and refusals keep the model's own similarities.")
     max_answer_sentences: int = 3
     scorer: Literal["hand", "fitted"] = Field(
         default="hand", description="How the extractive answerer ranks sentences and decides to abstain: set weights "

@@ -16,7 +16,6 @@ from assistant.results import LLM
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
-from evals.held_out_adapters import HeldOutAdapters
 from evals.metrics import Attempt, Cited, QuestionScore, score, summarise_by_kind
 from evals.tracker_eval import TRACKER_GOLD, document_path, load_gold
 from evals.tracker_eval import report as tracker_report
@@ -97,14 +96,8 @@ def evaluate_dataset(path: Path, embedder: Embedder, work_dir: Path, limit: int 
     if summary.failed:
         raise ValueError(f"could not ingest {[str(r.path) for r in summary.failed]}; run `scrutiny ingest` on them to see why")
     print(f"{path.name}: {len(questions)} questions over {len(files)} documents ({summary.line()})", file=sys.stderr)
-    held_out = HeldOutAdapters()
-
-    def ask_held_out(question: GoldQuestion) -> Attempt:
-        with held_out.searching(services.retriever, path.stem, question):
-            return ask_ours(services, question)
-
     systems: dict[str, tuple[list[Attempt], list[QuestionScore]]] = {
-        "ours": run_system("ours", ask_held_out, questions, sources)}
+        "ours": run_system("ours", lambda q: ask_ours(services, q), questions, sources)}
     if with_llm:
         with_model = Services(load_settings(index=work_dir / "index", answerer="llm"))
         with_model.__dict__.update(embedder=embedder, store=services.store, retriever=services.retriever)

@@ -26,7 +26,6 @@ from assistant.answerers.hand_scorer import HandScorer
 from index.logistic import LogisticModel
 from assistant.services import Services
 from assistant.settings import load_settings
-from evals.held_out_adapters import HeldOutAdapters
 from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
 from evals.metrics import score, summarise
 from evals.runner import ask_ours
@@ -81,10 +80,8 @@ class QuestionRows:
 def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> list[QuestionRows]:
     """Each question's candidates exactly as the engine would hand them to its answerers."""
     collected = []
-    held_out = HeldOutAdapters()
     for number, question in enumerate(questions, start=1):
-        with held_out.searching(services.retriever, dataset, question):
-            context = services.engine.context(question.question, list(question.history))
+        context = services.engine.context(question.question, list(question.history))
         if context is None:
             continue
         featuriser = SentenceFeaturiser(context)
@@ -262,12 +259,10 @@ def compare_answers(questions: list[QuestionRows], index_root: Path) -> dict[str
         for dataset in sorted({q.group.split(":", 1)[0] for q in questions}):
             services = Services(load_settings(index=index_root / dataset / "index"))
             asked = [q.question for q in questions if q.group.startswith(f"{dataset}:")]
-            held_out = HeldOutAdapters()
             for name in scores:
                 for question in asked:
                     with_scorer(services, HandScorer(services.settings.abstain_threshold) if name == "hand" else scorer_of[question.id])
-                    with held_out.searching(services.retriever, dataset, question):
-                        scores[name].append(score(question, ask_ours(services, question), lambda source: None))
+                    scores[name].append(score(question, ask_ours(services, question), lambda source: None))
     return {name: summarise(found) for name, found in scores.items()}
 
 

@@ -16,7 +16,6 @@ from assistant.services import Services
 from evals.gold import PROJECT, GoldQuestion
 from evals.metrics import contains_evidence
 from evals.runner import RETRIEVAL_DEPTH
-from evals.held_out_adapters import HeldOutAdapters
 from evals.train import DATASETS, FOLDS, cached, dev_services, fit_ranker
 from index.rerank import PASSAGE_FEATURES, RERANK_FILE, Candidate, RetrievalSignals
 from index.retriever import HybridRetriever
@@ -49,16 +48,12 @@ class PassageRows:
 
 def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> list[PassageRows]:
     recorder = RecordingReranker()
-    adapter = services.retriever.adapter  # the reranker orders the candidates of the adapted search
-    retriever = HybridRetriever(services.store, services.embedder, services.settings.candidate_pool,
-                                services.settings.rrf_k, recorder, adapter)
-    services.__dict__["retriever"] = retriever
-    held_out = HeldOutAdapters()
+    services.__dict__["retriever"] = HybridRetriever(services.store, services.embedder, services.settings.candidate_pool,
+                                                     services.settings.rrf_k, recorder)
     collected = []
     for number, question in enumerate(questions, start=1):
         recorder.seen.clear()
-        with held_out.searching(retriever, dataset, question):
-            services.engine.passages(question.question, list(question.history), RETRIEVAL_DEPTH)
+        services.engine.passages(question.question, list(question.history), RETRIEVAL_DEPTH)
         first: dict[str, tuple[Candidate, np.ndarray]] = {}
         for candidate, features in recorder.seen:  # a search per council repeats no passage; keep the first sighting
             first.setdefault(candidate.chunk.id, (candidate, features))

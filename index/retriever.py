@@ -1,6 +1,5 @@
 """Hybrid retrieval: dense passages, BM25 and item numbers find candidates; their sentences' closeness to the question
-ranks them once more; the rankings are fused by reciprocal rank, then reordered by the fitted passage reranker. The
-dense searches use the question's vector as moved by the fitted query adapter, when there is one."""
+ranks them once more; the rankings are fused by reciprocal rank, then reordered by the fitted passage reranker."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from index.embedder import Embedder
 from index.filters import SearchFilter
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex
-from index.query_adapter import QueryAdapter
 from index.records import StoredChunk
 from index.rerank import Candidate, Reranker, RetrievalSignals
 from index.store import Store
@@ -56,13 +54,12 @@ class HybridRetriever:
     full."""
 
     def __init__(self, store: Store, embedder: Embedder, candidate_pool: int = 40, rrf_k: int = 60,
-                 reranker: Reranker | None = None, adapter: QueryAdapter | None = None) -> None:
+                 reranker: Reranker | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.candidate_pool = candidate_pool
         self.rrf_k = rrf_k
         self.reranker = reranker
-        self.adapter = adapter
 
     def lexical_index(self) -> LexicalIndex:
         """The keyword index, current with every write to the store (this process's or another's)."""
@@ -89,8 +86,6 @@ class HybridRetriever:
                  query_vector: np.ndarray | None = None, item_numbers: tuple[str, ...] = ()) -> list[Passage]:
         """Top passages; item_numbers ("15") add a ranking of the table rows and paragraphs so numbered."""
         vector = self.embedder.embed_query(query) if query_vector is None else query_vector
-        if self.adapter is not None:
-            vector = self.adapter.apply(vector)
         lexical = self.lexical_index()
         dense_chunks = [cid for cid, _ in self.store.query_chunks(vector, self.candidate_pool, search_filter)]
         keyword_hits = lexical.search(query, self.candidate_pool, search_filter)
