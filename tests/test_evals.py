@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.services import Services
-from evals import compare_reports
+from evals import check_gold, compare_reports
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.metrics import Attempt, Cited, key_fact_recall, score, summarise, summarise_by_kind
 from evals.report_html import render_html
@@ -191,3 +191,15 @@ def test_html_report_renders_offline_in_chromium(subset_report: dict, tmp_path: 
         finally:
             browser.close()
     assert blocked == []
+
+
+def test_gold_check_passes_the_question_sets_and_leaves_the_metadata_set_to_its_scorer(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("sample.jsonl", "metadata.jsonl"):
+        (tmp_path / name).write_bytes((DATASETS_DIR / name).read_bytes())
+    assert check_gold.main(["--datasets-dir", str(tmp_path)]) == 0
+    assert "metadata.jsonl: not questions; checked by python -m evals.metadata_eval" in capsys.readouterr().out
+    broken = json.loads((DATASETS_DIR / "sample.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    broken["evidence"] = ["words no sample paper holds"]
+    (tmp_path / "sample.jsonl").write_text(json.dumps(broken) + "\n", encoding="utf-8")
+    assert check_gold.main(["--datasets-dir", str(tmp_path)]) == 1
