@@ -18,6 +18,9 @@ POSSESSIVE = re.compile(r"['’]s$")
 # Words quoted from a paper ("the recommendation 'Each Council children's home should ...'"): capitals there
 # are the paper's, not names the user brings, and a quote's first word is capitalised whatever it is.
 QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|(?<![\w’'])['‘](?:[^'‘’]|(?<=\w)['’](?=\w)){3,}['’](?![\w’'])")
+# An abbreviation in brackets after the words it shortens ("the high needs (SEN) risk") is the user's gloss of those
+# words, which the search already looks for; a paper that says "High Needs" but never "SEN" still answers.
+BRACKETED = re.compile(r"\([^()]{1,40}\)")
 COMMON_IN = 3
 FILE_NAME_SEPARATORS = re.compile(r"[-_.]+")
 # Months and weekdays are capitalised but name nothing a paper must mention ("dated 22 January").
@@ -29,9 +32,10 @@ SHORTENED_LETTERS = 4
 
 def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> list[str]:
     """Capitalised words that do not open a sentence, so name something; words whose terms are all ignored
-    (the councils searched), stopwords and titles ("the Minister", "the Leader": TITLE) are left out."""
+    (the councils searched), stopwords, titles ("the Minister", "the Leader": TITLE), words quoted from a paper and
+    abbreviations in brackets are left out."""
     names = []
-    quoted = [span.span() for span in QUOTED.finditer(question)]
+    quoted = [span.span() for pattern in (QUOTED, BRACKETED) for span in pattern.finditer(question)]
     for match in CAPITALISED.finditer(question):
         before = question[: match.start()].rstrip()
         if not before or before.endswith((".", "?", "!", ":")):

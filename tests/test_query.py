@@ -138,6 +138,9 @@ def test_proper_names_are_the_capitalised_words_that_do_not_open_a_sentence() ->
     assert proper_names("what did the council decide?") == []
     # a title names no one a cited passage must mention: the Minister's letter is signed, not titled, on its pages
     assert proper_names("What deadlines did the Minister set for the Leader's plan?") == []
+    # an abbreviation in brackets glosses the words before it: the paper may say only "High Needs"
+    assert proper_names("How likely is the high needs (SEN) risk for Kent?") == ["Kent"]
+    assert proper_names("What did the Local Government Association (LGA) say?") == ["Local", "Government", "Association"]
 
 
 def test_a_span_of_time_does_not_count_what_how_many_counts() -> None:
