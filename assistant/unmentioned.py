@@ -35,12 +35,12 @@ def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> 
     (the councils searched), stopwords, titles ("the Minister", "the Leader": TITLE), words quoted from a paper and
     abbreviations in brackets are left out."""
     names = []
-    quoted = [span.span() for pattern in (QUOTED, BRACKETED) for span in pattern.finditer(question)]
+    not_names = [span.span() for pattern in (QUOTED, BRACKETED) for span in pattern.finditer(question)]
     for match in CAPITALISED.finditer(question):
         before = question[: match.start()].rstrip()
         if not before or before.endswith((".", "?", "!", ":")):
             continue  # a sentence's first word is capitalised whatever it is
-        if (any(start <= match.start() < end for start, end in quoted) or match.group(0).lower() in CALENDAR_WORDS
+        if (any(start <= match.start() < end for start, end in not_names) or match.group(0).lower() in CALENDAR_WORDS
                 or TITLE.fullmatch(POSSESSIVE.sub("", match.group(0)))):
             continue
         name = POSSESSIVE.sub("", match.group(0))
