@@ -63,6 +63,11 @@ def judge_date(found: str | None, expected: str | None) -> str:
     return "right" if expected and found.startswith(expected) else "wrong"
 
 
+def load_gold(path: Path = METADATA_GOLD) -> list[dict[str, Any]]:
+    """The gold records, one JSON object a line: source, accepted titles, date and date kind."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def split_of(record: dict[str, Any]) -> str:
     """The gold record's split, or about three in ten papers for test by a hash of the file name."""
     return record.get("split") or ("test" if int(hashlib.sha1(record["source"].encode()).hexdigest(), 16) % 10 < 3
@@ -102,7 +107,7 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="print every paper judged wrong or missing")
     args = parser.parse_args()
     try:
-        records = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+        records = load_gold(args.gold)
         judged = []
         for number, record in enumerate(records, 1):
             print(f"\r{number}/{len(records)} {record['source'][:60]:60}", end="", flush=True)

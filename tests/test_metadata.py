@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -343,12 +342,12 @@ def test_a_letter_is_dated_by_its_date_line_and_titled_by_its_subject_line() -> 
 
 
 def test_the_metadata_gold_names_papers_that_exist_with_well_formed_values() -> None:
-    from evals.metadata_eval import METADATA_GOLD, judge_date, judge_title
+    from evals.metadata_eval import judge_date, judge_title, load_gold
     from evals.tracker_eval import DOCUMENT_DIRS, document_path
 
     if not any(folder.is_dir() for folder in DOCUMENT_DIRS):
         pytest.skip("shared papers not available")
-    records = [json.loads(line) for line in METADATA_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = load_gold()
     assert len({r["source"] for r in records}) == len(records) > 100
     for record in records:
         assert document_path(record["source"]).is_file()
