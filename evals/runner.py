@@ -16,6 +16,7 @@ from assistant.results import LLM
 from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
+from evals.intervals import split_intervals
 from evals.metrics import Attempt, Cited, QuestionScore, score, summarise_by_kind
 from evals.tracker_eval import TRACKER_GOLD, document_path, load_gold
 from evals.tracker_eval import report as tracker_report
@@ -120,6 +121,7 @@ def dataset_report(path: Path, files: list[Path], questions: list[GoldQuestion],
         "splits": {name: {split: summarise_by_kind([s for q, s in zip(questions, scores) if q.split == split])["overall"]
                           for split in sorted({q.split for q in questions}, reverse=True)}
                    for name, (_, scores) in systems.items()},
+        "intervals": split_intervals(questions, systems["ours"][1]),
         **({"model_sentences": model_sentences(systems["llm"][0])} if "llm" in systems else {}),
         "questions": [{
             "id": q.id, "type": q.type, "split": q.split, "table": q.table, "question": q.question,
@@ -171,6 +173,7 @@ def format_table(name: str, report: dict[str, Any]) -> str:
             gap = [_gap(splits["dev"][key], splits["test"][key]) for key, _ in SPLIT_METRICS]
             lines.append(f"  {'gap':6}{'':>4}  " + "".join(f"{g:>14}" for g in gap))
         lines.append("")
+    lines.extend(format_intervals(report.get("intervals", {})))
     with_model = report["summary"].get("llm", {}).get("overall", {})
     for key in OVERALL_METRICS:
         lines.append(f"  {key:22} ours {_cell(ours['overall'][key])}   baseline {_cell(base.get('overall', {}).get(key))}"
@@ -178,6 +181,24 @@ def format_table(name: str, report: dict[str, Any]) -> str:
     if with_model:
         lines.append(format_llm(report))
     return "\n".join(lines)
+
+
+def format_intervals(intervals: dict[str, dict[str, list[float] | None]]) -> list[str]:
+    """The 95% intervals, papers resampled (evals/intervals.py): how far each figure could move on other papers."""
+    if not intervals:
+        return []
+    lines = ["  95% intervals, papers resampled:"]
+    for split, figures in intervals.items():
+        cells = [f"{label} {_span(figures.get(key), signed=split == 'gap')}" for key, label in SPLIT_METRICS if key in figures]
+        lines.append(f"    {split:5} " + ", ".join(cells))
+    return lines + [""]
+
+
+def _span(bounds: list[float] | None, signed: bool) -> str:
+    if bounds is None:
+        return "-"
+    low, high = bounds
+    return f"{low:+.2f} to {high:+.2f}" if signed else f"{low:.2f}-{high:.2f}"
 
 
 def format_llm(report: dict[str, Any]) -> str:

@@ -14,9 +14,10 @@ import pytest
 from assistant.services import Services
 from evals import check_gold, compare_reports
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
-from evals.metrics import Attempt, Cited, key_fact_recall, score, summarise, summarise_by_kind
+from evals.intervals import split_intervals
+from evals.metrics import Attempt, Cited, QuestionScore, key_fact_recall, score, summarise, summarise_by_kind
 from evals.report_html import render_html
-from evals.runner import ask_ours, dataset_report, run_system, spread
+from evals.runner import ask_ours, dataset_report, format_intervals, run_system, spread
 
 CHROMIUM = Path("/usr/bin/chromium")
 SUBSET = 30
@@ -98,6 +99,29 @@ def test_abstention_precision_recall_and_false_abstentions() -> None:
     assert [s.failed for s in scores] == [False, True, True, False]
     by_kind = summarise_by_kind(scores)
     assert list(by_kind) == ["unanswerable", "fact", "overall"] and by_kind["fact"]["n"] == 2
+
+
+def _answered(question: GoldQuestion, found: bool) -> QuestionScore:
+    cited = [Cited(question.sources[0], "The panel will report back in July 2012.", "")] if found else []
+    return score(question, Attempt("The panel: July 2012 [1]." if found else "Other words [1].", False, cited, [], 1.0),
+                 texts)
+
+
+def test_intervals_resample_papers_and_hold_the_figure() -> None:
+    one_paper = [gold(id=f"t{n}") for n in range(8)]
+    scores = [_answered(q, found=n % 2 == 0) for n, q in enumerate(one_paper)]
+    # every question on one paper: each draw takes that paper, and so the same questions
+    assert split_intervals(one_paper, scores)["dev"]["key_fact_recall"] == [0.5, 0.5]
+
+    papers = [gold(id=f"t{n}", sources=(f"paper{n}.txt",), split="test" if n < 6 else "dev") for n in range(12)]
+    scores = [_answered(q, found=n % 3 != 0) for n, q in enumerate(papers)]
+    intervals = split_intervals(papers, scores)
+    low, high = intervals["test"]["key_fact_recall"]
+    assert 0.0 <= low < summarise(scores[:6])["key_fact_recall"] < high <= 1.0
+    assert intervals["gap"]["key_fact_recall"][0] < 0.0 < intervals["gap"]["key_fact_recall"][1]
+    assert intervals["test"]["abstention_recall"] is None  # no unanswerable question in the split
+    assert split_intervals(papers, scores) == intervals  # a report gives the same intervals each time
+    assert "test  key facts" in "\n".join(format_intervals(intervals))
 
 
 def test_spread_covers_every_kind() -> None:
