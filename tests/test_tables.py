@@ -379,3 +379,26 @@ def test_column_titles_drawn_without_rules_between_them_name_their_own_columns()
     cells = {s.column: " ".join(row.text[s.start - row.start:s.end - row.start].split()) for s in row.sentences}
     assert cells.get("2025-26 £000's") == "50.0" and cells.get("Cabinet Member") == "Peter Oakford", cells
     assert cells.get("Core or Externally Funded") == "Core"
+
+
+def test_a_form_title_spanning_its_first_row_names_no_column() -> None:
+    """A form's title over its label and value rows names the form; over figures, a title names what they measure."""
+    form = table_text([["EQIA Submission Form", None, None], ["Responsible Officer", "", "Mike Gogarty"],
+                       ["Directorate", "", "Adult Social Care and Health"]])
+    assert form is not None and set(form.lines.values()) == {None}  # no line is taken for column titles
+    figures = table_text([["Foster households", None], ["613", "700"]])
+    assert figures is not None and figures.lines[0] == ("Foster households", "Foster households")
+
+
+KENT_EQIA = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00115-eqia.pdf"
+
+
+@pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")
+def test_an_equality_form_reads_as_labels_and_their_values() -> None:
+    """Each line of the EqIA form is its label and value ("Responsible Officer | Mike Gogarty"), searched and embedded
+    without the form's title repeated as every cell's column name."""
+    _, chunks = _chunks(KENT_EQIA)
+    officer = next(c for c in chunks if "Mike Gogarty" in c.text)
+    assert "Responsible Officer | Mike Gogarty" in officer.search_text
+    assert "EQIA Submission Form" not in officer.search_text
+    assert all(s.column is None for s in officer.sentences)

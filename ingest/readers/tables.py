@@ -190,10 +190,17 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
     if len(rows) < 2 and not continues:
         return None
     above = 0 if continues else _rows_above_titles(rows)
-    header_count = 0 if continues else _header_rows(rows[above:])
+    header_count = 0 if continues or _form_title(rows[above:]) else _header_rows(rows[above:])
     rows = rows[:above] + _split_columns(rows[above:], header_count)
     names = column_names(rows[above:above + header_count]) if header_count else None
     return rows_text(rows, names, header_count, above)
+
+
+def _form_title(rows: list[list[Cell]]) -> bool:
+    """A title spanning the first row over rows of words ("EQIA Submission Form" over "Responsible Officer | Mike
+    Gogarty"): it names the form, not each column; rows of figures under it are what it measures (a KPI's name),
+    so there it stays their column name."""
+    return _labels_group(rows[0]) and not _mostly_figures(rows[1:])
 
 
 def _rows_above_titles(rows: list[list[Cell]]) -> int:
