@@ -90,6 +90,19 @@ def test_filtered_searches_read_the_vector_files_and_agree_with_chroma(sample_se
         assert [round(s, 4) for _, s in from_files[:3]] == [round(s, 4) for _, s in from_chroma[:3]]
 
 
+def test_a_search_over_a_small_library_is_exact(sample_services: Services) -> None:
+    """Unfiltered too, a library of few passages is searched exactly from its vector files, not by Chroma's
+    approximate index: the nearest passages are the truly nearest, in every copy of the index."""
+    store = sample_services.store
+    vector = sample_services.embedder.embed_query("foster carer recruitment and retention")
+    found = store._files_query(vector, 10, None)  # noqa: SLF001
+    assert found is not None and store.query_chunks(vector, 10) == found
+    rows = store.chunks.get(include=["embeddings"])
+    similarities = np.asarray(rows["embeddings"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+    exact = [rows["ids"][i] for i in np.argsort(-similarities)[:10]]
+    assert [cid for cid, _ in found] == exact
+
+
 def test_an_embedded_index_keeps_sentences_in_its_vector_files_only(sample_services: Services) -> None:
     store = sample_services.store
     assert store.sentences.count() == 0  # Chroma would hold an index of every sentence in each writer's memory
