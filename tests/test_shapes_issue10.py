@@ -152,6 +152,19 @@ def test_table_cells_are_named_not_glued(sample_services: Services) -> None:
     assert "pa July 2008" not in result.answer
 
 
+KENT_EQIA = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00115-eqia.pdf"
+
+
+@pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")
+def test_a_form_line_answers_as_its_label_and_value_kept_apart(fresh_services: Services) -> None:
+    """An equality form's lines have no column titles: the label and its value are shown as two cells, not run
+    together ("Directorate Adult Social Care"), and the form's title is no cell's column name."""
+    fresh_services.pipeline.ingest([KENT_EQIA], progress=False)
+    result = fresh_services.engine.ask("Which directorate is responsible for the ICS delivery plan?")
+    assert "Directorate | Adult Social Care and Health" in result.answer, result.answer
+    assert "EQIA Submission Form" not in result.answer
+
+
 @needs_pdfs
 def test_a_row_of_a_roll_call_is_answered_whole_under_its_column_titles(fresh_services: Services) -> None:
     """The roll call's titles are drawn one column to the left of its cells; read as one column each, they name the

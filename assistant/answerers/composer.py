@@ -141,13 +141,24 @@ def _wording(group: list[ScoredSentence], citation: Citation, scored: list[Score
     if first.chunk.kind != "table_row":
         return citation.quote
     cells: dict[str, list[str]] = {}
-    for item in group:
+    for item, previous in zip(group, [None, *group]):
         text = collapse_whitespace(item.text)
-        if not any(text in texts for texts in cells.values()):
-            cells.setdefault((item.sentence.column or "").rstrip(":"), []).append(text)
-    shown = "; ".join(f"{column}: {' '.join(texts)}" if column else " ".join(texts) for column, texts in cells.items())
+        if any(text in texts for texts in cells.values()):
+            continue
+        column = (item.sentence.column or "").rstrip(":")
+        if not column and previous is not None and _between_cells(previous, item):
+            text = f"| {text}"  # cells without column names are still separate cells: "Directorate | Adult Social Care"
+        cells.setdefault(column, []).append(text)
+    shown = "; ".join(f"{column}: {' '.join(texts)}" if column else " ".join(texts).removeprefix("| ")
+                      for column, texts in cells.items())
     row = _row_name(first, scored)
     return f"{row}: {shown}" if row and row not in shown else shown
+
+
+def _between_cells(before: ScoredSentence, item: ScoredSentence) -> bool:
+    """A cell boundary (the reader's tab) lies between two sentences of a table row."""
+    chunk = item.chunk
+    return "\t" in chunk.text[before.sentence.end - chunk.start: item.sentence.start - chunk.start]
 
 
 def _row_name(cell: ScoredSentence, scored: list[ScoredSentence]) -> str:
