@@ -166,12 +166,12 @@ def format_table(name: str, report: dict[str, Any]) -> str:
     lines.append("")
     splits = report.get("splits", {}).get("ours", {})
     if len(splits) > 1:  # test first: it is the figure that says how the engine does on papers nobody tuned on
-        lines.append(f"  {'split':6}{'n':>4}  " + "".join(f"{label:>14}" for _, label in SPLIT_METRICS))
+        lines.append(f"  {'split':6}{'n':>4}  " + "".join(f"{label:>16}" for _, label in SPLIT_METRICS))
         for split, metrics in splits.items():
-            lines.append(f"  {split:6}{metrics['n']:>4}  " + "".join(f"{_cell(metrics[key]):>14}" for key, _ in SPLIT_METRICS))
+            lines.append(f"  {split:6}{metrics['n']:>4}  " + "".join(f"{_cell(metrics[key]):>16}" for key, _ in SPLIT_METRICS))
         if {"dev", "test"} <= splits.keys():
             gap = [_gap(splits["dev"][key], splits["test"][key]) for key, _ in SPLIT_METRICS]
-            lines.append(f"  {'gap':6}{'':>4}  " + "".join(f"{g:>14}" for g in gap))
+            lines.append(f"  {'gap':6}{'':>4}  " + "".join(f"{g:>16}" for g in gap))
         lines.append("")
     lines.extend(format_intervals(report.get("intervals", {})))
     with_model = report["summary"].get("llm", {}).get("overall", {})
