@@ -165,6 +165,15 @@ def test_a_form_line_answers_as_its_label_and_value_kept_apart(fresh_services: S
     assert "EQIA Submission Form" not in result.answer
 
 
+@pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")
+def test_words_naming_the_paper_choose_the_paper_not_its_line(fresh_services: Services) -> None:
+    """"The EqIA on adopting the ICS delivery plan" is the form's title, which its title line repeats word for word;
+    "responsible officer" is what the question asks about, so that line answers."""
+    fresh_services.pipeline.ingest([KENT_EQIA], progress=False)
+    result = fresh_services.engine.ask("Who is the responsible officer for the EqIA on adopting the ICS delivery plan?")
+    assert result.answer.startswith("Responsible Officer | Mike Gogarty"), result.answer
+
+
 @needs_pdfs
 def test_a_row_of_a_roll_call_is_answered_whole_under_its_column_titles(fresh_services: Services) -> None:
     """The roll call's titles are drawn one column to the left of its cells; read as one column each, they name the
