@@ -32,11 +32,11 @@ class PaperSums:
     def of(cls, questions: list[GoldQuestion], scores: list[QuestionScore]) -> PaperSums:
         papers: dict[str, int] = {}
         for question in questions:
-            papers.setdefault(question.sources[0] if question.sources else f"question {question.id}", len(papers))
+            papers.setdefault(_paper(question), len(papers))
         names = ("answerable", "key_facts", "cited", "unanswerable", "refused", "false_refusals")
         columns = {name: np.zeros(len(papers)) for name in names}
         for question, score in zip(questions, scores):
-            at = papers[question.sources[0] if question.sources else f"question {question.id}"]
+            at = papers[_paper(question)]
             if score.should_abstain:
                 columns["unanswerable"][at] += 1
                 columns["refused"][at] += score.abstained
@@ -54,6 +54,11 @@ class PaperSums:
         summed = {name: column[picks].sum(axis=1) for name, column in self.columns.items()}
         with np.errstate(invalid="ignore", divide="ignore"):
             return {metric: summed[numerator] / summed[denominator] for metric, numerator, denominator in FIGURES}
+
+
+def _paper(question: GoldQuestion) -> str:
+    """The paper a question is about: its first source, or for an unanswerable question itself."""
+    return question.sources[0] if question.sources else f"question {question.id}"
 
 
 def _bounds(values: np.ndarray) -> list[float] | None:
