@@ -21,7 +21,6 @@ LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers noth
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
 DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cabinet approve?" as a count answers "how many"
 TYPED_ANSWER_WINDOW = 6
-OWN_TERMS = 2  # a question left with fewer words than this beside its paper's title asks about the title's subject
 
 
 def written_on(chunk: StoredChunk) -> str | None:
@@ -82,13 +81,15 @@ class HandScorer:
             chunk = passage.chunk
             prior = 1.0 - rank / max(1, len(passages))
             passage_weight = ROW_WEIGHT if chunk.kind == "table_row" else PARAGRAPH_WEIGHT
-            own_terms = _beyond_title(ranking_terms, str(chunk.document.get("title") or ""))
-            ranking_in_chunk = passage_weight * coverage(own_terms, chunk.search_text)
+            # a passage says what its paper's title says: words that name the paper ("the Leeds external placements
+            # inquiry") are found in each of its passages, so its lines are ranked by the rest of the question
+            title = "\n" + str(chunk.document.get("title") or "")
+            ranking_in_chunk = passage_weight * coverage(ranking_terms, chunk.search_text + title)
             all_in_chunk = coverage(all_terms, chunk.search_text)
             for position, sentence in enumerate(sentences):
                 text = sentence_text(chunk, sentence)
                 dense = float(np.dot(context.query_vector, sentence.vector))
-                lexical = max(coverage(own_terms, text), ranking_in_chunk)
+                lexical = max(coverage(ranking_terms, text + title), ranking_in_chunk)
                 score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
                 if chunk.kind != "table_row" and label_like(text):
                     score *= LABEL_PENALTY
@@ -99,13 +100,3 @@ class HandScorer:
                 relevance = 0.7 * dense + 0.3 * max(coverage(all_terms, text), all_in_chunk)
                 scored.append((ScoredSentence(sentence, chunk, position, score), relevance))
         return sorted(scored, key=lambda pair: pair[0].score, reverse=True)
-
-
-def _beyond_title(terms: dict[str, float], title: str) -> dict[str, float]:
-    """The question's terms that rank the passages of one paper: not the words of the paper's own title, which choose
-    the paper, not its line ("the EqIA on adopting the ICS delivery plan" names the form; "responsible officer" names
-    its line), unless fewer than OWN_TERMS remain: "a children in care council" in a Children's Service Care Matters
-    plan asks about the title's subject itself."""
-    in_title = content_terms(title)
-    own = {term: weight for term, weight in terms.items() if term not in in_title}
-    return own if len(own) >= OWN_TERMS else terms
