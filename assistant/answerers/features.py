@@ -40,13 +40,19 @@ SENTENCE_FEATURES = (
 )
 
 
-def coverage(question_terms: dict[str, float], text: str) -> float:
-    """Share of the question's term weight that the text contains ("spend" is found in "expenditure")."""
+def coverage(question_terms: dict[str, float], text: str, implied: frozenset[str] = frozenset()) -> float:
+    """Share of the question's term weight that the text contains ("spend" is found in "expenditure"), counting the
+    implied terms as found too (a passage's paper title: implied_terms)."""
     total = sum(question_terms.values())
     if not total:
         return 0.0
-    found = with_synonyms(content_terms(text))
+    found = with_synonyms(content_terms(text)) | implied
     return sum(weight for term, weight in question_terms.items() if term in found) / total
+
+
+def implied_terms(text: str) -> frozenset[str]:
+    """The terms a text gives every passage it heads, with their synonyms, for coverage(..., implied=...)."""
+    return with_synonyms(content_terms(text))
 
 
 def label_like(text: str) -> bool:
