@@ -12,7 +12,7 @@ from assistant.query import analyse, without_councils
 from assistant.quotes import is_verbatim
 from assistant.services import Services
 from assistant.unmentioned import proper_names
-from conftest import EXTERNAL_PDFS, SAMPLE_DIR, ask_about_paper
+from conftest import EXTERNAL_PDFS, KENT_EQIA, SAMPLE_DIR, ask_about_paper
 from ingest.chunker import Chunk, Chunker
 from ingest.readers import reader_for
 from ingest.readers.tables import table_text
@@ -150,9 +150,6 @@ def test_table_cells_are_named_not_glued(sample_services: Services) -> None:
     result = sample_services.engine.ask("How much does the B&NES children in care council cost, and by when?")
     assert "Cost: £10,000 pa" in result.answer and "When: July 2008" in result.answer, result.answer
     assert "pa July 2008" not in result.answer
-
-
-KENT_EQIA = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00115-eqia.pdf"
 
 
 @pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL_PDFS, SAMPLE_DIR
+from conftest import EXTERNAL_PDFS, KENT_EQIA, SAMPLE_DIR
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
@@ -388,9 +388,6 @@ def test_a_form_title_spanning_its_first_row_names_no_column() -> None:
     assert form is not None and set(form.lines.values()) == {None}  # no line is taken for column titles
     figures = table_text([["Foster households", None], ["613", "700"]])
     assert figures is not None and figures.lines[0] == ("Foster households", "Foster households")
-
-
-KENT_EQIA = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00115-eqia.pdf"
 
 
 @pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")

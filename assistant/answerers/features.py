@@ -42,16 +42,16 @@ SENTENCE_FEATURES = (
 
 def coverage(question_terms: dict[str, float], text: str, implied: frozenset[str] = frozenset()) -> float:
     """Share of the question's term weight that the text contains ("spend" is found in "expenditure"), counting the
-    implied terms as found too (a passage's paper title: implied_terms)."""
+    implied terms as found too (a passage's paper title: found_terms of the title)."""
     total = sum(question_terms.values())
     if not total:
         return 0.0
-    found = with_synonyms(content_terms(text)) | implied
+    found = found_terms(text) | implied
     return sum(weight for term, weight in question_terms.items() if term in found) / total
 
 
-def implied_terms(text: str) -> frozenset[str]:
-    """The terms a text gives every passage it heads, with their synonyms, for coverage(..., implied=...)."""
+def found_terms(text: str) -> frozenset[str]:
+    """The terms a text holds, with their synonyms: what coverage looks for a question's terms in."""
     return with_synonyms(content_terms(text))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answerers.base import AnswerContext
-from assistant.answerers.features import coverage, implied_terms, label_like
+from assistant.answerers.features import coverage, found_terms, label_like
 from assistant.answerers.scored import ScoredSentence, sentence_text
 from assistant.query import QueryAnalysis, part_analyses
 from index.lexical import content_terms
@@ -83,7 +83,7 @@ class HandScorer:
             passage_weight = ROW_WEIGHT if chunk.kind == "table_row" else PARAGRAPH_WEIGHT
             # a passage says what its paper's title says: words that name the paper ("the Leeds external placements
             # inquiry") are found in each of its passages, so its lines are ranked by the rest of the question
-            title = implied_terms(str(chunk.document.get("title") or ""))
+            title = found_terms(str(chunk.document.get("title") or ""))
             ranking_in_chunk = passage_weight * coverage(ranking_terms, chunk.search_text, title)
             all_in_chunk = coverage(all_terms, chunk.search_text)
             for position, sentence in enumerate(sentences):
