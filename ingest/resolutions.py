@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ingest.document import LoadedDocument
 from ingest.tracked import Recommendation
+from ingest.vocabulary import PAGE_STAMP
 
 # "90. 24/00109 - Transfer the 18-25 section ...": a minute's heading, known by its "(Item 7)" line or a high number.
 MINUTE_HEADING = re.compile(r"^[ \t]*(\d{1,4})\.[ \t]+(\S.{0,200}?)[ \t]*$")
@@ -21,7 +22,6 @@ RECORD_BODY = re.compile(r"DECISION\s+TO\s+BE\s+TAKEN\s+BY\s*:\s*([^\n]*\S)?\s*\
 DECISION_LABEL = re.compile(r"^[ \t]*Decision[ \t]*:[ \t]*", re.I | re.M)
 DECISION_END = re.compile(r"^[ \t]*(?:Reasons?(?:\(s\))?[ \t]+for[ \t]+(?:the[ \t]+)?decision|Background\b)", re.I | re.M)
 ITEM = re.compile(r"^[ \t]*\(?([A-Za-z]|\d{1,2}|[ivx]{1,4})[.)][ \t]+(\S.*)$")
-PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$")
 SUBHEADING_WORDS = 8
 
 
@@ -61,7 +61,7 @@ def list_items(text: str, start: int, end: int) -> list[tuple[str, _Span]]:
     items: list[tuple[str, _Span]] = []
     blank = False
     for line in _lines(text, start, end):
-        if not line.text.strip() or PAGE_NUMBER.match(line.text):
+        if not line.text.strip() or PAGE_STAMP.match(line.text):
             blank = True
             continue
         match = ITEM.match(line.text)

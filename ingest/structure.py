@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.sentences import SENTENCE_END, continues_sentence
-from ingest.vocabulary import FIGURE, ROW_LABEL, VOTE_COUNT
+from ingest.vocabulary import FIGURE, PAGE_STAMP, ROW_LABEL, VOTE_COUNT
 
 # "2.1", "3.8.1", optionally behind a list bullet; the number must be followed by text.
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
@@ -33,8 +33,6 @@ REPLY_LABEL = re.compile(r"^[ \t]*(?:answer|reply|response)[ \t]*:?[ \t]*$", re.
 CONTINUED_LINE = re.compile(r"(?:[,(\u2013-]|\b(?:and|or|of|to|the|a|an|as|for|in|on|by|with|that|at|from))[ \t]*$")
 # A line this long with text right under it is a paragraph's first line, not a title.
 MAX_TITLE_WORDS_ABOVE_TEXT = 8
-# A page number on a line of its own, which PDF text puts between the parts of a paragraph or a minute.
-PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$")
 # A form's label cell ("Seconder:", "Decision No:") names the filled cell after it in its row, as a header would.
 FORM_LABEL = re.compile(r"[^.:;]{1,60}:")
 FORM_LABEL_WORDS = 6
@@ -156,7 +154,7 @@ def _known_line_kind(cells: list[str], names: tuple[str, ...] | None) -> str:
 
 def _text_line(lines: list[_Line]) -> _Line | None:
     """The first line that holds text, passing blank lines and page numbers."""
-    return next((line for line in lines if line.stripped and not PAGE_NUMBER.match(line.text)), None)
+    return next((line for line in lines if line.stripped and not PAGE_STAMP.match(line.text)), None)
 
 
 def _continues(paragraph: list[_Line], following: _Line | None) -> bool:
@@ -221,7 +219,7 @@ class StructureParser:
 
         for index, line in enumerate(lines):
             next_line = lines[index + 1] if index + 1 < len(lines) else None
-            if not line.stripped or PAGE_NUMBER.match(line.text):
+            if not line.stripped or PAGE_STAMP.match(line.text):
                 if not _continues(paragraph, _text_line(lines[index + 1:])):
                     flush_paragraph()
                 continue

@@ -30,6 +30,10 @@ ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNO
 VOTE_COUNT = re.compile(r"^\s*(?:for|against|abstain(?:ed|ing)?|abstentions?|ayes|noes|nays)\s*(?:\(\s*\d+\s*\)|:?\s*\d+)\s*:?\s*$",
                         re.IGNORECASE)
 
+# A line that is only a page's number or label, which PDF text puts between the parts of a paragraph or a minute:
+# "12", "Page 12", "Page 1 of 54" (an agenda pack's stamp). It is neither a heading nor a title.
+PAGE_STAMP = re.compile(r"^[ \t]*(?:page[ \t]*\d{1,4}(?:[ \t]*of[ \t]*\d{1,4})?|\d{1,3})[ \t]*$", re.IGNORECASE)
+
 # A figure as a table cell writes it: "613", "£6.3m", "-115,128.2", "+3.1%".
 FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
 # A word of a line of figures in an accounts table, which also writes "(2.3)" for -2.3 and "-" for nil.

@@ -123,3 +123,24 @@ def test_a_numbered_title_in_capitals_heads_its_item_with_no_blank_line_above_it
     comment = next(c for c in chunks if "Court Skinner provided public comment." in c.text)
     assert (comment.heading, comment.section) == ("3. PUBLIC COMMENT", "3")
     assert "ABSENT" not in comment.text  # the item above it, which PDF text runs straight on into the title
+
+
+CABINET_DISPATCH = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00096-prod-30th-jan-2025-10-00-cabinet.pdf"
+
+
+def test_a_page_stamp_is_no_heading() -> None:
+    text = ("Our Commissioning Intentions\n\n2.1 The plan identifies the places needed.\n\nPage 1\nAgenda Item 9\n"
+            "Financial Implications\n\n3.1 Basic Need grant meets the cost.\n\nPage 2 of 54\n\n"
+            "3.2 The grant is allocated by formula.")
+    blocks = StructureParser().parse(text)
+    assert not any("Page" in (block.heading or "") for block in blocks)
+    grant = next(b for b in blocks if text[b.start:b.end].startswith("3.2"))
+    assert grant.heading == "Financial Implications"
+
+
+@pytest.mark.skipif(not CABINET_DISPATCH.exists(), reason="KCC library not present")
+def test_an_agenda_packs_page_stamp_does_not_head_the_pages_after_it() -> None:
+    _, chunks = _chunks(CABINET_DISPATCH)
+    grant = next(c for c in chunks if "Kent has been allocated" in c.text)
+    assert "Page 1" not in (grant.heading or "") + grant.search_text
+    assert "Agenda Item 9" in grant.search_text  # the item the pack's stamp opens
