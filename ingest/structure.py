@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.sentences import SENTENCE_END, continues_sentence
-from ingest.vocabulary import FIGURE, PAGE_STAMP, ROW_LABEL, VOTE_COUNT
+from ingest.vocabulary import FIGURE, LETTER_GREETING, LETTER_SUBJECT, PAGE_STAMP, ROW_LABEL, VOTE_COUNT
 
 # "2.1", "3.8.1", optionally behind a list bullet; the number must be followed by text.
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
@@ -254,6 +254,13 @@ class StructureParser:
                 else:
                     item = label = named
                     add_heading(line, line, named)
+                continue
+            if LETTER_GREETING.match(line.text):  # the letterhead and addresses end; the greeting itself says nothing
+                flush_paragraph()
+                continue
+            subject = LETTER_SUBJECT.match(line.text)
+            if subject and not paragraph:  # a letter's subject heads its body
+                add_heading(line, line, subject.group(1))
                 continue
             if REPLY_LABEL.match(line.text):  # the reply starts here, even right under the question
                 flush_paragraph()

@@ -34,6 +34,11 @@ VOTE_COUNT = re.compile(r"^\s*(?:for|against|abstain(?:ed|ing)?|abstentions?|aye
 # "12", "Page 12", "Page 1 of 54" (an agenda pack's stamp). It is neither a heading nor a title.
 PAGE_STAMP = re.compile(r"^[ \t]*(?:page[ \t]*\d{1,4}(?:[ \t]*of[ \t]*\d{1,4})?|\d{1,3})[ \t]*$", re.IGNORECASE)
 
+# A letter's greeting on its own line ("Dear Jim,", "Dear Leaders,", "Dear Member"): the letterhead and addresses
+# above it end there, and its body begins under it, often with its subject ("Re: Kent and Medway request ...").
+LETTER_GREETING = re.compile(r"^[ \t]*Dear[ \t]+[A-Z][^\n.;:]{0,60}$")
+LETTER_SUBJECT = re.compile(r"^[ \t]*Re[ \t]*:[ \t]*(\S.{0,150}?)[ \t]*$")
+
 # A figure as a table cell writes it: "613", "£6.3m", "-115,128.2", "+3.1%".
 FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
 # A word of a line of figures in an accounts table, which also writes "(2.3)" for -2.3 and "-" for nil.

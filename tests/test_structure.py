@@ -144,3 +144,13 @@ def test_an_agenda_packs_page_stamp_does_not_head_the_pages_after_it() -> None:
     grant = next(c for c in chunks if "Kent has been allocated" in c.text)
     assert "Page 1" not in (grant.heading or "") + grant.search_text
     assert "Agenda Item 9" in grant.search_text  # the item the pack's stamp opens
+
+
+def test_a_letters_greeting_ends_its_letterhead_and_its_subject_heads_the_body() -> None:
+    text = ("Jane Smith\nLeader of the Council\nCounty Hall\n10 January 2025\nDear Minister,\n"
+            "Re: Request to join the priority programme\nWe write to ask that the county be included.\n"
+            "We are confident we can meet the timetable.")
+    blocks = [b for b in StructureParser().parse(text) if b.kind == "paragraph"]
+    letterhead, body = blocks
+    assert "Dear" not in text[letterhead.start:letterhead.end] and "We write" not in text[letterhead.start:letterhead.end]
+    assert text[body.start:body.end].startswith("We write") and body.heading == "Request to join the priority programme"
