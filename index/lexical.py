@@ -68,14 +68,7 @@ class KeywordPassage:
 
     @classmethod
     def of(cls, chunk: StoredChunk) -> "KeywordPassage":
-        return cls.titled(int(chunk.id.rsplit(":", 1)[1]), chunk.search_text, chunk.text, chunk.section,
-                          chunk.document.get("title"))
-
-    @classmethod
-    def titled(cls, ordinal: int, search_text: str, text: str, section: str | None, title: Any) -> "KeywordPassage":
-        """A passage is searched with its paper's title: "the EqIA on adopting the ICS delivery plan" finds that
-        form's "Responsible Officer" row, which names neither (dev and test key facts both up; docs/rule-audit.md)."""
-        return cls(ordinal, "\n".join(filter(None, [str(title or ""), search_text])), item_labels(text, section))
+        return cls(int(chunk.id.rsplit(":", 1)[1]), chunk.search_text, item_labels(chunk.text, chunk.section))
 
 
 @dataclass

@@ -20,7 +20,7 @@ from chromadb.errors import InternalError
 from tqdm import tqdm
 
 from index.filters import SearchFilter
-from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex
+from index.lexical import KeywordIndex, KeywordPassage, LexicalIndex, item_labels
 from index.records import DocumentRecord, StoredChunk, StoredSentence
 from index.vector_files import DocumentVectors, DocumentVersion, VectorFiles, in_document_order, nearest
 from ingest.chunker import Chunk
@@ -352,8 +352,7 @@ class ChromaStore:
             document_vector = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(chunk_vectors.shape[1])
             self._upsert(self.documents, [record.source], document_vector[None, :], [record.text],
                          [_clean(record.as_chroma_metadata())])
-            title = record.metadata.get("title")
-            passages = [KeywordPassage.titled(c.ordinal, c.search_text, c.text, c.section, title) for c in chunks]
+            passages = [KeywordPassage(c.ordinal, c.search_text, item_labels(c.text, c.section)) for c in chunks]
             self.keyword.add_documents([(record.as_chroma_metadata(), passages)])
             self._delete_stale(record.source, keep=record.ingest_id)
 

@@ -207,17 +207,3 @@ def test_the_same_code_works_against_a_chroma_server(chroma_server: int, sample_
     result = services.engine.ask("What did Derby decide about joint recruitment campaigns with other councils?")
     assert result.citations and result.citations[0].source == DERBY
     assert services.pipeline.ingest([SAMPLE_DIR / DERBY], progress=False).results[0].status == "unchanged"
-
-
-def test_a_keyword_search_finds_a_passage_by_its_papers_title(fresh_services: Services, tmp_path: Path) -> None:
-    """Two forms with the same labelled rows: the paper the question names is the one whose row is found first."""
-    for name, subject, officer in (("a.md", "Adoption of the integrated care delivery plan", "Mike Gogarty"),
-                                   ("b.md", "Commissioning plan for education provision", "Nick Abrahams")):
-        (tmp_path / name).write_text(f"# {subject}\n\nThe form was submitted in January 2025.\n\n## Section A\n\n"
-                                     f"Responsible Officer: {officer}.\n", encoding="utf-8")
-    fresh_services.pipeline.ingest([tmp_path / "a.md", tmp_path / "b.md"], progress=False)
-    lexical = fresh_services.store.lexical_index()
-    for question, officer in (("responsible officer integrated care delivery plan", "Gogarty"),
-                              ("responsible officer education commissioning plan", "Abrahams")):
-        best = lexical.chunks([lexical.search(question, 1)[0][0]])[0]
-        assert officer in best.text
