@@ -20,8 +20,9 @@ from assistant.settings import load_settings  # noqa: E402
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = PROJECT / "samples" / "reports"
 EXTERNAL_PDFS = PROJECT.parent / "shared" / "external" / "pdfs"
+KCC_LIBRARY = EXTERNAL_PDFS.parent / "kcc-library"
 # an equality impact assessment form that no gold question uses, read by the table and answer-shape tests
-KENT_EQIA = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00115-eqia.pdf"
+KENT_EQIA = KCC_LIBRARY / "kcc_2025-01-30_cabinet_24-00115-eqia.pdf"
 
 
 @pytest.fixture(scope="session")

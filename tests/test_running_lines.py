@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXTERNAL_PDFS
+from conftest import KCC_LIBRARY
 from ingest.readers import reader_for
 from ingest.readers.running_lines import without_running_lines
 from ingest.readers.tables import TableText
@@ -47,7 +47,7 @@ def test_a_short_paper_keeps_every_line() -> None:
     assert without_running_lines(pages) == pages
 
 
-KENT_BUDGET_REPORT = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-02-13_full_council_february-2025-kent-county-council-budget-report.pdf"
+KENT_BUDGET_REPORT = KCC_LIBRARY / "kcc_2025-02-13_full_council_february-2025-kent-county-council-budget-report.pdf"
 
 
 @pytest.mark.skipif(not KENT_BUDGET_REPORT.exists(), reason="../shared/external/kcc-library not present")

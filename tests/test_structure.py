@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL_PDFS, SAMPLE_DIR, external_pdfs
+from conftest import EXTERNAL_PDFS, KCC_LIBRARY, SAMPLE_DIR, external_pdfs
 from ingest.chunker import Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
@@ -125,7 +125,7 @@ def test_a_numbered_title_in_capitals_heads_its_item_with_no_blank_line_above_it
     assert "ABSENT" not in comment.text  # the item above it, which PDF text runs straight on into the title
 
 
-CABINET_DISPATCH = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00096-prod-30th-jan-2025-10-00-cabinet.pdf"
+CABINET_DISPATCH = KCC_LIBRARY / "kcc_2025-01-30_cabinet_24-00096-prod-30th-jan-2025-10-00-cabinet.pdf"
 
 
 def test_a_page_stamp_is_no_heading() -> None:

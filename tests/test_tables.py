@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL_PDFS, KENT_EQIA, SAMPLE_DIR
+from conftest import EXTERNAL_PDFS, KCC_LIBRARY, KENT_EQIA, SAMPLE_DIR
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
@@ -84,7 +84,7 @@ def test_an_over_long_row_is_split_on_sentences_with_header_and_number_repeated(
         assert document.text[part.end - 1] == "."  # every part ends on a sentence boundary
 
 
-KENT_BUDGET = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-03-04_cabinet_appendix-1-cabinet-budget-update.pdf"
+KENT_BUDGET = KCC_LIBRARY / "kcc_2025-03-04_cabinet_appendix-1-cabinet-budget-update.pdf"
 
 
 def test_a_row_stacking_figures_beside_their_labels_is_recognised_and_wrapped_text_is_not() -> None:
@@ -131,7 +131,7 @@ def test_a_forms_label_cells_name_the_cells_after_them_and_its_rows_are_one_reco
     assert not any("£2.1m" in c.text for c in chunks if c is form)  # rows of figures are not the form's
 
 
-KENT_AMENDMENT = EXTERNAL_PDFS.parent / "kcc-library" / (
+KENT_AMENDMENT = KCC_LIBRARY / (
     "kcc_2025-02-13_full_council_7-amendment-liberal-democrats-adult-social-care-base-budget.pdf")
 
 
@@ -172,7 +172,7 @@ def test_a_first_row_of_long_text_heads_its_table_and_is_a_row_too() -> None:
     assert any(title in c.search_text and "Latest: 71%" in c.text for c in chunks)
 
 
-KENT_INSPECTOR = EXTERNAL_PDFS.parent / "kcc-library" / (
+KENT_INSPECTOR = KCC_LIBRARY / (
     "kcc_2025-03-04_cabinet_appendix-a-planning-inspectors-report-on-the-examination-of-the-kmwlp-.pdf")
 
 
@@ -186,7 +186,7 @@ def test_a_row_filling_a_page_carries_its_table_on_to_the_next_page() -> None:
     assert not any(s.column and s.column.startswith("MM53") for s in mm54.sentences)
 
 
-KENT_RISK_REGISTER = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-02-13_full_council_appendix-j-budget-risk-register.pdf"
+KENT_RISK_REGISTER = KCC_LIBRARY / "kcc_2025-02-13_full_council_appendix-j-budget-risk-register.pdf"
 
 
 @pytest.mark.skipif(not KENT_RISK_REGISTER.exists(), reason="../shared/external/kcc-library not present")
@@ -199,7 +199,7 @@ def test_a_label_hidden_behind_a_tables_first_row_does_not_garble_it() -> None:
     assert insecure.text.startswith("Non Attributable Costs\tInsecure funding\tThe 2025-26 core budget includes £14.2m")
 
 
-KENT_TREASURY = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_appendix-l-treasury-management-strategy-2025-26.pdf"
+KENT_TREASURY = KCC_LIBRARY / "kcc_2025-01-30_cabinet_appendix-l-treasury-management-strategy-2025-26.pdf"
 
 
 @pytest.mark.skipif(not KENT_TREASURY.exists(), reason="the KCC library is not present")
@@ -246,7 +246,7 @@ def test_a_heading_and_its_figures_drawn_in_neighbouring_columns_are_one_column(
     assert kpi is not None and kpi.text.splitlines()[-1] == "Latest: 613\tTarget: 700\t"  # a long title: no columns joined
 
 
-KENT_PLACES = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00096-prod.pdf"
+KENT_PLACES = KCC_LIBRARY / "kcc_2025-01-30_cabinet_24-00096-prod.pdf"
 needs_kent_places = pytest.mark.skipif(not KENT_PLACES.exists(), reason="../shared/external/kcc-library not present")
 
 
@@ -269,7 +269,7 @@ def test_a_row_cited_under_its_caption_answers_a_question_naming_the_caption(fre
     assert "440 places" in result.answer
 
 
-KENT_REVENUE_PLAN = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-02-13_full_council_appendix-d-3-year-revenue-plan.pdf"
+KENT_REVENUE_PLAN = KCC_LIBRARY / "kcc_2025-02-13_full_council_appendix-d-3-year-revenue-plan.pdf"
 
 
 def test_boxes_round_columns_of_figures_are_no_table_but_a_contents_list_and_a_ruled_table_are() -> None:
@@ -300,7 +300,7 @@ def test_bands_behind_columns_of_figures_with_their_labels_outside_are_no_table(
     assert not frames_figures(labelled)
 
 
-KENT_DIRECTORATE_BUDGET = EXTERNAL_PDFS.parent / "kcc-library" / (
+KENT_DIRECTORATE_BUDGET = KCC_LIBRARY / (
     "kcc_2025-02-13_full_council_appendix-e-2025-26-budget-by-directorate.pdf")
 
 
@@ -367,7 +367,7 @@ def test_a_title_spanning_a_table_above_its_column_titles_names_the_rows_not_the
         "two titles under a title may be figures' labels: the title heads the table, as before"
 
 
-KENT_TEMPLATES = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-02-13_full_council_appendix-f-all-templates.pdf"
+KENT_TEMPLATES = KCC_LIBRARY / "kcc_2025-02-13_full_council_appendix-f-all-templates.pdf"
 
 
 @pytest.mark.skipif(not KENT_TEMPLATES.exists(), reason="../shared/external/kcc-library not present")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL_PDFS
+from conftest import KCC_LIBRARY
 from ingest.chunker import Chunker
 from ingest.readers import reader_for
 from ingest.readers.unruled import Word, unruled_tables
@@ -102,7 +102,7 @@ def test_prose_with_numbers_and_a_contact_block_are_not_tables() -> None:
     assert unruled_tables(prose) == []
 
 
-KENT_MONITORING = EXTERNAL_PDFS.parent / "kcc-library" / "kcc_2025-01-30_cabinet_24-00108-finance-monitoring-report-q3-november-2024-25.pdf"
+KENT_MONITORING = KCC_LIBRARY / "kcc_2025-01-30_cabinet_24-00108-finance-monitoring-report-q3-november-2024-25.pdf"
 
 
 @pytest.mark.skipif(not KENT_MONITORING.exists(), reason="the KCC library is not present")
