@@ -12,6 +12,8 @@ from ingest.vocabulary import FIGURE, LETTER_GREETING, LETTER_SUBJECT, PAGE_STAM
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
 # "1 Purpose of this report", "3. Panel Comments": a top-level number before a short title.
 NUMBERED_TITLE = re.compile(r"^[ \t]*(?:#+[ \t]*)?(\d{1,2})\.?[ \t]+([A-Z][^\t]{0,80})$")
+# "5. Late Changes ...", "284. Declarations of ...": a top-level number, with its full stop, before any text.
+NEXT_NUMBER = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(?=\S)")
 MARKDOWN_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 MARKUP = re.compile(r"<[^>]{1,200}>")
 YEAR_CELL = re.compile(r"^(?:19|20)\d\d(?:[/-]\d{2}(?:\d{2})?)?$")
@@ -176,6 +178,14 @@ def _opens_paragraph(line: _Line, next_line: _Line | None) -> bool:
     return continues_sentence(line.stripped, next_line.stripped) or (not numbered and long)
 
 
+def _next_number(line: _Line, section: str | None) -> re.Match[str] | None:
+    """A line opening with the number after its section's ("5. Late Changes to the Budget" under "4. Cabinet Member
+    Updates", "2. The council has ..." under "1. Introduction") opens that next section; a list's "5." inside minute
+    281 does not."""
+    match = NEXT_NUMBER.match(line.text)
+    return match if match and section and section.isdigit() and int(match.group(1)) == int(section) + 1 else None
+
+
 class StructureParser:
     """Splits text into blocks; every block knows its heading, its paragraph number or table row, and in a
     questions-and-answers pack or minutes, the item (who asked whom, the minute) it belongs to."""
@@ -210,7 +220,7 @@ class StructureParser:
                 del paragraph[:count]
                 if not paragraph:
                     return
-            match = NUMBERED_PARAGRAPH.match(paragraph[0].text)
+            match = NUMBERED_PARAGRAPH.match(paragraph[0].text) or _next_number(paragraph[0], section)
             if match:
                 section = match.group(1)
             blocks.append(Block("paragraph", paragraph[0].start, paragraph[-1].end, section, heading, item=item))

@@ -154,3 +154,27 @@ def test_a_letters_greeting_ends_its_letterhead_and_its_subject_heads_the_body()
     letterhead, body = blocks
     assert "Dear" not in text[letterhead.start:letterhead.end] and "We write" not in text[letterhead.start:letterhead.end]
     assert text[body.start:body.end].startswith("We write") and body.heading == "Request to join the priority programme"
+
+
+@pytest.mark.parametrize("paper, opening, number", [
+    ("kcc_2025-01-30_cabinet_appendix-p-flexible-use-of-capital-receipts-strategy.pdf",
+     "3. Proposed Flexible Use of Capital Receipts", "3"),
+    ("kcc_2025-03-13_full_council_appendix-1-selection-and-member-services-recommendations.pdf", "7.", "7"),
+])
+def test_a_paragraph_opening_with_the_next_number_is_cited_by_that_number(paper: str, opening: str, number: str) -> None:
+    """"3. Proposed ..." after section 2's paragraphs is paragraph 3: a briefing citing it by section 2 would send the
+    reader to the wrong place."""
+    document = reader_for(KCC_LIBRARY / paper).read(KCC_LIBRARY / paper)
+    blocks = StructureParser().parse(document.text, document.table_lines)
+    opened = next(b for b in blocks if b.kind == "paragraph" and document.text[b.start:b.end].lstrip().startswith(opening))
+    assert opened.section == number
+
+
+def test_a_list_item_inside_a_minute_keeps_the_minute_number() -> None:
+    """"5. Lower the age of universal suffrage to 16." in a motion recorded under minute 281 is the motion's point 5,
+    not minute 5."""
+    path = KCC_LIBRARY / "kcc_2025-02-13_full_council_19-december-2024-county-council-minutes.pdf"
+    document = reader_for(path).read(path)
+    blocks = StructureParser().parse(document.text, document.table_lines)
+    point = next(b for b in blocks if "Lower the age of universal suffrage" in document.text[b.start:b.end])
+    assert point.section == "281"
