@@ -17,7 +17,7 @@ from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
 from index.filters import SearchFilter
 from index.lexical import content_terms
-from index.retriever import HybridRetriever, Passage, announced_count
+from index.retriever import HybridRetriever, Passage, announces_list
 from index.store import ChromaStore
 from prompts import render
 
@@ -149,7 +149,7 @@ class QAEngine:
         extra: list[Passage] = []
         for passage in passages:
             text = passage.chunk.text.rstrip()
-            if text.endswith(":") or announced_count(text):
+            if text.endswith(":") or announces_list(text):
                 following = self.retriever.list_items(passage.chunk)
             elif text.endswith("?"):
                 following = [chunk for chunk in [self.retriever.next_chunk(passage.chunk)] if chunk is not None]

@@ -23,6 +23,9 @@ RERANK_POOL = 30  # fused candidates the reranker reorders; hit@30 of the fusion
 ANNOUNCED_COUNT = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r"|[2-9])\s+(?:[a-z-]+\s+){0,2}?[a-z-]+s\b[^.:;]*[:;][ \t]*(?:\n|$)",
                              re.IGNORECASE)
 
+# "... based on the following assessed levels.", "... is as follows.": a list's lead-in that ends on a full stop.
+FOLLOWING_LEAD = re.compile(r"\b(?:the following(?:\s+[\w-]+){0,3}|as follows)\s*[.:]?\s*$", re.IGNORECASE)
+
 
 @dataclass
 class Passage:
@@ -31,6 +34,12 @@ class Passage:
     chunk: StoredChunk
     score: float
     best_sentence_similarity: float
+
+
+def announces_list(lead: str) -> bool:
+    """The text ends by saying a list follows, without a colon ("... based on the following assessed levels.", "... as
+    follows.") or by saying how many items it has ("three critical issues ...:")."""
+    return FOLLOWING_LEAD.search(lead) is not None or announced_count(lead) is not None
 
 
 def announced_count(lead: str) -> int | None:

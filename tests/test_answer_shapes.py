@@ -290,3 +290,17 @@ def test_what_a_body_approved_is_answered_with_its_decision_before_the_backgroun
                              "What did Cabinet approve doing with the extra £356k of business rates?").answer
     assert "APPROVE the net transfer" in answer
     assert "Business rates income" not in answer.split("APPROVE the net transfer")[0]
+
+
+def test_a_list_announced_without_a_colon_is_brought_with_its_lead(fresh_services: Services, tmp_path: Path) -> None:
+    """"... judged against the following bands." ends on a full stop, yet its list follows: the bands are the answer."""
+    policy = (
+        "Reserves policy\n\n2.1 The Council reviews its general reserves every year against its net revenue budget.\n\n"
+        "2.2 Given the financial risks ahead, the Council now intends to hold general reserves worth between 6% and 9% "
+        "of its net revenue budget, judged against the following bands.\n\n"
+        "• Under 4% is regarded as critical\n• 4% to 6% is regarded as weak\n• 6% to 9% is regarded as adequate\n"
+        "• Above 9% is regarded as strong\n\n3. Strategic context\n\n3.1 Interest on cash balances supports the budget.\n")
+    answer = ask_about_paper(fresh_services, tmp_path, policy,
+                             "How does the policy grade different levels of general reserves?").answer
+    assert "judged against the following bands" in answer
+    assert "Under 4% is regarded as critical" in answer and "Above 9% is regarded as strong" in answer

@@ -13,7 +13,7 @@ from assistant.query import part_analysis, question_parts
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
 from index.lexical import content_terms
-from index.retriever import announced_count, next_chunk_id
+from index.retriever import announced_count, announces_list, next_chunk_id
 from ingest.vocabulary import STATUS_COLUMN
 from prompts import render
 
@@ -157,10 +157,10 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _opens_list(item: ScoredSentence) -> bool:
-        """It ends with a colon, or with a colon and the first item's marker ("... to: a.)"), or it announces how many
-        items follow ("There will be two scenarios ...;")."""
+        """It ends with a colon, or with a colon and the first item's marker ("... to: a.)"), or it says a list follows
+        ("... based on the following assessed levels.") or how many items it has ("There will be two scenarios ...;")."""
         text = item.text.rstrip()
-        return LIST_LEAD_END.search(text) is not None or announced_count(text) is not None
+        return LIST_LEAD_END.search(text) is not None or announces_list(text)
 
     def _list_items(self, lead: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """A list's items after its lead-in: the sentences that follow it, or, when the lead says how many items
