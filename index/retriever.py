@@ -37,8 +37,8 @@ class Passage:
 
 
 def announces_list(lead: str) -> bool:
-    """The text ends by saying a list follows, without a colon ("... based on the following assessed levels.", "... as
-    follows.") or by saying how many items it has ("three critical issues ...:")."""
+    """The text ends by saying a list follows, with or without a colon ("... based on the following assessed levels.",
+    "... as follows."), or by saying how many items it has ("three critical issues ...:")."""
     return FOLLOWING_LEAD.search(lead) is not None or announced_count(lead) is not None
 
 
