@@ -17,6 +17,7 @@ from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
 from index.filters import SearchFilter
 from index.lexical import content_terms
+from index.records import StoredChunk
 from index.retriever import HybridRetriever, Passage, announces_list
 from index.store import ChromaStore
 from prompts import render
@@ -24,6 +25,9 @@ from prompts import render
 
 # Two capitalised place names joined: "Kent and Medway", "Brighton & Hove".
 JOINED_PLACES = re.compile(r"\b([A-Z][\w'\u2019-]+)\s+(?:and|&)\s+([A-Z][\w'\u2019-]+)")
+# How many of the best passages bring the next one of their section: 1 and 3 both helped on dev and test, 3 more
+# (docs/rule-audit.md, twenty-eighth session).
+CONTINUED_PASSAGES = 3
 
 
 @dataclass
@@ -143,16 +147,20 @@ class QAEngine:
                       self._scope_terms(search_filter))
 
     def _with_following(self, passages: list[Passage]) -> list[Passage]:
-        """A passage ending "... as follows:" is followed by its list's items, and one ending with a question (a
-        member's question in council Q&A papers) by its reply; bring those passages along, ranked last."""
+        """A passage ending "... as follows:" is followed by its list's items, one ending with a question (a member's
+        question in council Q&A papers) by its reply, and each of the first CONTINUED_PASSAGES by the prose that goes
+        on under its heading (a section longer than a passage is cut, and the answer may run on past the cut); bring
+        those passages along, ranked last."""
         present = {p.chunk.id for p in passages}
         extra: list[Passage] = []
-        for passage in passages:
+        for rank, passage in enumerate(passages):
             text = passage.chunk.text.rstrip()
             if text.endswith(":") or announces_list(text):
                 following = self.retriever.list_items(passage.chunk)
             elif text.endswith("?"):
                 following = [chunk for chunk in [self.retriever.next_chunk(passage.chunk)] if chunk is not None]
+            elif rank < CONTINUED_PASSAGES:
+                following = self._continuation(passage.chunk)
             else:
                 continue
             for chunk in following:
@@ -160,6 +168,12 @@ class QAEngine:
                     present.add(chunk.id)
                     extra.append(Passage(chunk, 0.0, 0.0))
         return passages + extra
+
+    def _continuation(self, chunk: StoredChunk) -> list[StoredChunk]:
+        """The next passage when it goes on with the same heading's prose (not a table row, not a new section)."""
+        following = self.retriever.next_chunk(chunk)
+        goes_on = following is not None and following.heading == chunk.heading and following.kind == chunk.kind == "paragraph"
+        return [following] if goes_on else []
 
     @staticmethod
     def _scope_terms(search_filter: SearchFilter | None) -> frozenset[str]:

@@ -304,3 +304,17 @@ def test_a_list_announced_without_a_colon_is_brought_with_its_lead(fresh_service
                              "How does the policy grade different levels of general reserves?").answer
     assert "judged against the following bands" in answer
     assert "Under 4% is regarded as critical" in answer and "Above 9% is regarded as strong" in answer
+
+
+def test_a_section_longer_than_a_passage_is_read_on_past_the_cut(fresh_services: Services, tmp_path: Path) -> None:
+    """The best passage brings the next one of its section: an answer may run on past the 160-word cut."""
+    filler = " ".join(f"The panel also heard evidence on topic {n} from officers and partners." for n in range(11))
+    paper = ("Allotment waiting lists\n\n4.1 The allotment waiting list review began in spring after residents "
+             f"complained about delays in the Wexbridge ward. {filler}\n\n4.2 Plots released after the review totalled "
+             "sixty-two, most of them split into half plots.\n")
+    (tmp_path / "paper.txt").write_text(paper, encoding="utf-8")
+    fresh_services.pipeline.ingest([tmp_path / "paper.txt"], progress=False)
+    passages = fresh_services.engine.passages("Why did the allotment waiting list review begin in Wexbridge?", top_k=1)
+    texts = [p.chunk.text for p in passages if p.chunk.source.endswith("paper.txt")]
+    assert any("Wexbridge ward" in text for text in texts)
+    assert any("sixty-two" in text and "Wexbridge" not in text for text in texts)
