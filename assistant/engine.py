@@ -25,8 +25,8 @@ from prompts import render
 
 # Two capitalised place names joined: "Kent and Medway", "Brighton & Hove".
 JOINED_PLACES = re.compile(r"\b([A-Z][\w'\u2019-]+)\s+(?:and|&)\s+([A-Z][\w'\u2019-]+)")
-# How many of the best passages bring the next one of their section: 1 and 3 both helped on dev and test, 3 more
-# (docs/rule-audit.md, twenty-eighth session).
+# How many of the best passages bring the next one of their section: 1 and 3 both helped on dev and test, 3 more;
+# 5 lost a test question (docs/rule-audit.md, twenty-eighth session).
 CONTINUED_PASSAGES = 3
 
 
