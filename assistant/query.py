@@ -330,9 +330,17 @@ def part_analyses(question: str, whole: QueryAnalysis) -> list[QueryAnalysis]:
     return [part_analysis(whole, part) for part in parts] if len(parts) > 1 else [whole]
 
 
+# Who "moved" a motion is who the minutes say "proposed" it. Only for judging who did it: as a search synonym "move"
+# also brought the proposals of questions about "moving" a service (docs/rule-audit.md, twenty-ninth session).
+SAME_ROLE = {"move": frozenset({"propos"})}
+
+
 def _role(question: str) -> frozenset[str]:
     match = WHO_DOES.search(question)
-    return with_synonyms(content_terms(match.group(1))) if match else frozenset()
+    if not match:
+        return frozenset()
+    role = with_synonyms(content_terms(match.group(1)))
+    return role.union(*(SAME_ROLE.get(term, frozenset()) for term in role))
 
 
 def _counted(question: str) -> frozenset[str]:

@@ -160,6 +160,9 @@ def test_who_does_what_needs_the_doing_in_the_answer() -> None:
     moved = analyse("Who moved the consent calendar, and who seconded it?")
     assert moved.answer_type_satisfied("RESULT: APPROVED AS AMENDED MOTION BY: Garcia SECOND: Allen Fisk")  # minutes' form
     assert not moved.answer_type_satisfied("The consent calendar was approved by Commissioner Garcia.")
+    # who moved a motion is who the minutes say proposed it
+    assert moved.answer_type_satisfied("Mr Hood proposed, and Mr Lewis seconded the following amendment:")
+    assert "propos" not in with_synonyms(content_terms("moving the service"))  # a search for "moving" stays as it was
 
 
 def test_comparisons_and_quotes_are_recognised() -> None:
