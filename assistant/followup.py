@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Callable
 
+from assistant.query import YEAR
 from assistant.results import AnswerResult
 from index.lexical import content_terms
 from prompts import render
@@ -14,6 +15,10 @@ ELLIPTICAL_START = re.compile(r"^\s*(and|what about|how about|what of|also|and w
                               r"did they|does it|was it|were they|when is|when was|who is)\b", re.IGNORECASE)
 PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those|these|there|he|she)\b", re.IGNORECASE)
 SHORT_QUESTION_TERMS = 3
+# A year counted from the one the earlier question names: "And the year after?", "Is that up on the previous year?"
+RELATIVE_YEAR = re.compile(r"\b(?:the\s+)?(?:years?\s+(after|before)|(following|next|previous|prior|last)\s+"
+                           r"(?:financial\s+)?year)\b", re.IGNORECASE)
+LATER_WORDS = {"after", "following", "next"}
 
 
 def needs_history(question: str) -> bool:
@@ -28,7 +33,30 @@ def resolve_question(question: str, history: list[str]) -> str:
     if not history or not needs_history(question):
         return question
     anchor = next((turn for turn in reversed(history) if not needs_history(turn)), history[-1])
-    return f"{anchor} {question}"
+    return f"{anchor} {_with_years_counted(question, anchor)}"
+
+
+def _with_years_counted(question: str, anchor: str) -> str:
+    """The follow-up with the year it counts from the anchor's written beside its words, so the search looks for it:
+    "And the year after?" after a question about 2025-26 -> "And the year after (2026-27)?"."""
+    anchor_years = list(YEAR.finditer(anchor))
+    if not anchor_years or YEAR.search(question):
+        return question
+
+    def counted(match: re.Match[str]) -> str:
+        step = 1 if (match.group(1) or match.group(2)).lower() in LATER_WORDS else -1
+        return f"{match.group(0)} ({_shifted(anchor_years[-1], step)})"
+
+    return RELATIVE_YEAR.sub(counted, question)
+
+
+def _shifted(year: re.Match[str], step: int) -> str:
+    """A year as written ("2025", "2025-26", "2025/26") moved on or back by step years, written the same way."""
+    first = int(year.group(1)) + step
+    if not year.group(2):
+        return str(first)
+    separator = year.group(0)[4:].rstrip("0123456789").strip() or "-"
+    return f"{first}{separator}{(first + 1) % 100:02d}"
 
 
 _WORD = re.compile(r"[\w'’-]+")

@@ -182,6 +182,17 @@ def test_elliptical_followups_carry_the_earlier_topic() -> None:
     assert resolve_question("What did Leeds decide about external placements?", history).startswith("What did Leeds")
 
 
+def test_a_followup_counting_years_from_the_earlier_question_names_the_year() -> None:
+    borrowing = ["How much of the capital programme is to be funded by borrowing in 2025-26?"]
+    assert resolve_question("And the year after?", borrowing).endswith("And the year after (2026-27)?")
+    spend = ["How much did Kent spend on transport in 2024/25?"]
+    assert resolve_question("Is that up on the previous year?", spend).endswith("the previous year (2023/24)?")
+    assert resolve_question("And the year before?", ["What rise was agreed in 2025?"]).endswith("year before (2024)?")
+    # a follow-up naming its own year, or an earlier question naming none, is joined as it stands
+    assert resolve_question("And the year after, 2026-27?", borrowing).endswith("And the year after, 2026-27?")
+    assert resolve_question("And the year after?", ["How much is borrowed?"]).endswith("And the year after?")
+
+
 def test_acronyms_expand_searches_and_are_explained() -> None:
     assert acronyms_in("LAC and CAMHS, not lac") == ["LAC", "CAMHS"]
     assert "looked after children" in expand_query("How many LAC?")
