@@ -62,9 +62,12 @@ WHAT_SUM = _any_of(r"what (?!exactly\b)(?:[\w'-]+ ){0,3}?(?:budget|cost|spend|sp
 WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the names? of",
               r"which (?:officers?|members?|councillors?|directors?|cabinet members?|chairs?|chairman|bodies|body)\b",
               before=OPENING)
-# "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body.
-WHO_DOES = re.compile(r"^\s*who\s+(?!(?:is|was|are|were|will|would|has|have|had|did|does|do|can|could|should|shall|"
-                      r"may|might|must)\b)([a-z]+)", re.IGNORECASE)
+# "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body. The words that
+# qualify "who" ("Who else did he copy ...?", "Who currently chairs ...?") are passed over.
+_WHO_QUALIFIERS = (r"else|also|exactly|currently|now|actually|then|still|really|first|originally|formally|ultimately|"
+                   r"usually|normally|finally|jointly|previously|initially|last")
+WHO_DOES = re.compile(rf"^\s*who\s+(?:(?:{_WHO_QUALIFIERS})\s+)*(?!(?:{_WHO_QUALIFIERS}|is|was|are|were|will|would|has|"
+                      r"have|had|did|does|do|can|could|should|shall|may|might|must)\b)([a-z]+)", re.IGNORECASE)
 # The titles council papers name people by: a title a user capitalises ("the Minister") names no one in particular.
 TITLE = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|member|worker|practitioner|adviser|advisor|"
                    r"nurse|mr|mrs|ms|dr|cllr|councillor|leader|minister|secretary|inspector|mayor)s?\b", re.IGNORECASE)

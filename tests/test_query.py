@@ -157,6 +157,9 @@ def test_who_does_what_needs_the_doing_in_the_answer() -> None:
     assert not chairs.answer_type_satisfied("A report goes to the Overview and Scrutiny Panel in autumn.")
     assert analyse("Who leads on CAMHS?").answer_type_satisfied("The work was led by the Head of Service.")
     assert analyse("Who is responsible for it?").role == frozenset()  # "is" is no deed to look for
+    # a word qualifying "who" is no deed either: the deed is the word after it, if any
+    assert analyse("Who currently chairs the panel?").role == analyse("Who chairs the panel?").role
+    assert analyse("Who else did he copy the letter to?").role == frozenset()
     moved = analyse("Who moved the consent calendar, and who seconded it?")
     assert moved.answer_type_satisfied("RESULT: APPROVED AS AMENDED MOTION BY: Garcia SECOND: Allen Fisk")  # minutes' form
     assert not moved.answer_type_satisfied("The consent calendar was approved by Commissioner Garcia.")
