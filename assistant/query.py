@@ -17,7 +17,8 @@ def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Patter
     return re.compile(before + "(?:" + "|".join(phrases) + ")" + after, re.IGNORECASE)
 
 
-OPENING = r"^\s*"  # the phrase opens the question
+# the phrase opens the question, perhaps after a joining word: "And who seconded it?" asks who as "Who ...?" does
+OPENING = r"^\s*(?:(?:and|but|so|then|also)\s+)?"
 # "2028", and a financial year's second year too ("2025-26", "2025/26")
 YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-/\u2013]\s*(\d{2}))?\b")
 HOW_OFTEN = _any_of(r"how often", before=OPENING)
@@ -66,7 +67,7 @@ WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the na
 # qualify "who" ("Who else did he copy ...?", "Who currently chairs ...?") are passed over.
 _WHO_QUALIFIERS = (r"else|also|exactly|currently|now|actually|then|still|really|first|originally|formally|ultimately|"
                    r"usually|normally|finally|jointly|previously|initially|last")
-WHO_DOES = re.compile(rf"^\s*who\s+(?:(?:{_WHO_QUALIFIERS})\s+)*(?!(?:{_WHO_QUALIFIERS}|is|was|are|were|will|would|has|"
+WHO_DOES = re.compile(OPENING + rf"who\s+(?:(?:{_WHO_QUALIFIERS})\s+)*(?!(?:{_WHO_QUALIFIERS}|is|was|are|were|will|would|has|"
                       r"have|had|did|does|do|can|could|should|shall|may|might|must)\b)([a-z]+)", re.IGNORECASE)
 # The titles council papers name people by: a title a user capitalises ("the Minister") names no one in particular.
 TITLE = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|member|worker|practitioner|adviser|advisor|"

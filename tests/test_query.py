@@ -157,6 +157,11 @@ def test_who_does_what_needs_the_doing_in_the_answer() -> None:
     assert not chairs.answer_type_satisfied("A report goes to the Overview and Scrutiny Panel in autumn.")
     assert analyse("Who leads on CAMHS?").answer_type_satisfied("The work was led by the Head of Service.")
     assert analyse("Who is responsible for it?").role == frozenset()  # "is" is no deed to look for
+    # a follow-up opening with a joining word asks as the bare question does
+    seconded = analyse("And who seconded it?")
+    assert seconded.wants_person and seconded.answer_type_satisfied("Ms Meade seconded the motion.")
+    assert analyse("And when did the Commission sign it off?").wants_date
+    assert analyse("and how many care leavers are they supporting?").wants_quantity
     # a word qualifying "who" is no deed either: the deed is the word after it, if any
     assert analyse("Who currently chairs the panel?").role == analyse("Who chairs the panel?").role
     assert analyse("Who else did he copy the letter to?").role == frozenset()
