@@ -64,7 +64,8 @@ WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the na
               r"which (?:officers?|members?|councillors?|directors?|cabinet members?|chairs?|chairman|bodies|body)\b",
               before=OPENING)
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body. The words that
-# qualify "who" ("Who else did he copy ...?", "Who currently chairs ...?") are passed over.
+# qualify "who" ("Who else did he copy ...?", "Who currently chairs ...?") are passed over; they are barred again in
+# the look-ahead, or the pattern would give back a qualifier it skipped and take "else" for the deed.
 _WHO_QUALIFIERS = (r"else|also|exactly|currently|now|actually|then|still|really|first|originally|formally|ultimately|"
                    r"usually|normally|finally|jointly|previously|initially|last")
 WHO_DOES = re.compile(OPENING + rf"who\s+(?:(?:{_WHO_QUALIFIERS})\s+)*(?!(?:{_WHO_QUALIFIERS}|is|was|are|were|will|would|has|"
