@@ -18,7 +18,7 @@ from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, 
 from index.filters import SearchFilter
 from index.lexical import content_terms
 from index.records import StoredChunk
-from index.retriever import HybridRetriever, Passage, announces_list
+from index.retriever import HybridRetriever, Passage, opens_list
 from index.store import ChromaStore
 from prompts import render
 
@@ -155,7 +155,7 @@ class QAEngine:
         extra: list[Passage] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text.rstrip()
-            if text.endswith(":") or announces_list(text):
+            if opens_list(text):
                 following = self.retriever.list_items(passage.chunk)
             elif text.endswith("?"):
                 following = [chunk for chunk in [self.retriever.next_chunk(passage.chunk)] if chunk is not None]

@@ -23,6 +23,8 @@ RERANK_POOL = 30  # fused candidates the reranker reorders; hit@30 of the fusion
 ANNOUNCED_COUNT = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r"|[2-9])\s+(?:[a-z-]+\s+){0,2}?[a-z-]+s\b[^.:;]*[:;][ \t]*(?:\n|$)",
                              re.IGNORECASE)
 
+# A list's lead-in ends with a colon, sometimes followed by its first item's marker: "... asked to: a.)", "(i)".
+COLON_LEAD = re.compile(r":(?:\s*\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]{1,2})?$", re.IGNORECASE)
 # "... based on the following assessed levels.", "... is as follows.": a list's lead-in that ends on a full stop.
 FOLLOWING_LEAD = re.compile(r"\b(?:the following(?:\s+[\w-]+){0,3}|as follows)\s*[.:]?\s*$", re.IGNORECASE)
 
@@ -36,10 +38,13 @@ class Passage:
     best_sentence_similarity: float
 
 
-def announces_list(lead: str) -> bool:
-    """The text ends by saying a list follows, with or without a colon ("... based on the following assessed levels.",
-    "... as follows."), or by saying how many items it has ("three critical issues ...:")."""
-    return FOLLOWING_LEAD.search(lead) is not None or announced_count(lead) is not None
+def opens_list(lead: str) -> bool:
+    """The text ends as a list's lead-in: with a colon, or a colon and the first item's marker ("... to: a.)"), or by
+    saying a list follows ("... based on the following assessed levels.", "... as follows.") or how many items it has
+    ("There will be two scenarios ...;")."""
+    text = lead.rstrip()
+    return (COLON_LEAD.search(text) is not None or FOLLOWING_LEAD.search(text) is not None
+            or announced_count(text) is not None)
 
 
 def announced_count(lead: str) -> int | None:

@@ -11,6 +11,7 @@ from assistant.quotes import is_verbatim
 from assistant.results import AnswerResult
 from assistant.services import Services
 from conftest import EXTERNAL_PDFS, SAMPLE_DIR, ask_about_paper
+from index.retriever import opens_list
 from ingest.readers import reader_for
 
 KENT_Q3 = "kcc_2025-03-04_cabinet_quarterly-performance-report-q3.pdf"
@@ -318,3 +319,19 @@ def test_a_section_longer_than_a_passage_is_read_on_past_the_cut(fresh_services:
     texts = [p.chunk.text for p in passages if p.chunk.source.endswith("paper.txt")]
     assert any("Wexbridge ward" in text for text in texts)
     assert any("sixty-two" in text and "Wexbridge" not in text for text in texts)
+
+
+@pytest.mark.parametrize(("text", "leads"), [
+    ("Cabinet is asked to:", True),
+    ("Cabinet is asked to: a.)", True),
+    ("The Committee RESOLVED to: (i)", True),
+    ("Reserves are judged against the following bands.", True),
+    ("The position is as follows.", True),
+    ("There are three critical issues that will shape the budget:", True),
+    ("There will be two scenarios for the budget;", True),
+    ("The Council approved the budget.", False),
+    ("Ratio: 4.2", False),
+])
+def test_a_list_lead_in_is_told_the_same_way_when_searching_and_answering(text: str, leads: bool) -> None:
+    """One test decides both whether search brings a passage's list items along and whether the answer shows them."""
+    assert opens_list(text) is leads

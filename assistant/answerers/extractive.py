@@ -13,7 +13,7 @@ from assistant.query import part_analysis, question_parts
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
 from index.lexical import content_terms
-from index.retriever import announced_count, announces_list, next_chunk_id
+from index.retriever import announced_count, next_chunk_id, opens_list
 from ingest.vocabulary import STATUS_COLUMN
 from prompts import render
 
@@ -24,8 +24,6 @@ EXTRA_LIST_SENTENCES = 2  # "which ...", "list ...": the answer names up to five
 REPLY_SENTENCES = 3
 MAX_COMPARED = 5
 MIN_PART_TERMS = 2  # a part of a question with fewer words of its own is about the question's topic
-# A list's lead-in ends with a colon, sometimes followed by its first item's marker: "... asked to: a.)", "(i)".
-LIST_LEAD_END = re.compile(r":(?:\s*\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]{1,2})?$", re.IGNORECASE)
 # A sentence opening like this leans on the one before it, so it travels with it.
 ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
                       r"there (?:are|is|were|was) also|"
@@ -138,29 +136,22 @@ class ExtractiveAnswerer:
         way is placed there, unless it leads a list of its own."""
         chain: list[ScoredSentence] = []
         while True:
-            opens_list = self._opens_list(lead)
+            leads_list = opens_list(lead.text)
             added: list[ScoredSentence] = []
-            for following in self._list_items(lead, scored) if opens_list else self._following(lead, scored)[:1]:
-                if opens_list and following in chosen and self._opens_list(following):
+            for following in self._list_items(lead, scored) if leads_list else self._following(lead, scored)[:1]:
+                if leads_list and following in chosen and opens_list(following.text):
                     break
                 if following in taken or following in chain:
-                    if opens_list:
+                    if leads_list:
                         continue  # an item already shown; the list goes on
                     break
-                if not opens_list and not ANAPHORA.match(following.text):
+                if not leads_list and not ANAPHORA.match(following.text):
                     break
                 added.append(following)
             chain.extend(added)
-            if opens_list or not added:
-                return chain, added if opens_list else []
+            if leads_list or not added:
+                return chain, added if leads_list else []
             lead = added[-1]
-
-    @staticmethod
-    def _opens_list(item: ScoredSentence) -> bool:
-        """It ends with a colon, or with a colon and the first item's marker ("... to: a.)"), or it says a list follows
-        ("... based on the following assessed levels.") or how many items it has ("There will be two scenarios ...;")."""
-        text = item.text.rstrip()
-        return LIST_LEAD_END.search(text) is not None or announces_list(text)
 
     def _list_items(self, lead: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """A list's items after its lead-in: the sentences that follow it, or, when the lead says how many items
