@@ -152,6 +152,19 @@ def test_table_cells_are_named_not_glued(sample_services: Services) -> None:
     assert "pa July 2008" not in result.answer
 
 
+
+def test_cells_ending_in_a_full_stop_are_joined_without_it(fresh_services: Services, tmp_path: Path) -> None:
+    """A plan's cells are often whole sentences ("Fewer residents will feel lonely often or always."): the answer joins
+    them with "; " alone, not ".;", and the cell answering is there under its column."""
+    plan = ("Health improvement plan\n\n1.1 The plan sets out what the council will achieve by 2027.\n\n"
+            "Outcome\tMeasure\tTimescale\n"
+            "Fewer residents will feel lonely often or always.\tShare of adults feeling lonely.\tMarch 2027\n"
+            "More children will walk to school.\tShare of pupils walking.\tSeptember 2026\n")
+    result = ask_about_paper(fresh_services, tmp_path, plan, "By when should fewer residents feel lonely?")
+    assert "Outcome: Fewer residents will feel lonely often or always; Measure: Share of adults feeling lonely; " \
+           "Timescale: March 2027" in result.answer, result.answer
+    assert "lonely often or always." in result.citations[0].quote, "the quote keeps the paper's own full stop"
+
 @pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")
 def test_a_form_line_answers_as_its_label_and_value_kept_apart(fresh_services: Services) -> None:
     """An equality form's lines have no column titles: the label and its value are shown as two cells, not run

@@ -14,6 +14,7 @@ from ingest.structure import MARKUP
 from prompts import render
 
 ROW_NAME_WORDS = 20  # a first cell longer than this is the row's content, not its name
+CELL_END = ".:;, "  # dropped from a cell's end where the answer joins it to the next with "; " or ": "
 
 
 def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSentence], by_council: bool = False,
@@ -149,8 +150,9 @@ def _wording(group: list[ScoredSentence], citation: Citation, scored: list[Score
         if not column and previous is not None and _between_cells(previous, item):
             text = f"| {text}"  # cells without column names are still separate cells: "Directorate | Adult Social Care"
         cells.setdefault(column, []).append(text)
-    shown = "; ".join(f"{column}: {' '.join(texts)}" if column else " ".join(texts).removeprefix("| ")
-                      for column, texts in cells.items())
+    # A cell's closing stop goes, as cells are joined by "; " ("... or always; Measure: ...").
+    shown = "; ".join(f"{column}: {' '.join(texts)}".rstrip(CELL_END) if column
+                      else " ".join(texts).removeprefix("| ").rstrip(CELL_END) for column, texts in cells.items())
     row = _row_name(first, scored)
     return f"{row}: {shown}" if row and row not in shown else shown
 
@@ -167,7 +169,7 @@ def _row_name(cell: ScoredSentence, scored: list[ScoredSentence]) -> str:
     if section.startswith("row "):
         return section.replace("row", "Item", 1)
     first = min((s for s in scored if s.chunk.id == cell.chunk.id), key=lambda s: s.position, default=cell)
-    name = collapse_whitespace(first.text)
+    name = collapse_whitespace(first.text).rstrip(CELL_END)  # followed by ": " and the cells
     return name if first is not cell and len(name.split()) <= ROW_NAME_WORDS else ""
 
 
