@@ -335,3 +335,17 @@ def test_a_section_longer_than_a_passage_is_read_on_past_the_cut(fresh_services:
 def test_a_list_lead_in_is_told_the_same_way_when_searching_and_answering(text: str, leads: bool) -> None:
     """One test decides both whether search brings a passage's list items along and whether the answer shows them."""
     assert opens_list(text) is leads
+
+
+def test_a_decisions_lettered_items_run_together_are_shown_one_a_line(fresh_services: Services, tmp_path: Path) -> None:
+    """A decision's items printed in one paragraph ("... to: a) To ADOPT ... b) To DELEGATE ...") are bulleted one a
+    line in the answer; the quote keeps the paper's words as printed."""
+    paper = ("Cycling strategy decision\n\n1.1 Cabinet received the cycling strategy report in March.\n\n"
+             "Decision: Cabinet is asked to: a) To ADOPT the Cycling Strategy on behalf of the council b) To DELEGATE "
+             "authority to the Director of Highways to make minor changes to the strategy c) To NOTE the results of "
+             "the public consultation on the strategy.\n\n2.1 The strategy runs to 2030.\n")
+    result = ask_about_paper(fresh_services, tmp_path, paper, "What is Cabinet asked to decide on the cycling strategy?")
+    assert "\n- b) To DELEGATE authority to the Director of Highways" in result.answer, result.answer
+    assert "\n- c) To NOTE the results" in result.answer, result.answer
+    assert any("council b) To DELEGATE" in citation.quote for citation in result.citations)
+    assert all(is_verbatim(citation.quote, paper) for citation in result.citations)

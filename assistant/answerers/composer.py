@@ -15,6 +15,9 @@ from prompts import render
 
 ROW_NAME_WORDS = 20  # a first cell longer than this is the row's content, not its name
 CELL_END = ".:;, "  # dropped from a cell's end where the answer joins it to the next with "; " or ": "
+# An item letter or numeral inside running text, before a capital: "... to: a) To ADOPT ... b) To DELEGATE ...".
+INLINE_MARKER = re.compile(r"(?<=\s)\(?([a-z]|[ivx]{1,4})\)\s+(?=[A-Z])")
+ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
 def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSentence], by_council: bool = False,
@@ -47,7 +50,7 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
         piece = (render("briefing_reference", quote=citation.quote, reference=citation.reference())
                  if as_quotes else _wording(group, citation, scored))
         pieces.append(f"{heading}{_line_start(mark, after_list)}{piece} [{citation.n}]" + ("\n" if as_quotes else ""))
-        previous_council, after_list = council, mark == LIST_ITEM
+        previous_council, after_list = council, mark == LIST_ITEM or "\n" in piece
     text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
     return Answer(text, citations, abstained=not citations)
 
@@ -140,7 +143,7 @@ def _wording(group: list[ScoredSentence], citation: Citation, scored: list[Score
     ("£584,000") says little; a merged cell's repeated text is shown once and cells are never run together."""
     first = group[0]
     if first.chunk.kind != "table_row":
-        return citation.quote
+        return items_on_lines(citation.quote)
     cells: dict[str, list[str]] = {}
     for item, previous in zip(group, [None, *group]):
         text = collapse_whitespace(item.text)
@@ -155,6 +158,26 @@ def _wording(group: list[ScoredSentence], citation: Citation, scored: list[Score
                       else " ".join(texts).removeprefix("| ").rstrip(CELL_END) for column, texts in cells.items())
     row = _row_name(first, scored)
     return f"{row}: {shown}" if row and row not in shown else shown
+
+
+def items_on_lines(text: str) -> str:
+    """A decision's lettered items run together in one paragraph ("... to: a) To ADOPT ... b) To DELEGATE ...") put
+    one a line, as bullets; a lone letter ("option b) Was ...") is no list: two items in sequence are."""
+    markers = list(INLINE_MARKER.finditer(text))
+    cuts = sorted({m.start() for before, after in zip(markers, markers[1:]) if _in_sequence(before, after)
+                   for m in (before, after)})
+    if not cuts:
+        return text
+    lines = [text[start:end].strip() for start, end in zip([0, *cuts], [*cuts, len(text)])]
+    return "\n- ".join(line for line in lines if line)  # a quote opening on its first item is bulleted by its caller
+
+
+def _in_sequence(before: re.Match[str], marker: re.Match[str]) -> bool:
+    """The two markers are consecutive letters ("a)", "b)") or numerals ("(i)", "(ii)")."""
+    first, second = before.group(1), marker.group(1)
+    if first in ROMAN and second in ROMAN and ROMAN.index(second) == ROMAN.index(first) + 1:
+        return True
+    return len(first) == len(second) == 1 and ord(second) == ord(first) + 1
 
 
 def _between_cells(before: ScoredSentence, item: ScoredSentence) -> bool:
