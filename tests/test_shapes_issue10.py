@@ -144,6 +144,14 @@ def test_a_table_question_gets_the_cell_with_its_row_and_column(sample_services:
     assert any("44.9" in citation.quote for citation in result.citations)
 
 
+def test_a_row_going_on_from_the_page_before_is_not_named_by_its_fragment(sample_services: Services) -> None:
+    """A B&NES plan row split over a page starts mid-sentence ("parent is in unsuitable accommodation."): the answer
+    shows its cells under their columns, not that fragment as the row's name."""
+    result = sample_services.engine.ask("Which councils reviewed what they pay foster carers, and what happened?")
+    assert "young people staying put with foster carers to 19" in result.answer, result.answer
+    assert "Council: parent is in unsuitable accommodation" not in result.answer, result.answer
+
+
 def test_table_cells_are_named_not_glued(sample_services: Services) -> None:
     """A B&NES plan row answers with each cell under its column: "Cost: £10,000 pa; When: July 2008"."""
     # (the reranker ranks the row on education allowances first for "... and when was it due?": that row says "due to")

@@ -193,7 +193,9 @@ def _row_name(cell: ScoredSentence, scored: list[ScoredSentence]) -> str:
         return section.replace("row", "Item", 1)
     first = min((s for s in scored if s.chunk.id == cell.chunk.id), key=lambda s: s.position, default=cell)
     name = collapse_whitespace(first.text).rstrip(CELL_END)  # followed by ": " and the cells
-    return name if first is not cell and len(name.split()) <= ROW_NAME_WORDS else ""
+    # A first cell going on from the page before ("parent is in unsuitable accommodation.") is a fragment, no name.
+    named = first is not cell and len(name.split()) <= ROW_NAME_WORDS and not name[:1].islower()
+    return name if named else ""
 
 
 def _citation(group: list[ScoredSentence], n: int) -> Citation | None:
