@@ -24,7 +24,7 @@ from index.embedder import Embedder
 
 RETRIEVAL_DEPTH = 10
 DEFAULT_DATASETS = (DATASETS_DIR / "sample.jsonl", DATASETS_DIR / "external.jsonl", DATASETS_DIR / "kcc.jsonl",
-                    DATASETS_DIR / "kcc_tables.jsonl")
+                    DATASETS_DIR / "kcc_tables.jsonl", DATASETS_DIR / "kcc_budget.jsonl")
 TABLE_METRICS = (("key_fact_recall", "key facts"), ("citation_hit", "citation hit"), ("hit@5", "hit@5"), ("mrr", "MRR"))
 OVERALL_METRICS = ("citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall",
                    "false_abstention", "latency_p50_ms", "latency_p95_ms")

@@ -31,7 +31,7 @@ from evals.metrics import score, summarise
 from evals.runner import ask_ours
 
 T = TypeVar("T")
-DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl", "kcc_tables.jsonl")
+DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl", "kcc_tables.jsonl", "kcc_budget.jsonl")
 MAX_FALSE_REFUSALS = 0.05
 # Regularisation of the abstention model, chosen by cross-validated AUC on dev among 1, 0.1 and 0.01: with about
 # 30 unanswerable dev questions a weaker penalty lets it lean on traits that depend on the library's size.
