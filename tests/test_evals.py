@@ -7,11 +7,13 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from assistant.services import Services
+from conftest import EXTERNAL_PDFS, KCC_LIBRARY
 from evals import check_gold, compare_reports
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.intervals import split_intervals
@@ -227,3 +229,12 @@ def test_gold_check_passes_the_question_sets_and_leaves_the_metadata_set_to_its_
     broken["evidence"] = ["words no sample paper holds"]
     (tmp_path / "sample.jsonl").write_text(json.dumps(broken) + "\n", encoding="utf-8")
     assert check_gold.main(["--datasets-dir", str(tmp_path)]) == 1
+
+
+@pytest.mark.skipif(not KCC_LIBRARY.is_dir() or not EXTERNAL_PDFS.is_dir(), reason="../shared/external not present")
+def test_every_gold_set_in_the_project_passes_the_gold_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every question set as committed: the KCC sets' evidence is verbatim on its page of the Kent papers."""
+    assert check_gold.main([]) == 0, capsys.readouterr().out
+    printed = capsys.readouterr().out
+    for name in ("kcc.jsonl", "kcc_tables.jsonl", "kcc_budget.jsonl", "external.jsonl"):
+        assert re.search(rf"^{re.escape(name)}: \d+ records, 0 problem", printed, re.MULTILINE), printed
