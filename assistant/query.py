@@ -73,6 +73,9 @@ WHO_DOES = re.compile(OPENING + rf"who\s+(?:(?:{_WHO_QUALIFIERS})\s+)*(?!(?:{_WH
 # The titles council papers name people by: a title a user capitalises ("the Minister") names no one in particular.
 TITLE = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|member|worker|practitioner|adviser|advisor|"
                    r"nurse|mr|mrs|ms|dr|cllr|councillor|leader|minister|secretary|inspector|mayor)s?\b", re.IGNORECASE)
+# The bodies a paper is put to ("the plan put to Cabinet", "County Council"): few papers print their own forum.
+FORUM = re.compile(r"\b(?:cabinet|council|committee|panel|board|commission|" + "|".join(COUNCIL_KIND_WORDS) + r")s?\b",
+                   re.IGNORECASE)
 # People and bodies as council papers name them: titles, teams, boards, initials of posts ("AD HOS").
 PERSON = re.compile(TITLE.pattern + r"|\b(?:group|team|panel|board|committee|commission|council|service|cabinet|trust|"
                     r"partnership|agency|authority|department|staff)s?\b|"

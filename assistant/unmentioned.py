@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from assistant.glossary import meaning
-from assistant.query import TITLE
+from assistant.query import FORUM, TITLE
 from assistant.results import Citation
 from index.lexical import LexicalIndex, content_terms, is_content_term
 
@@ -32,8 +32,8 @@ SHORTENED_LETTERS = 4
 
 def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> list[str]:
     """Capitalised words that do not open a sentence, so name something; words whose terms are all ignored
-    (the councils searched), stopwords, titles ("the Minister", "the Leader": TITLE), words quoted from a paper and
-    abbreviations in brackets are left out."""
+    (the councils searched), stopwords, titles ("the Minister", "the Leader": TITLE), the bodies papers are put to
+    ("Cabinet", "County Council": FORUM), words quoted from a paper and abbreviations in brackets are left out."""
     names = []
     not_names = [span.span() for pattern in (QUOTED, BRACKETED) for span in pattern.finditer(question)]
     for match in CAPITALISED.finditer(question):
@@ -41,7 +41,7 @@ def proper_names(question: str, ignored_terms: frozenset[str] = frozenset()) -> 
         if not before or before.endswith((".", "?", "!", ":")):
             continue  # a sentence's first word is capitalised whatever it is
         if (any(start <= match.start() < end for start, end in not_names) or match.group(0).lower() in CALENDAR_WORDS
-                or TITLE.fullmatch(POSSESSIVE.sub("", match.group(0)))):
+                or TITLE.fullmatch(POSSESSIVE.sub("", match.group(0))) or FORUM.fullmatch(match.group(0))):
             continue
         name = POSSESSIVE.sub("", match.group(0))
         if content_terms(name) - ignored_terms:

@@ -307,6 +307,22 @@ def test_shortened_plural_and_calendar_words_are_not_unknown_names(fresh_service
     assert refused.abstained and "Reform" in refused.answer, refused.answer
 
 
+def test_the_body_a_paper_went_to_is_no_name_the_paper_must_print(fresh_services: Services, tmp_path: Path) -> None:
+    """A revenue plan's table never says it went to Cabinet or to County Council: asked about "the plan put to
+    Cabinet", it answers; asked about a group's plan it does not hold ("Reform"), it refuses."""
+    assert proper_names("What did the plan put to Cabinet and then County Council say?") == []
+    paper = tmp_path / "revenue-plan.txt"
+    paper.write_text("High level revenue plan 2025-28\n\nLine\t2025-26\t2026-27\n"
+                     "Savings rolled forward from the prior year\t-19,045.4\t-4,210.0\n"
+                     "Net revenue budget\t1,529,659.5\t1,601,220.3\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    answered = fresh_services.engine.ask("What savings rolled forward from the prior year does the plan put to Cabinet show "
+                                         "for 2025-26?")
+    assert not answered.abstained and "-19,045.4" in answered.answer, answered.answer
+    refused = fresh_services.engine.ask("What savings did the Reform group's plan roll forward for 2025-26?")
+    assert refused.abstained, refused.answer
+
+
 def test_a_name_in_the_file_name_a_council_published_a_paper_under_counts(fresh_services: Services,
                                                                           tmp_path: Path) -> None:
     paper = tmp_path / "4-amendment-liberal-democrats-highways.txt"
