@@ -87,3 +87,22 @@ def test_a_district_named_by_an_indexed_countys_papers_is_asked_of_them(fresh_se
     assert not result.abstained and "Dartford with 15" in result.answer, result.answer
     elsewhere = fresh_services.engine.ask("How many pupils were excluded in Wealden?")
     assert elsewhere.abstained and "Wealden District Council" in elsewhere.answer, elsewhere.answer
+
+
+def test_a_table_laid_out_by_year_does_not_answer_for_a_year_it_stops_before(fresh_services: Services,
+                                                                            tmp_path) -> None:  # noqa: ANN001
+    """The paper speaks of 2029-30 in its prose, but its table stops at 2027-28: asked for a row's 2029-30 figure, the
+    answer is withheld rather than quoting the row's other years; a year the table has is answered, and a year that
+    dates the paper ("the January 2025 plan") is not taken for the column asked."""
+    from conftest import ask_about_paper
+
+    paper = ("Capital programme\n\n1.1 The ten-year programme runs to 2029-30 and beyond, and is reviewed each year.\n\n"
+             "Capital investment summary\n\nDirectorate\t2025-26\t2026-27\t2027-28\n"
+             "Highways and transport\t159,314\t144,563\t113,757\n"
+             "Schools and education\t88,020\t71,400\t52,310\n")
+    answered = ask_about_paper(fresh_services, tmp_path, paper, "What capital investment for highways and transport is "
+                                                               "planned in 2026-27 in the January 2025 summary?")
+    assert not answered.abstained and "144,563" in answered.answer, answered.answer
+    withheld = fresh_services.engine.ask("What capital investment for highways and transport is planned in 2029-30 in "
+                                         "the January 2025 summary?")
+    assert withheld.abstained and "2029" in withheld.answer, withheld.answer
