@@ -30,6 +30,8 @@ QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|pro
 # "What proportion of the budget ...", "how many savings ...": a share or a count is asked, not a sum, whatever
 # money the question names.
 RATIO_OR_COUNT = _any_of(r"how many", r"what (?:percentage|proportion|share|rate|number)", before=OPENING + r"(?:(?:by|to|at|for) )?")
+# "What was Cabinet asked to do with the budget?": a deed is asked, not a sum, whatever money the question names.
+ASKS_DEED = re.compile(r"\bto do\b", re.IGNORECASE)
 WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?:at )?what time", before=OPENING)
 # "On what date ..." wants a day, "in what month ..." a month: a year alone does not answer them.
 ASKS_DAY = _any_of("(?:on|by) (?:what|which) (?:date|day)", "what (?:date|day) (?:is|was|will|did|does|do|are|were)",
@@ -303,7 +305,8 @@ def analyse(question: str) -> QueryAnalysis:
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=((bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
-                      or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)),
+                      or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)
+                     and not ASKS_DEED.search(question)),
         wants_person=bool(WHO.search(question)),
         question_terms=content_terms(question) | set(re.findall(r"[\w'\u2019-]+", question.lower())),
         asks_deputy=bool(DEPUTY_ROLE.search(question)),

@@ -80,6 +80,14 @@ def test_a_question_for_a_day_or_a_month_is_not_answered_by_a_year() -> None:
     assert not analyse("When will the strategy be published?").answer_type_satisfied("A decision on the market is due.")
 
 
+def test_what_someone_was_asked_to_do_is_a_deed_not_a_sum() -> None:
+    """"What was Cabinet asked to do with the draft budget?" is answered by "Cabinet is asked to: a) consider ...",
+    which holds no sum; "What was the draft budget?" still asks for one."""
+    deed = analyse("What was Cabinet asked to do with the draft 2025-26 revenue budget and capital programme?")
+    assert deed.wants_decision and not deed.wants_money
+    assert analyse("What was the draft 2025-26 revenue budget?").wants_money
+
+
 def test_a_year_or_a_labels_number_is_not_a_count() -> None:
     looked_after = analyse("How many looked after children does the council have?")
     assert not looked_after.answer_type_satisfied("The Children Act 1989 names looked after children's carers.")
@@ -134,7 +142,8 @@ def test_council_paraphrases_count_as_the_same_word() -> None:
 def test_proper_names_are_the_capitalised_words_that_do_not_open_a_sentence() -> None:
     assert proper_names("What Ofsted grades did Derby's homes get?") == ["Ofsted", "Derby"]
     assert proper_names("Ofsted grades? And the GCSE results.") == ["GCSE"]
-    assert proper_names("What did Kent's Cabinet decide in Q3?", content_terms("Kent")) == ["Cabinet", "Q3"]
+    # the body a paper went to is no name the paper must print (FORUM): a plan's table never says "Cabinet"
+    assert proper_names("What did Kent's Cabinet decide in Q3?", content_terms("Kent")) == ["Q3"]
     assert proper_names("what did the council decide?") == []
     # a title names no one a cited passage must mention: the Minister's letter is signed, not titled, on its pages
     assert proper_names("What deadlines did the Minister set for the Leader's plan?") == []
