@@ -32,6 +32,9 @@ QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|pro
 RATIO_OR_COUNT = _any_of(r"how many", r"what (?:percentage|proportion|share|rate|number)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 # "What was Cabinet asked to do with the budget?": a deed is asked, not a sum, whatever money the question names.
 ASKS_DEED = re.compile(r"\bto do\b", re.IGNORECASE)
+# "What percentage ...": a share asked as a percentage is stated with "%" or "per cent".
+ASKS_PERCENTAGE = _any_of(r"what (?:percentage|per ?cent|%)", r"how many per ?cent", before=OPENING + r"(?:(?:by|to|at|for) )?")
+PERCENTAGE = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
 WHEN = _any_of("when", "by when", "what date", "by what date", "which year", "(?:at )?what time", before=OPENING)
 # "On what date ..." wants a day, "in what month ..." a month: a year alone does not answer them.
 ASKS_DAY = _any_of("(?:on|by) (?:what|which) (?:date|day)", "what (?:date|day) (?:is|was|will|did|does|do|are|were)",
@@ -140,6 +143,7 @@ class QueryAnalysis:
     wants_decision: bool = False  # what a body decided or is asked to (ASKS_DECISION)
     wants_comparison: bool = False
     wants_money: bool = False
+    wants_percentage: bool = False
     wants_person: bool = False
     wants_future: bool = False  # a "when" question about what is still to come (ASKS_FUTURE)
     question_terms: frozenset[str] = field(default_factory=frozenset)  # the question's own words, stemmed and as typed
@@ -218,6 +222,8 @@ class QueryAnalysis:
                 and not (self.wants_frequency and FREQUENCY.search(text))):
             return False
         if self.wants_money and not (MONEY.search(text) and (self.asks_expected or not self._only_expected(text))):
+            return False
+        if self.wants_percentage and not PERCENTAGE.search(text):
             return False
         if self.wants_date and not DATE_WORDS.search(text):
             return False
@@ -307,6 +313,7 @@ def analyse(question: str) -> QueryAnalysis:
         wants_money=((bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
                       or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)
                      and not ASKS_DEED.search(question)),
+        wants_percentage=bool(ASKS_PERCENTAGE.search(question)),
         wants_person=bool(WHO.search(question)),
         question_terms=content_terms(question) | set(re.findall(r"[\w'\u2019-]+", question.lower())),
         asks_deputy=bool(DEPUTY_ROLE.search(question)),

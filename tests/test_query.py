@@ -310,3 +310,13 @@ def test_a_table_row_answers_when_only_by_a_date_in_its_cells() -> None:
     assert opens.row_answers("Public Mortuary March 2027", "Project: Public Mortuary | Opening: March 2027")
     cost = analyse("How much will the public mortuary cost?")
     assert cost.row_answers("Public Mortuary 3,000 0", budget_row)  # its sum's pounds are in the column's name
+
+
+def test_a_percentage_asked_is_stated_as_one() -> None:
+    """"What percentage ...?" is answered by a share written with "%" or "per cent", not by another figure."""
+    share = analyse("What percentage pay award for 2025-26 is built into the draft budget?")
+    assert share.wants_percentage
+    assert not share.answer_type_satisfied("Contribution to the annual pay award for 2025-26: £5.2m")
+    assert share.answer_type_satisfied("The draft budget assumes a 3% pay award for 2025-26.")
+    assert share.answer_type_satisfied("It assumes a pay award of three per cent in 2025-26.")
+    assert not analyse("How much is built into the draft budget for the pay award?").wants_percentage
