@@ -10,13 +10,13 @@ import numpy as np
 from assistant.query import (QueryAnalysis, asks_after_papers, council_type, financial_years, place_terms,
                             speaks_of_years_asked, years_asked)
 from assistant.results import Answer, Citation
-from ingest.vocabulary import MONTH_NAMES, MONTH_YEAR
 from assistant.unmentioned import names_no_citation_mentions
 from assistant.versions import VersionFinder
 from index.filters import SearchFilter
 from index.records import StoredChunk
 from index.retriever import HybridRetriever, Passage
 from index.store import ChromaStore
+from ingest.vocabulary import MONTH_NAMES, MONTH_YEAR
 from prompts import render
 
 
