@@ -79,10 +79,10 @@ WHO_DOES = re.compile(OPENING + rf"who\s+(?:(?:{_WHO_QUALIFIERS})\s+)*(?!(?:{_WH
 TITLE = re.compile(r"\b(?:director|manager|chair|chairman|officer|head|lead|member|worker|practitioner|adviser|advisor|"
                    r"nurse|mr|mrs|ms|dr|cllr|councillor|leader|minister|secretary|inspector|mayor)s?\b", re.IGNORECASE)
 # The bodies a paper is put to ("the plan put to Cabinet", "County Council"): few papers print their own forum.
-FORUM = re.compile(r"\b(?:cabinet|council|committee|panel|board|commission|" + "|".join(COUNCIL_KIND_WORDS) + r")s?\b",
-                   re.IGNORECASE)
+FORUM_WORDS = ("cabinet", "council", "committee", "panel", "board", "commission")
+FORUM = re.compile(r"\b(?:" + "|".join((*FORUM_WORDS, *COUNCIL_KIND_WORDS)) + r")s?\b", re.IGNORECASE)
 # People and bodies as council papers name them: titles, teams, boards, initials of posts ("AD HOS").
-PERSON = re.compile(TITLE.pattern + r"|\b(?:group|team|panel|board|committee|commission|council|service|cabinet|trust|"
+PERSON = re.compile(TITLE.pattern + r"|\b(?:" + "|".join(FORUM_WORDS) + r"|group|team|service|trust|"
                     r"partnership|agency|authority|department|staff)s?\b|"
                     r"(?-i:\b[A-Z]{2,}\b)|(?-i:\b[A-Z][a-z]+ [A-Z][a-z'’-]+\b)", re.IGNORECASE)
 # A deputy's title ("Vice Chair", "Deputy Leader"): a vice chair does not chair.
