@@ -49,10 +49,13 @@ class RecordingScorer(HandScorer):
 
 def refused_at(row: GateRow, threshold: float, current: float) -> bool:
     """Whether the question is refused with this threshold: by the gate, or by a step that refused it although the
-    gate let it through at the current threshold."""
+    gate let it through at the current threshold. A question answered at the current threshold although its relevance
+    is below it was answered another way (each part of the question on its own, the tracker), whatever the gate says."""
     if row.gate is None:
         return row.refused
-    return (row.refused and row.gate >= current) or row.gate < threshold
+    if row.gate >= current:
+        return row.refused or row.gate < threshold
+    return row.refused and row.gate < threshold
 
 
 def figures(rows: list[GateRow], threshold: float, current: float) -> tuple[float, float]:

@@ -13,11 +13,18 @@ def test_a_threshold_refuses_below_it_and_keeps_what_other_steps_refused() -> No
     assert refused_at(GateRow("a", False, 0.70, True), 0.30, CURRENT)  # refused by a check after the gate let it through
     assert refused_at(GateRow("a", False, None, True), 0.60, CURRENT)  # a guard refused it before any sentence was scored
     assert not refused_at(GateRow("a", True, None, False), 0.60, CURRENT)  # the tracker answered it
+    # below the current threshold: refused by the gate, answered once the threshold is under its relevance
+    assert refused_at(GateRow("a", True, 0.20, True), 0.30, CURRENT)
+    assert not refused_at(GateRow("a", True, 0.20, True), 0.18, CURRENT)
+    # answered at the current threshold although below it: another way answered it, at any threshold
+    assert not refused_at(GateRow("a", True, 0.20, False), CURRENT, CURRENT)
+    assert not refused_at(GateRow("a", True, 0.20, False), 0.50, CURRENT)
 
 
 def test_the_chosen_threshold_keeps_false_refusals_within_five_percent() -> None:
-    answerable = [GateRow("a", True, 0.30 + 0.01 * i, False) for i in range(40)]  # relevances 0.30 to 0.69
-    unanswerable = [GateRow("a", False, 0.35 + 0.02 * i, False) for i in range(10)]
+    # relevances 0.30 to 0.69; those under the current threshold were refused by the gate
+    answerable = [GateRow("a", True, 0.30 + 0.01 * i, 0.30 + 0.01 * i < CURRENT) for i in range(40)]
+    unanswerable = [GateRow("a", False, 0.35 + 0.02 * i, 0.35 + 0.02 * i < CURRENT) for i in range(10)]
     rows = answerable + unanswerable
     chosen = choose(rows, CURRENT)
     assert figures(rows, chosen, CURRENT)[1] <= 0.05
