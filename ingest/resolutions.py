@@ -44,7 +44,7 @@ def _lines(text: str, start: int, end: int) -> list[_Span]:
     return spans
 
 
-def _next_label(previous: str, label: str) -> bool:
+def next_label(previous: str, label: str) -> bool:
     """b after a, 2 after 1, ii after i: the list goes on (case aside: minutes mix "A)" and "b)")."""
     previous, label = previous.lower(), label.lower()
     if previous.isdigit() and label.isdigit():
@@ -65,7 +65,7 @@ def list_items(text: str, start: int, end: int) -> list[tuple[str, _Span]]:
             blank = True
             continue
         match = ITEM.match(line.text)
-        if match and (not items or _next_label(items[-1][0], match.group(1))):
+        if match and (not items or next_label(items[-1][0], match.group(1))):
             items.append((match.group(1).lower(), _Span(match.group(2), line.start + match.start(2), line.end)))
         elif items and not blank and not match:
             last = items[-1][1]

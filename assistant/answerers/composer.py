@@ -9,6 +9,7 @@ from assistant.answerers.scored import (LIST_ITEM, REPLY, Marks, ScoredSentence,
 from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.records import StoredChunk
+from ingest.resolutions import next_label
 from ingest.sentences import SENTENCE_END, continues_sentence
 from ingest.structure import MARKUP
 from prompts import render
@@ -17,7 +18,6 @@ ROW_NAME_WORDS = 20  # a first cell longer than this is the row's content, not i
 CELL_END = ".:;, "  # dropped from a cell's end where the answer joins it to the next with "; " or ": "
 # An item letter or numeral inside running text, before a capital: "... to: a) To ADOPT ... b) To DELEGATE ...".
 INLINE_MARKER = re.compile(r"(?<=\s)\(?([a-z]|[ivx]{1,4})\)\s+(?=[A-Z])")
-ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
 def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSentence], by_council: bool = False,
@@ -164,20 +164,12 @@ def items_on_lines(text: str) -> str:
     """A decision's lettered items run together in one paragraph ("... to: a) To ADOPT ... b) To DELEGATE ...") put
     one a line, as bullets; a lone letter ("option b) Was ...") is no list: two items in sequence are."""
     markers = list(INLINE_MARKER.finditer(text))
-    cuts = sorted({m.start() for before, after in zip(markers, markers[1:]) if _in_sequence(before, after)
+    cuts = sorted({m.start() for before, after in zip(markers, markers[1:]) if next_label(before.group(1), after.group(1))
                    for m in (before, after)})
     if not cuts:
         return text
     lines = [text[start:end].strip() for start, end in zip([0, *cuts], [*cuts, len(text)])]
     return "\n- ".join(line for line in lines if line)  # a quote opening on its first item is bulleted by its caller
-
-
-def _in_sequence(before: re.Match[str], marker: re.Match[str]) -> bool:
-    """The two markers are consecutive letters ("a)", "b)") or numerals ("(i)", "(ii)")."""
-    first, second = before.group(1), marker.group(1)
-    if first in ROMAN and second in ROMAN and ROMAN.index(second) == ROMAN.index(first) + 1:
-        return True
-    return len(first) == len(second) == 1 and ord(second) == ord(first) + 1
 
 
 def _between_cells(before: ScoredSentence, item: ScoredSentence) -> bool:
