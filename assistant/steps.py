@@ -110,7 +110,7 @@ class NamesUnmatchedCheck:
     def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
         lexical = self.retriever.lexical_index()
         # a table row is cited by its cells; the caption over its table ("SEND Commissioning Intentions:") names it
-        contexts = [p.chunk.search_text for p in search.passages if _cited(p.chunk, answer.citations)]
+        contexts = [chunk.search_text for chunk in _cited_chunks(search, answer)]
         unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms, contexts)
         return _withheld(answer, unmatched) if unmatched else answer
 
@@ -152,7 +152,7 @@ class OtherVersionsCheck:
 def _years_beyond_columns(question: str, search: Search, answer: Answer) -> set[int]:
     """The years asked when every quoted passage is a table row laid out by year ("2029-30 Year 5 ... 2034-35 Year
     10") and none of them is among its years; else none."""
-    cited = [p.chunk for p in search.passages if _cited(p.chunk, answer.citations)]
+    cited = _cited_chunks(search, answer)
     by_year = [chunk for chunk in cited if chunk.kind == "table_row" and len(financial_years(chunk.search_text)) >= 2]
     if not by_year or len(by_year) < len(cited):
         return set()
@@ -161,6 +161,11 @@ def _years_beyond_columns(question: str, search: Search, answer: Answer) -> set[
     if speaks_of_years_asked(columns_asked, [chunk.search_text for chunk in by_year]):
         return set()
     return years_asked(columns_asked)
+
+
+def _cited_chunks(search: Search, answer: Answer) -> list[StoredChunk]:
+    """The retrieved passages the answer quotes."""
+    return [p.chunk for p in search.passages if _cited(p.chunk, answer.citations)]
 
 
 def _cited(chunk: StoredChunk, citations: list[Citation]) -> bool:
