@@ -28,10 +28,10 @@ from assistant.services import Services
 from assistant.settings import load_settings
 from evals.gold import DATASETS_DIR, PROJECT, GoldQuestion, corpus_files, load_dataset
 from evals.metrics import score, summarise
-from evals.runner import ask_ours
+from evals.runner import DEFAULT_DATASETS, ask_ours
 
 T = TypeVar("T")
-DATASETS = ("sample.jsonl", "external.jsonl", "kcc.jsonl", "kcc_tables.jsonl", "kcc_budget.jsonl")
+DATASETS = tuple(path.name for path in DEFAULT_DATASETS)  # the gold sets `scrutiny eval` scores
 MAX_FALSE_REFUSALS = 0.05
 # Regularisation of the abstention model, chosen by cross-validated AUC on dev among 1, 0.1 and 0.01: with about
 # 30 unanswerable dev questions a weaker penalty lets it lean on traits that depend on the library's size.
