@@ -241,8 +241,10 @@ class StructureParser:
                     header = list(known.get(line.start) or cells)
                     if not _looks_like_header_row(cells):
                         # a reader takes a table's first row for its header; one of long text or figures (a KPI's
-                        # title and rating, a glossary's first term) also says something of its own
-                        blocks.append(self._table_row(line, cells, None, heading, context, blocks))
+                        # title and rating, a glossary's first term) also says something of its own. Names not its
+                        # own are those of the table it goes on from, on the page before: the row is under them.
+                        own = all(not cell or (at < len(header) and cell in header[at]) for at, cell in enumerate(cells))
+                        blocks.append(self._table_row(line, cells, None if own else header, heading, context, blocks))
                         blocks[-1].item = item
                 elif kind == "group":
                     context = next((c for c in cells if c), context)

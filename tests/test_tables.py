@@ -10,7 +10,7 @@ from conftest import EXTERNAL_PDFS, KCC_LIBRARY, KENT_EQIA, SAMPLE_DIR
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
-from ingest.readers.tables import frames_figures, stacks_rows, table_text
+from ingest.readers.tables import TableText, carry_names, frames_figures, stacks_rows, table_text
 from ingest.structure import StructureParser
 from ingest.vocabulary import spelled_month_years
 
@@ -326,6 +326,40 @@ def test_a_revenue_plan_boxed_by_year_is_read_as_rows_under_year_and_column_name
     prices = next(c for c in chunks if c.kind == "table_row" and c.text.startswith("Prices"))
     cells = {s.column: " ".join(prices.text[s.start - prices.start:s.end - prices.start].split()) for s in prices.sentences}
     assert cells["2025-26 Total £000s"] == "43,351.5" and cells["2024-25 Core £000s"] == "49,568.4"
+
+
+def test_a_table_going_on_over_a_page_under_a_stray_line_keeps_the_columns_of_the_page_before() -> None:
+    """The next page's part of a table, headed by a stray line naming one of its columns (a footnote's last words
+    beside a group's label) or by no line at all, is read under the column names of the page before; a table with
+    column titles of its own keeps them, and a table of another width is another table."""
+    names = ("", "2025-26 Core", "2025-26 Total")
+    stray = TableText("\t\tsavings monitoring process RESERVES\nNET BUDGET\t1.0\t2.0",
+                      {0: ("", "", "savings monitoring process RESERVES"), 37: None})
+    assert carry_names(stray, names).lines == {0: names, 37: None}
+    data_first = TableText("NET BUDGET\t1.0\t2.0", {0: None})
+    assert carry_names(data_first, names).lines == {0: names}
+    own = TableText("Line\tCore\tTotal\nNET BUDGET\t1.0\t2.0", {0: ("Line", "Core", "Total"), 18: None})
+    assert carry_names(own, names).lines[0] == ("Line", "Core", "Total")
+    assert carry_names(TableText("a\tb", {0: None}), names).lines == {0: None}
+    first_row = ("MM3", "15", "Create a new paragraph 1.3.10 as follows: 'The policy of the Secretary of State ...'")
+    assert carry_names(data_first, first_row).lines == {0: None}  # a modification taken for a header is no title
+    blocks = StructureParser().parse(data_first.text, carry_names(data_first, names).lines)
+    assert [b.table_header for b in blocks if b.kind == "table_row"] == [list(names)]  # its first row is a row
+
+
+@pytest.mark.skipif(not KENT_REVENUE_PLAN.exists(), reason="../shared/external/kcc-library not present")
+def test_the_rows_of_a_revenue_plan_on_its_second_page_are_read_under_its_years() -> None:
+    """The plan's second page repeats its header as loose text, a footnote's end beside the first row: the net
+    budget and the unresolved balance there are read under the first page's years and columns."""
+    _, chunks = _chunks(KENT_REVENUE_PLAN)
+
+    def cells(opening: str) -> dict[str | None, str]:
+        row = next(c for c in chunks if c.kind == "table_row" and c.text.startswith(opening))
+        return {s.column: " ".join(row.text[s.start - row.start:s.end - row.start].split()) for s in row.sentences}
+
+    assert cells("NET BUDGET")["2025-26 Total £000s"] == "1,530,923.8"
+    assert any(column.endswith("2026-27 Total £000s") and value == "-2,596.4"
+               for column, value in cells("UNRESOLVED BALANCE").items() if column)
 
 
 def test_month_years_headed_short_are_searched_spelled_out() -> None:

@@ -16,7 +16,16 @@ from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
 from ingest.readers.running_lines import without_running_lines
-from ingest.readers.tables import Cell, TableText, frames_figures, rows_text, stacks_rows, table_text
+from ingest.readers.tables import (
+    Cell,
+    TableText,
+    carry_names,
+    frames_figures,
+    last_names,
+    rows_text,
+    stacks_rows,
+    table_text,
+)
 from ingest.readers.unruled import MIN_ROW_FIGURES, GroupTitle, Word, is_figure, unruled_tables
 
 PAGE_SEPARATOR = "\n\n"
@@ -230,11 +239,11 @@ def _frame_titles(table: pdfplumber.table.Table, extracted: list[list[Cell]]) ->
     return titles if len(titles) >= 2 else []
 
 
-def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_lines: bool
-                ) -> tuple[TableText | None, int | None]:
+def _table_page(page: pdfplumber.page.Page, continued: tuple[str, ...] | None, draws_lines: bool
+                ) -> tuple[TableText | None, tuple[str, ...] | None]:
     """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table;
-    and the width of the table that ends the page, which the next page's first table may go on from.
-    continued_width: that width on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
+    and the column names of the table that ends the page, which the next page's first table may go on from.
+    continued: those names on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
     page = _without_overlaid_text(page)
     tables, group_titles = [], []
     for table in sorted(page.find_tables(), key=lambda table: table.bbox[1]) if draws_lines else []:
@@ -242,12 +251,13 @@ def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_l
         if frames_figures(extracted):
             group_titles += _frame_titles(table, extracted)
             continue  # boxes round groups of columns: the unruled reader below reads their words by position
-        text = table_text(_table_rows(page, table, extracted), continued_width if not tables else None)
+        text = table_text(_table_rows(page, table, extracted), len(continued) if continued and not tables else None)
         if text is not None:
             tables.append((table.bbox, text))
     tables = sorted(tables + _unruled(page, [bbox for bbox, _ in tables], group_titles), key=lambda table: table[0][1])
     if not tables:
         return None, None
+    tables[0] = (tables[0][0], carry_names(tables[0][1], continued))
     prose = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, b) for b, _ in tables))
     result = TableText()
     parts: list[str] = []
@@ -267,8 +277,10 @@ def _table_page(page: pdfplumber.page.Page, continued_width: int | None, draws_l
     below = _band_text(prose, top, page.bbox[3])
     add(below)
     result.text = PAGE_SEPARATOR.join(parts)
-    last_row = tables[-1][1].text.rsplit("\n", 1)[-1]
-    return result, (last_row.count("\t") + 1 if len(below.split()) <= FOOTER_WORDS else None)
+    last = tables[-1][1]
+    last_width = last.text.rsplit("\n", 1)[-1].count("\t") + 1
+    names = last_names(last) or ("",) * last_width  # a table without column names still goes on by its width
+    return result, (names if len(names) == last_width and len(below.split()) <= FOOTER_WORDS else None)
 
 
 def _figure_lines(text: str) -> int:
@@ -294,11 +306,11 @@ def _page_texts(path: Path, reader: pypdf.PdfReader, limits: ReadLimits) -> list
     figured = {index for index, text in texts.items() if _figure_lines(text.text) >= MIN_FIGURE_LINES}
     if ruled | figured:
         with pdfplumber.open(path) as pdf:
-            ending: tuple[int, int | None] = (-2, None)  # the page whose last table ends it, and that table's width
+            ending: tuple[int, tuple[str, ...] | None] = (-2, None)  # the page whose last table ends it, its names
             for index in sorted(ruled | figured):
                 limits.check(chars)
-                table, width = _table_page(pdf.pages[index], ending[1] if ending[0] == index - 1 else None, index in ruled)
-                ending = (index, width)
+                table, names = _table_page(pdf.pages[index], ending[1] if ending[0] == index - 1 else None, index in ruled)
+                ending = (index, names)
                 if table is not None:
                     chars += len(table.text) - len(texts.get(index, TableText()).text)
                     texts[index] = table

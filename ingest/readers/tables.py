@@ -165,6 +165,24 @@ class TableText:
     lines: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
 
 
+def carry_names(table: TableText, carried: tuple[str, ...] | None) -> TableText:
+    """The table with the column names of the table that ended the page before, when it is as wide and names no
+    more than one column itself: it goes on from that table, under a header left on its first page (or repeated
+    above it as loose text, or cut to a stray line: "savings monitoring process RESERVES" over 13 columns). Only
+    column titles are carried, not a first row of long text or figures that headed the table before."""
+    first_line = table.text.split("\n", 1)[0]
+    own = table.lines.get(0)
+    if (carried is None or first_line.count("\t") + 1 != len(carried) or sum(map(bool, carried)) < 2
+            or not _looks_like_header(list(carried)) or sum(map(bool, own or ())) > 1):
+        return table  # names of long text or figures are a first row taken for the header: its own, not the table's
+    return TableText(table.text, {**table.lines, 0: carried})
+
+
+def last_names(table: TableText) -> tuple[str, ...] | None:
+    """The column names the table's last rows are under."""
+    return next((names for _, names in sorted(table.lines.items(), reverse=True) if names is not None), None)
+
+
 def _looks_like_header(row: list[Cell]) -> bool:
     """Column titles are short words: a cell of a long text or a figure is data."""
     return all(not clean(c) or (len(clean(c).split()) <= MAX_HEADER_WORDS and not _is_figures(clean(c))) for c in row)
