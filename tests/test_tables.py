@@ -347,6 +347,25 @@ def test_a_table_going_on_over_a_page_under_a_stray_line_keeps_the_columns_of_th
     assert [b.table_header for b in blocks if b.kind == "table_row"] == [list(names)]  # its first row is a row
 
 
+def test_a_label_wrapped_onto_a_second_line_of_a_table_is_one_label_in_its_row() -> None:
+    """A table drawn without rules between its rows gives each line of a long label as a row of its own: the line
+    that finishes an unfinished label, or glosses it in brackets, joins its row; a row of its own does not."""
+    rows = [["2024-25", "Funding", "2025-26"],
+            ["800,320.3", "Council Tax Income (including increase up to", "838,406.1"],
+            ["", "referendum limit but excluding social care levy)", ""],
+            ["3,544.6", "Other Un-ringfenced grants", "0.0"],
+            ["", "(Extended Rights to Free Travel Grant merged into", ""],
+            ["", "Revenue Support Grant from 2025-26)", ""],
+            ["", "Business Rates", ""]]
+    table = table_text(rows)
+    assert table is not None
+    assert table.text.splitlines()[1:] == [
+        "800,320.3\tCouncil Tax Income (including increase up to referendum limit but excluding social care levy)\t838,406.1",
+        "3,544.6\tOther Un-ringfenced grants (Extended Rights to Free Travel Grant merged into Revenue Support Grant "
+        "from 2025-26)\t0.0",
+        "\tBusiness Rates\t"]
+
+
 @pytest.mark.skipif(not KENT_REVENUE_PLAN.exists(), reason="../shared/external/kcc-library not present")
 def test_the_rows_of_a_revenue_plan_on_its_second_page_are_read_under_its_years() -> None:
     """The plan's second page repeats its header as loose text, a footnote's end beside the first row: the net

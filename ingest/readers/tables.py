@@ -19,6 +19,8 @@ BLOCK_SEPARATOR = "\n\n"
 # lines: a column of labels beside columns of figures. Such a cell has at least this many lines of figures,
 # making at least this share of its lines (the rest are its column's headings: "2024-25", "£000s").
 STACKED_LINES = 3
+# A cell ending on a word that leaves it unfinished, or with a bracket left open, goes on in the line below it.
+OPEN_ENDING = re.compile(r"(?:\b(?:and|or|of|to|the|for|up|in|on|by|with|including|from|a|an)|[&(,/-])$", re.IGNORECASE)
 STACKED_FIGURE_SHARE = 0.5
 
 
@@ -86,6 +88,34 @@ def _unmerged(row: list[Cell]) -> list[Cell]:
         repeated = index > 0 and len(text.split()) >= MERGED_TEXT_WORDS and text == clean(row[index - 1])
         kept.append(None if repeated else cell)
     return kept
+
+
+def _goes_on(above: str, below: str) -> bool:
+    """The text below finishes or glosses the cell above: it is left unfinished, or the text below opens in lower
+    case or with a bracket ("(previously Improved Better Care Fund ...")."""
+    unfinished = OPEN_ENDING.search(above) is not None or above.count("(") > above.count(")")
+    return unfinished or below[:1].islower() or below[:1] == "("
+
+
+def _wrapped(row: list[Cell], above: list[Cell]) -> bool:
+    """A line of words only, each beside words it goes on from in the row above: a label wrapped over two lines
+    of a table drawn without rules between its rows."""
+    filled = [index for index, cell in enumerate(row) if clean(cell)]
+    return bool(filled) and not _has_figure(row) and all(
+        index < len(above) and clean(above[index]) and _goes_on(clean(above[index]), clean(row[index]))
+        for index in filled)
+
+
+def _join_wrapped(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Rows with each wrapped label's lines joined into its row ("Council Tax Income (including increase up to" /
+    "referendum limit but excluding social care levy)" is one label)."""
+    joined: list[list[Cell]] = []
+    for row in rows:
+        if joined and _wrapped(row, joined[-1]):
+            joined[-1] = [f"{clean(top)} {clean(cell)}" if clean(cell) else top for top, cell in zip(joined[-1], row)]
+        else:
+            joined.append(list(row))
+    return joined
 
 
 def _has_figure(row: list[Cell]) -> bool:
@@ -200,6 +230,7 @@ def table_text(raw_rows: list[list[Cell]], continued_width: int | None = None) -
     whole = [row for row in raw_rows if any(clean(cell) for cell in row)]
     finishes_row = bool(whole) and len(whole[0]) == continued_width and not clean(whole[0][0])
     rows = [_unmerged(row) for row in whole] if finishes_row else _keep_rows([_unmerged(row) for row in raw_rows])
+    rows = rows[:1] + _join_wrapped(rows[1:])  # the first row may be column titles, whose lines stack on purpose
     if not rows or len(rows[0]) < 2:
         return None
     # a title spanning merged cells (a KPI's name above its figures) leaves cells empty: that row heads its own table
