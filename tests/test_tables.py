@@ -333,9 +333,9 @@ def test_a_table_going_on_over_a_page_under_a_stray_line_keeps_the_columns_of_th
     beside a group's label) or by no line at all, is read under the column names of the page before; a table with
     column titles of its own keeps them, and a table of another width is another table."""
     names = ("", "2025-26 Core", "2025-26 Total")
-    stray = TableText("\t\tsavings monitoring process RESERVES\nNET BUDGET\t1.0\t2.0",
-                      {0: ("", "", "savings monitoring process RESERVES"), 37: None})
-    assert carry_names(stray, names).lines == {0: names, 37: None}
+    text = "\t\tsavings monitoring process RESERVES\nNET BUDGET\t1.0\t2.0"
+    stray = TableText(text, {0: ("", "", "savings monitoring process RESERVES"), text.index("NET"): None})
+    assert carry_names(stray, names).lines == {0: None, text.index("NET"): names}  # the stray line heads nothing
     data_first = TableText("NET BUDGET\t1.0\t2.0", {0: None})
     assert carry_names(data_first, names).lines == {0: names}
     own = TableText("Line\tCore\tTotal\nNET BUDGET\t1.0\t2.0", {0: ("Line", "Core", "Total"), 18: None})
@@ -345,6 +345,11 @@ def test_a_table_going_on_over_a_page_under_a_stray_line_keeps_the_columns_of_th
     assert carry_names(data_first, first_row).lines == {0: None}  # a modification taken for a header is no title
     blocks = StructureParser().parse(data_first.text, carry_names(data_first, names).lines)
     assert [b.table_header for b in blocks if b.kind == "table_row"] == [list(names)]  # its first row is a row
+    text = "Operations Directors: A Person\t\t\nNET BUDGET\t1.0\t2.0"
+    grouped = TableText(text, {0: None, text.index("NET"): None})
+    blocks = StructureParser().parse(grouped.text, carry_names(grouped, names).lines)
+    rows = [b for b in blocks if b.kind == "table_row"]  # a group's title over the first row still names it
+    assert [(b.table_header, b.table_context) for b in rows] == [(list(names), "Operations Directors: A Person")]
 
 
 def test_a_label_wrapped_onto_a_second_line_of_a_table_is_one_label_in_its_row() -> None:

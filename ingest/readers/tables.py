@@ -200,12 +200,19 @@ def carry_names(table: TableText, carried: tuple[str, ...] | None) -> TableText:
     more than one column itself: it goes on from that table, under a header left on its first page (or repeated
     above it as loose text, or cut to a stray line: "savings monitoring process RESERVES" over 13 columns). Only
     column titles are carried, not a first row of long text or figures that headed the table before."""
-    first_line = table.text.split("\n", 1)[0]
+    lines = table.text.split("\n")
     own = table.lines.get(0)
-    if (carried is None or first_line.count("\t") + 1 != len(carried) or sum(map(bool, carried)) < 2
+    if (carried is None or lines[0].count("\t") + 1 != len(carried) or sum(map(bool, carried)) < 2
             or not _looks_like_header(list(carried)) or sum(map(bool, own or ())) > 1):
         return table  # names of long text or figures are a first row taken for the header: its own, not the table's
-    return TableText(table.text, {**table.lines, 0: carried})
+    # lines of one cell above the first row (a group's title: "Adult Social Care & Health Operations Directors: ...")
+    # keep naming the rows below them; the names go on the first row
+    offsets = [sum(len(line) + 1 for line in lines[:index]) for index in range(len(lines))]
+    first_row = next((offset for offset, line in zip(offsets, lines)
+                      if sum(bool(clean(cell)) for cell in line.split("\t")) >= 2), None)
+    if first_row is None:
+        return table
+    return TableText(table.text, {**table.lines, 0: None, first_row: carried})
 
 
 def last_names(table: TableText) -> tuple[str, ...] | None:
