@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ingest.vocabulary import ACCOUNTS_FIGURE
 
@@ -19,9 +20,9 @@ BLOCK_SEPARATOR = "\n\n"
 # lines: a column of labels beside columns of figures. Such a cell has at least this many lines of figures,
 # making at least this share of its lines (the rest are its column's headings: "2024-25", "£000s").
 STACKED_LINES = 3
+STACKED_FIGURE_SHARE = 0.5
 # A cell ending on a word that leaves it unfinished, or with a bracket left open, goes on in the line below it.
 OPEN_ENDING = re.compile(r"(?:\b(?:and|or|of|to|the|for|up|in|on|by|with|including|from|a|an)|[&(,/-])$", re.IGNORECASE)
-STACKED_FIGURE_SHARE = 0.5
 
 
 def clean(cell: Cell) -> str:
@@ -207,7 +208,7 @@ def carry_names(table: TableText, carried: tuple[str, ...] | None) -> TableText:
         return table  # names of long text or figures are a first row taken for the header: its own, not the table's
     # lines of one cell above the first row (a group's title: "Adult Social Care & Health Operations Directors: ...")
     # keep naming the rows below them; the names go on the first row
-    offsets = [sum(len(line) + 1 for line in lines[:index]) for index in range(len(lines))]
+    offsets = accumulate((len(line) + 1 for line in lines[:-1]), initial=0)
     first_row = next((offset for offset, line in zip(offsets, lines)
                       if sum(bool(clean(cell)) for cell in line.split("\t")) >= 2), None)
     if first_row is None:
