@@ -14,7 +14,7 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from ingest.structure import ASKED, ITEM_LABEL, REPLY_LABEL
-from ingest.vocabulary import COUNCIL_KIND_WORDS, COUNCIL_KINDS, FIGURE
+from ingest.vocabulary import COUNCIL_KIND_WORDS, COUNCIL_KINDS, FIGURE, JOINING_WORDS
 
 AUTHORITIES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authorities.csv"
 # The title block, "Report to:"/"Date:" panel or minutes heading sits on a paper's first page.
@@ -130,7 +130,7 @@ SKIPPED_LINE_RE = re.compile(
 )
 # A title does not end on a joining word; nor is a letter's greeting or closing one, nor a row of this many measured
 # figures (with a decimal point, thousands comma or unit: "TOTAL £m 334.7 290.0"; not "Appendix 1 – 13 March").
-UNFINISHED_TITLE = re.compile(r"\b(?:a|an|the|and|or|of|to|for|in|on|by|with|from)$|[,(&–-]$", re.IGNORECASE)
+UNFINISHED_TITLE = re.compile(r"\b(?:" + "|".join(JOINING_WORDS) + r")$|[,(&–-]$", re.IGNORECASE)
 LETTER_LINE = re.compile(r"^(?:Dear\s|Yours\s+(?:sincerely|faithfully))", re.IGNORECASE)
 # Government protective markings head and foot every page of a letter or briefing: "OFFICIAL", "OFFICIAL-SENSITIVE"
 PROTECTIVE_MARKING = re.compile(r"^(?:(?:NOT\s+)?PROTECTIVELY\s+MARKED|OFFICIAL(?:[\s-]+SENSITIVE)?|UNCLASSIFIED|RESTRICTED"

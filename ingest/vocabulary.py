@@ -39,6 +39,9 @@ PAGE_STAMP = re.compile(r"^[ \t]*(?:page[ \t]*\d{1,4}(?:[ \t]*of[ \t]*\d{1,4})?|
 LETTER_GREETING = re.compile(r"^[ \t]*Dear[ \t]+[A-Z][^\n.;:]{0,60}$")
 LETTER_SUBJECT = re.compile(r"^[ \t]*Re[ \t]*:[ \t]*(\S.{0,150}?)[ \t]*$")
 
+# Joining words a title or a table cell does not end on: one that does was cut, and goes on in the next line.
+JOINING_WORDS = ("a", "an", "the", "and", "or", "of", "to", "for", "in", "on", "by", "with", "from")
+
 # A figure as a table cell writes it: "613", "£6.3m", "-115,128.2", "+3.1%".
 FIGURE = re.compile(r"^[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)?$", re.IGNORECASE)
 # A word of a line of figures in an accounts table, which also writes "(2.3)" for -2.3 and "-" for nil.

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from ingest.vocabulary import ACCOUNTS_FIGURE
+from ingest.vocabulary import ACCOUNTS_FIGURE, JOINING_WORDS
 
 Cell = str | None  # None: the cell is covered by a merged neighbour (pdfplumber's convention)
 MAX_HEADER_WORDS = 8
@@ -22,7 +22,7 @@ BLOCK_SEPARATOR = "\n\n"
 STACKED_LINES = 3
 STACKED_FIGURE_SHARE = 0.5
 # A cell ending on a word that leaves it unfinished, or with a bracket left open, goes on in the line below it.
-OPEN_ENDING = re.compile(r"(?:\b(?:and|or|of|to|the|for|up|in|on|by|with|including|from|a|an)|[&(,/-])$", re.IGNORECASE)
+OPEN_ENDING = re.compile(r"(?:\b(?:" + "|".join((*JOINING_WORDS, "up", "including")) + r")|[&(,/-])$", re.IGNORECASE)
 
 
 def clean(cell: Cell) -> str:
