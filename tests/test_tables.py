@@ -164,6 +164,16 @@ def test_the_end_of_a_row_broken_over_a_page_is_not_the_next_pages_header() -> N
     assert list(table_text(page_long_row, continued_width=3).lines.values()) == [None]  # in a table, it is a row
 
 
+@needs_kent
+def test_boxes_drawn_behind_the_words_of_a_cell_are_not_a_table_of_their_own(
+        kent: tuple[LoadedDocument, list[Chunk]]) -> None:
+    """The risk register's actions sit in cells with a box behind each run of words: the cell reads them whole, and
+    the boxes are not read again as a table of word fragments ("Following co | mpletion | of | the")."""
+    _, chunks = kent
+    assert any("Following completion of the Phase 1 implementation plan" in " ".join(c.text.split()) for c in chunks)
+    assert not any("\tmpletion" in c.text or "Following co\t" in c.text for c in chunks)
+
+
 def test_a_first_row_of_long_text_heads_its_table_and_is_a_row_too() -> None:
     """A KPI's title and rating head the figures below it, and answer "which indicators are red?" themselves."""
     _, chunks = _chunks(KENT_Q3) if KENT_Q3.exists() else pytest.skip("external PDFs not present")

@@ -239,6 +239,19 @@ def _frame_titles(table: pdfplumber.table.Table, extracted: list[list[Cell]]) ->
     return titles if len(titles) >= 2 else []
 
 
+def _contains(outer: tuple[float, float, float, float], inner: tuple[float, float, float, float]) -> bool:
+    """Whether the inner box lies within the outer, which is the larger."""
+    area = (outer[2] - outer[0]) * (outer[3] - outer[1]) > (inner[2] - inner[0]) * (inner[3] - inner[1])
+    return area and outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
+
+
+def _outermost(tables: list[pdfplumber.table.Table]) -> list[pdfplumber.table.Table]:
+    """The found tables, top first, without those lying inside another: boxes drawn inside a cell (shading behind
+    a line of words) are found as a table of their own, whose words the cell round them already reads whole."""
+    return sorted((table for table in tables if not any(_contains(other.bbox, table.bbox) for other in tables)),
+                  key=lambda table: table.bbox[1])
+
+
 def _table_page(page: pdfplumber.page.Page, continued: tuple[str, ...] | None, draws_lines: bool
                 ) -> tuple[TableText | None, tuple[str, ...] | None]:
     """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table;
@@ -246,7 +259,7 @@ def _table_page(page: pdfplumber.page.Page, continued: tuple[str, ...] | None, d
     continued: those names on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
     page = _without_overlaid_text(page)
     tables, group_titles = [], []
-    for table in sorted(page.find_tables(), key=lambda table: table.bbox[1]) if draws_lines else []:
+    for table in _outermost(page.find_tables()) if draws_lines else []:
         extracted = table.extract()
         if frames_figures(extracted):
             group_titles += _frame_titles(table, extracted)
