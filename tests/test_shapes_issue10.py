@@ -173,6 +173,22 @@ def test_cells_ending_in_a_full_stop_are_joined_without_it(fresh_services: Servi
            "Timescale: March 2027" in result.answer, result.answer
     assert "lonely often or always." in result.citations[0].quote, "the quote keeps the paper's own full stop"
 
+def test_the_cell_answering_comes_before_the_rows_other_cells(fresh_services: Services, tmp_path: Path) -> None:
+    """A risk register's likelihood sits behind its long cause and consequence: the answer shows the row's name and
+    the cells chosen as answering first, then the row's other quoted cells (here its cause), each under its column."""
+    register = ("Budget risk register\n\n1.1 The register lists the main risks to the budget.\n\n"
+                "Risk\tCause\tConsequence\tLikelihood\n"
+                "Insecure funding\tThe core budget includes money from company dividends and the business rate pool. "
+                "Such income varies from year to year. It was held in reserve in earlier years.\t"
+                "An overspend on the revenue budget would follow. It would have to be met from reserves. Savings "
+                "might be needed during the year.\tPossible\n"
+                "Waste sites\tSites reach the end of their life as housing grows.\tNew sites are needed.\tLikely\n")
+    result = ask_about_paper(fresh_services, tmp_path, register, "How likely is the insecure funding risk?")
+    assert "Likelihood: Possible" in result.answer, result.answer
+    cause = result.answer.index("Cause: The core budget includes")  # quoted, so still shown, after the answer
+    assert result.answer.index("Likelihood: Possible") < cause, result.answer
+
+
 @pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")
 def test_a_form_line_answers_as_its_label_and_value_kept_apart(fresh_services: Services) -> None:
     """An equality form's lines have no column titles: the label and its value are shown as two cells, not run

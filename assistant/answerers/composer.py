@@ -48,7 +48,7 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
         mark = marks.get(group[0].key)
         # a briefing writer pastes the exact words with their reference, one quote a line
         piece = (render("briefing_reference", quote=citation.quote, reference=citation.reference())
-                 if as_quotes else _wording(group, citation, scored))
+                 if as_quotes else _wording(group, citation, scored, {item.key for item in chosen_group}))
         pieces.append(f"{heading}{_line_start(mark, after_list)}{piece} [{citation.n}]" + ("\n" if as_quotes else ""))
         previous_council, after_list = council, mark == LIST_ITEM or "\n" in piece
     text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
@@ -138,9 +138,12 @@ def _cut_from(before: ScoredSentence, sentence: ScoredSentence) -> bool:
     return continues_sentence(previous, sentence.text) or (previous.endswith(",") and not SENTENCE_END.search(previous))
 
 
-def _wording(group: list[ScoredSentence], citation: Citation, scored: list[ScoredSentence]) -> str:
+def _wording(group: list[ScoredSentence], citation: Citation, scored: list[ScoredSentence],
+             chosen: set[tuple[str, int]]) -> str:
     """The quote itself, or for a table row the row's name and each cell under its column name, since a bare cell
-    ("£584,000") says little; a merged cell's repeated text is shown once and cells are never run together."""
+    ("£584,000") says little; a merged cell's repeated text is shown once and cells are never run together. The
+    cells chosen as answering come first, then the row's other quoted cells: a risk's likelihood is not left behind
+    its long cause and consequence."""
     first = group[0]
     if first.chunk.kind != "table_row":
         return items_on_lines(citation.quote)
@@ -153,9 +156,11 @@ def _wording(group: list[ScoredSentence], citation: Citation, scored: list[Score
         if not column and previous is not None and _between_cells(previous, item):
             text = f"| {text}"  # cells without column names are still separate cells: "Directorate | Adult Social Care"
         cells.setdefault(column, []).append(text)
+    answering = {(item.sentence.column or "").rstrip(":") for item in group if item.key in chosen}
+    ordered = sorted(cells.items(), key=lambda cell: cell[0] not in answering)
     # A cell's closing stop goes, as cells are joined by "; " ("... or always; Measure: ...").
     shown = "; ".join(f"{column}: {' '.join(texts)}".rstrip(CELL_END) if column
-                      else " ".join(texts).removeprefix("| ").rstrip(CELL_END) for column, texts in cells.items())
+                      else " ".join(texts).removeprefix("| ").rstrip(CELL_END) for column, texts in ordered)
     row = _row_name(first, scored)
     return f"{row}: {shown}" if row and row not in shown else shown
 
