@@ -86,8 +86,14 @@ class QuestionScore:
 
 
 def contains_evidence(passage: str, evidence: tuple[str, ...]) -> bool:
-    haystack = normalise(passage)
-    return any(normalise(item) in haystack for item in evidence)
+    """Evidence is matched without its spaces: PDF readers space punctuation differently ("However , capital" where
+    the engine's reader has "However, capital"; "2024- 2030"), and a whole sentence cannot match by accident."""
+    haystack = _spaceless(passage)
+    return any(_spaceless(item) in haystack for item in evidence)
+
+
+def _spaceless(text: str) -> str:
+    return _WS.sub("", normalise(text))
 
 
 def first_words(text: str, limit: int) -> str:

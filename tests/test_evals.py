@@ -17,7 +17,8 @@ from conftest import EXTERNAL_PDFS, KCC_LIBRARY
 from evals import check_gold, compare_reports
 from evals.gold import DATASETS_DIR, GoldQuestion, SourceTexts, corpus_files, load_dataset
 from evals.intervals import split_intervals
-from evals.metrics import Attempt, Cited, QuestionScore, key_fact_recall, score, summarise, summarise_by_kind
+from evals.metrics import (Attempt, Cited, QuestionScore, contains_evidence, key_fact_recall, score, summarise,
+                           summarise_by_kind)
 from evals.report_html import render_html
 from evals.runner import ask_ours, dataset_report, format_intervals, run_system, spread
 
@@ -51,6 +52,15 @@ def test_retrieval_hit_at_k_and_mrr_use_the_first_passage_holding_evidence() -> 
     assert result.reciprocal_rank == 0.5
     missed = score(gold(), Attempt("x", False, [], ["nothing relevant"] * 10, 5.0), texts)
     assert missed.hits[10] is False and missed.reciprocal_rank == 0.0
+
+
+def test_evidence_is_found_however_a_reader_spaces_its_punctuation() -> None:
+    """The gold evidence was copied from one PDF reader's text and the engine reads with another: "However , capital"
+    and "2024- 2030" are the paper's words as much as "However, capital" and "2024-2030"."""
+    evidence = ("However , capital is not unlimited or “free money”", "the 2024- 2030 Asset Management Strategy")
+    assert contains_evidence('However, capital is not unlimited or\n"free money" - capital funding', evidence[:1])
+    assert contains_evidence("finalising the 2024-2030 Asset Management Strategy (AMS)", evidence[1:])
+    assert not contains_evidence("capital is unlimited", evidence)
 
 
 def test_citation_hit_precision_and_quote_fidelity() -> None:
