@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -38,7 +38,6 @@ class Candidate:
     chunk: StoredChunk
     fused: float
     best_sentence: float
-    relevance: float = 0.0  # set by the fitted reranker: its probability that the passage holds the answer
 
 
 @dataclass(frozen=True)
@@ -119,4 +118,4 @@ class FittedReranker:
         rows = np.array([signals.features(candidate) for candidate in candidates])
         probabilities = load_reranker(self.model_file).probability(rows)
         ranked = sorted(range(len(candidates)), key=lambda i: -probabilities[i])
-        return [replace(candidates[i], relevance=float(probabilities[i])) for i in ranked]
+        return [candidates[i] for i in ranked]

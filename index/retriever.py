@@ -36,7 +36,6 @@ class Passage:
     chunk: StoredChunk
     score: float
     best_sentence_similarity: float
-    relevance: float = 0.0  # the fitted reranker's probability that it holds the answer; 0 when not reranked
 
 
 def opens_list(lead: str) -> bool:
@@ -117,7 +116,7 @@ class HybridRetriever:
             signals = RetrievalSignals(_positions(dense_sentences), _positions(dense_chunks), _positions(keyword),
                                        dict(keyword_hits), frozenset(numbered), lexical.term_weights(query), self.rrf_k)
             candidates = self.reranker.order(candidates, signals)
-        return [Passage(c.chunk, c.fused, c.best_sentence, c.relevance) for c in candidates[:top_k]]
+        return [Passage(c.chunk, c.fused, c.best_sentence) for c in candidates[:top_k]]
 
     def _closest_sentences(self, vector: np.ndarray, chunk_ids: list[str]) -> dict[str, float]:
         """Each candidate passage's closest sentence to the question (cosine). Scored within the candidates rather

@@ -4,13 +4,11 @@ weights, and a stale model file says how to rebuild it."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.answerers.hand_scorer import HandScorer
 from assistant.services import Services
 from evals.train_rerank import RecordingReranker, hits
 from index.logistic import LogisticModel
@@ -55,9 +53,6 @@ def test_the_reranker_orders_real_candidates_by_its_weights(sample_services: Ser
     passages = longest_first.retrieve(QUESTION, top_k=5)
     lengths = [len(p.chunk.text.split()) for p in passages]
     assert lengths == sorted(lengths, reverse=True)
-    relevances = [p.relevance for p in passages]  # the model's probability rides with each passage
-    assert relevances == sorted(relevances, reverse=True) and 0 < relevances[-1] <= relevances[0] <= 1
-    assert all(p.relevance == 0 for p in fused)  # not reranked, no probability
     assert max(lengths) == max(len(c.chunk.text.split()) for c, _ in recorder.seen)
 
 
@@ -74,17 +69,3 @@ def test_hit_at_k_counts_the_first_supporting_passage() -> None:
     questions = [Rows([False, True, False]), Rows([False, False, False])]
     found = hits(questions, [np.array([3.0, 2.0, 1.0]), np.array([1.0, 2.0, 3.0])])  # type: ignore[arg-type]
     assert found[1] == 0.0 and found[3] == 0.5
-
-
-def test_the_hand_scorer_weighs_a_sentence_by_its_passages_reranked_probability(sample_services: Services) -> None:
-    """The sentence scorer's passage prior is the fitted reranker's probability (over the best passage's), not a set
-    step per place in the order: the same sentence scores higher when its passage is judged likelier to answer."""
-    context = sample_services.engine.context(QUESTION)
-    assert context is not None and all(p.relevance > 0 for p in context.passages[:3])
-    last = context.passages[2].chunk.id
-    def scores(relevance: float) -> dict[tuple[str, int], float]:
-        passages = [replace(p, relevance=relevance) if p.chunk.id == last else p for p in context.passages]
-        ranked, _ = HandScorer(0.3).score(replace(context, passages=passages))
-        return {s.key: s.score for s in ranked if s.chunk.id == last}
-    doubted, trusted = scores(0.01), scores(context.passages[0].relevance)
-    assert all(trusted[key] > doubted[key] for key in doubted)

@@ -75,14 +75,11 @@ class HandScorer:
         by_chunk: dict[str, list[StoredSentence]] = {}
         for sentence in sorted(context.sentences, key=lambda s: s.start):
             by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
-        top_relevance = max((p.relevance for p in context.passages), default=0.0)
         scored = []
         for chunk_id, sentences in by_chunk.items():
             rank, passage = passages[chunk_id]
             chunk = passage.chunk
-            # how likely the passage is to hold the answer: the fitted reranker's probability against the best
-            # passage's (dev 14 better, 9 worse than a set step per place; docs/rule-audit.md), else its place
-            prior = passage.relevance / top_relevance if top_relevance else 1.0 - rank / max(1, len(passages))
+            prior = 1.0 - rank / max(1, len(passages))
             passage_weight = ROW_WEIGHT if chunk.kind == "table_row" else PARAGRAPH_WEIGHT
             # a passage says what its paper's title says: words that name the paper ("the Leeds external placements
             # inquiry") are found in each of its passages, so its lines are ranked by the rest of the question
