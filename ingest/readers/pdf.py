@@ -241,8 +241,8 @@ def _frame_titles(table: pdfplumber.table.Table, extracted: list[list[Cell]]) ->
 
 def _contains(outer: tuple[float, float, float, float], inner: tuple[float, float, float, float]) -> bool:
     """Whether the inner box lies within the outer, which is the larger."""
-    area = (outer[2] - outer[0]) * (outer[3] - outer[1]) > (inner[2] - inner[0]) * (inner[3] - inner[1])
-    return area and outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
+    larger = (outer[2] - outer[0]) * (outer[3] - outer[1]) > (inner[2] - inner[0]) * (inner[3] - inner[1])
+    return larger and outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
 
 
 def _outermost(tables: list[pdfplumber.table.Table]) -> list[pdfplumber.table.Table]:
