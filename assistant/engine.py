@@ -15,6 +15,7 @@ from assistant.glossary import expand_query, explain
 from assistant.query import COMPARISON, QueryAnalysis, analyse, name_terms, place_terms, without_councils
 from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
+from assistant.unmentioned import name_forms_terms
 from index.filters import SearchFilter
 from index.lexical import content_terms
 from index.records import StoredChunk
@@ -63,9 +64,9 @@ class QAEngine:
         if refusal:
             return self._refusal(turn, refusal, started)
         retrieved = time.perf_counter()
-        answer = self._answer(turn, search)
-        for check in self.steps.checks:
-            answer = check.check(turn, search, answer)
+        answer = self._checked(turn, search)
+        if answer.unmatched_names:
+            answer = self._among_papers_naming(turn, search, answer)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000,
                    "total": (finished - started) * 1000}
@@ -121,6 +122,23 @@ class QAEngine:
             if any(self.store.mentions(f"{match.group(1)} {joiner} {match.group(2)}") for joiner in ("and", "&")):
                 return True
         return False
+
+    def _checked(self, turn: Turn, search: Search) -> Answer:
+        answer = self._answer(turn, search)
+        for check in self.steps.checks:
+            answer = check.check(turn, search, answer)
+        return answer
+
+    def _among_papers_naming(self, turn: Turn, search: Search, refused: Answer) -> Answer:
+        """An answer refused because its passages do not mention a name the question uses ("the Oracle project") is
+        sought once more among the papers in scope that do name it, which the first search did not reach; that
+        answer, checked as any, or its refusal, stands. With no paper naming it the refusal stands as it is."""
+        papers = self.retriever.lexical_index().sources_using(name_forms_terms(refused.unmatched_names),
+                                                              search.search_filter)
+        if not papers:
+            return refused
+        among = replace(search.search_filter or SearchFilter(), sources=papers)
+        return self._checked(turn, self._search(turn, among, self.top_k))
 
     def _answer(self, turn: Turn, search: Search) -> Answer:
         context = self._context(turn, search)

@@ -50,6 +50,7 @@ class Answer:
     kept_sentences: int = 0  # the model's sentences shown
     notes: list[str] = field(default_factory=list)  # plain words for the user: a fallback, what was removed
     other_versions: list[str] = field(default_factory=list)  # where a paper sharing a cited one's text reads differently
+    unmatched_names: tuple[str, ...] = ()  # a refusal's: the question's names its passages do not mention
 
 
 @dataclass

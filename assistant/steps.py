@@ -112,7 +112,7 @@ class NamesUnmatchedCheck:
         # a table row is cited by its cells; the caption over its table ("SEND Commissioning Intentions:") names it
         contexts = [chunk.search_text for chunk in _cited_chunks(search, answer)]
         unmatched = names_no_citation_mentions(turn.resolved, answer.citations, lexical, search.scope_terms, contexts)
-        return _withheld(answer, unmatched) if unmatched else answer
+        return replace(_withheld(answer, unmatched), unmatched_names=tuple(unmatched)) if unmatched else answer
 
 
 class YearsUnmatchedCheck:

@@ -64,6 +64,11 @@ def _mentioned(name: str, terms: frozenset[str], texts: Iterable[str]) -> bool:
     return bool(spelled_out) and any(spelled_out in text.lower() for text in texts)
 
 
+def name_forms_terms(names: Iterable[str]) -> frozenset[str]:
+    """The terms of the names as written and in their other number ("GCSEs" and "GCSE"): what a paper naming them uses."""
+    return frozenset().union(*(content_terms(form) for name in names for form in _number_forms(name)))
+
+
 def _number_forms(name: str) -> tuple[str, ...]:
     """The name, and its plural or singular: the stemmer leaves acronyms' plurals ("GCSEs", "KPIs") alone."""
     other = name[:-1] if name.endswith("s") and len(name) > 2 else f"{name}s"

@@ -392,6 +392,14 @@ class KeywordIndex:
         return frozenset(term for term in set(terms) if any(
             mask[segment.postings(term)[0]].any() for segment, mask in zip(self.segments, masks)))
 
+    def sources_using(self, terms: Iterable[str], search_filter: SearchFilter | None = None) -> tuple[str, ...]:
+        """The current papers, within the filter, with a passage using any of the terms, in index order."""
+        found: dict[str, None] = {}
+        for segment, mask in zip(self.segments, self._row_masks(search_filter)):
+            rows = {int(row) for term in set(terms) for row in segment.postings(term)[0] if mask[row]}
+            found.update((segment.documents[segment.row_document[row]]["source"], None) for row in sorted(rows))
+        return tuple(found)
+
     def passage_ids_of(self, source: str) -> list[str]:
         """The current passages of a document in reading order."""
         ingest_id = self.live.get(source)

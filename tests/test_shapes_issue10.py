@@ -11,7 +11,7 @@ import pytest
 from assistant.query import analyse, without_councils
 from assistant.quotes import is_verbatim
 from assistant.services import Services
-from assistant.unmentioned import proper_names
+from assistant.unmentioned import name_forms_terms, proper_names
 from conftest import EXTERNAL_PDFS, KENT_EQIA, SAMPLE_DIR, ask_about_paper
 from ingest.chunker import Chunk, Chunker
 from ingest.readers import reader_for
@@ -321,6 +321,38 @@ def test_shortened_plural_and_calendar_words_are_not_unknown_names(fresh_service
     assert not answered.abstained and "£5.6m" in answered.answer, answered.answer
     refused = fresh_services.engine.ask("What did the Reform group propose?")
     assert refused.abstained and "Reform" in refused.answer, refused.answer
+
+
+def test_a_name_the_passages_found_do_not_mention_is_sought_in_the_papers_naming_it(fresh_services: Services,
+                                                                                  tmp_path: Path) -> None:
+    """The minutes match every word of the question but "Oracle", so the search brings only them; a refusal saying
+    the documents do not mention Oracle would be false. The question is asked again of the papers that name it, and
+    the note answers; a name no paper uses is still refused."""
+    sites = ["Maidstone", "Ashford", "Dover", "Thanet", "Swale", "Canterbury", "Folkestone", "Tonbridge", "Sevenoaks",
+             "Dartford", "Gravesham", "Deal", "Margate", "Ramsgate", "Whitstable", "Herne Bay", "Faversham", "Hythe"]
+    minutes = "Budget debate minutes\n\n" + "\n\n".join(
+        f"{number}. Members asked whether spending property sale money on building projects at {site} would mean "
+        f"borrowing more. The Cabinet Member said the building programme's borrowing for {site} would be kept under "
+        "review, that property sale money would be spent first on the projects already approved, and that any further "
+        "borrowing for building projects would come back to members with its costs set out year by year."
+        for number, site in enumerate(sites, start=1))
+    licences = "Software licences\n\n" + "\n\n".join(
+        f"{number}. The Oracle licence for the {service} service is renewed each April at the agreed list price."
+        for number, service in enumerate(["library", "archive", "highways", "waste", "payroll", "pensions"], start=1))
+    note = ("Quarterly note\n\nThe Oracle Cloud replacement is paid for from £8m of capital receipts already received, "
+            "so it adds nothing to the council's debt.\n\nThe payroll module goes live in April.\n")
+    for name, text in (("minutes.txt", minutes), ("licences.txt", licences), ("note.txt", note)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    fresh_services.pipeline.ingest(sorted(tmp_path.glob("*.txt")), progress=False)
+    question = "Won't spending property sale money on the Oracle system mean borrowing more for building projects?"
+    assert {Path(p.chunk.source).name for p in fresh_services.engine.passages(question)} == {"minutes.txt"}
+    naming = fresh_services.retriever.lexical_index().sources_using(name_forms_terms(["Oracle"]))
+    assert {Path(source).name for source in naming} == {"licences.txt", "note.txt"}
+    answered = fresh_services.engine.ask(question)
+    assert not answered.abstained and "£8m" in answered.answer, answered.answer
+    assert Path(answered.citations[0].source).name == "note.txt"
+    refused = fresh_services.engine.ask(question.replace("Oracle", "Cerner"))
+    assert refused.abstained and "do not mention Cerner" in refused.answer, refused.answer
 
 
 def test_the_body_a_paper_went_to_is_no_name_the_paper_must_print(fresh_services: Services, tmp_path: Path) -> None:
