@@ -74,6 +74,7 @@ class QuestionRows:
     labels: np.ndarray
     wants_typed: bool
     found_anywhere: float
+    count_missing: bool
     out_of_fold: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
@@ -93,7 +94,7 @@ def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> 
                            for r in rows], dtype=bool)
         group = f"{dataset}:{question.sources[0]}" if question.sources else f"{dataset}:unanswerable:{number % FOLDS}"
         collected.append(QuestionRows(question, group, features, labels, wants_typed(context.analysis),
-                                      featuriser.found_anywhere()))
+                                      featuriser.found_anywhere(), featuriser.count_missing(rows)))
         print(f"\r  {dataset}: {number}/{len(questions)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return collected
@@ -161,7 +162,7 @@ def cross_validate_ranker(questions: list[QuestionRows]) -> None:
 
 def abstention_rows(questions: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray]:
     rows = np.array([question_features(q.out_of_fold, q.features if len(q.features) else np.zeros((0, len(SENTENCE_FEATURES))),
-                                       q.wants_typed, q.found_anywhere) for q in questions])
+                                       q.wants_typed, q.found_anywhere, q.count_missing) for q in questions])
     return rows, np.array([q.question.answerable for q in questions])
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answerers.features import QUESTION_FEATURES, SENTENCE_FEATURES, question_features
 from assistant.answerers.fitted import MODEL_FILE, load_scoring
+from assistant.query import analyse
 from evals.train import choose_threshold, supports
 
 
@@ -67,8 +68,26 @@ def test_the_abstention_threshold_keeps_false_refusals_within_five_percent() -> 
 
 
 def test_a_question_with_no_candidates_has_no_evidence() -> None:
-    row = question_features(np.zeros(0), np.zeros((0, len(SENTENCE_FEATURES))), wants_typed=True, found_anywhere=0.0)
+    row = question_features(np.zeros(0), np.zeros((0, len(SENTENCE_FEATURES))), wants_typed=True, found_anywhere=0.0,
+                            count_missing=False)
     assert row.shape == (len(QUESTION_FEATURES),) and row.sum() == 1.0  # only "wants a typed answer" is set
+
+
+def test_a_count_asked_for_that_no_candidate_gives_counts_against_an_answer(sample_services) -> None:  # noqa: ANN001
+    """"How many ...?" over passages that put no figure beside what it counts: the trait is set, and the shipped
+    abstention model reads it as a sign that the papers do not answer. A figure beside it, even a change ("45 new
+    foster carers" for "how many did the campaign bring in"), clears it."""
+    from assistant.answerers.features import SentenceFeaturiser
+
+    history = ["What did Leeds decide about external placements?"]
+    unanswered = SentenceFeaturiser(sample_services.engine.context("How many children were in external placements?", history))
+    assert unanswered.count_missing(unanswered.rows())
+    counted = SentenceFeaturiser(sample_services.engine.context("How many recommendations did the Derby review make?"))
+    assert not counted.count_missing(counted.rows())
+    assert analyse("How many foster carers did the campaign bring in?").names_count("It brought in 45 new foster carers.")
+    missing = QUESTION_FEATURES.index("count_missing")
+    assert question_features(np.array([0.5]), np.zeros((1, len(SENTENCE_FEATURES))), True, 0.8, True)[missing] == 1.0
+    assert dict(zip(QUESTION_FEATURES, load_scoring().abstainer.coef))["count_missing"] < 0
 
 
 def test_the_fitted_scorer_answers_the_questions_the_papers_answer(sample_services) -> None:  # noqa: ANN001

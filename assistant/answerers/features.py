@@ -74,6 +74,12 @@ class SentenceFeaturiser:
         body the papers never name finds its topic's words, but not those."""
         return coverage(self.terms, " ".join(p.chunk.search_text for p in self.context.passages))
 
+    def count_missing(self, rows: list[tuple[StoredSentence, StoredChunk, int, np.ndarray]]) -> bool:
+        """The question asks how many of something, and no candidate sentence puts a figure beside it."""
+        analysis = self.context.analysis
+        return bool(analysis.counted) and not any(analysis.names_count(sentence_text(chunk, sentence))
+                                                  for sentence, chunk, _, _ in rows)
+
     def rows(self) -> list[tuple[StoredSentence, StoredChunk, int, np.ndarray]]:
         """(sentence, its passage, its position in the passage, its features) for every candidate sentence."""
         passages = {p.chunk.id: (rank, p) for rank, p in enumerate(self.context.passages)}
@@ -130,6 +136,7 @@ QUESTION_FEATURES = (
     "wants_typed",     # the question asks for a number, sum, date or person
     "found_anywhere",  # share of the question's weighted terms that some candidate passage contains
     "best_passage",    # the highest share of them in one passage
+    "count_missing",   # the question asks how many of something, and no candidate sentence puts a figure beside it
 )
 TOP_WINDOW = 6
 
@@ -140,11 +147,12 @@ def wants_typed(analysis: QueryAnalysis) -> bool:
 
 
 def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typed: bool,
-                      found_anywhere: float) -> np.ndarray:
-    """QUESTION_FEATURES from the sentence probabilities and features of one question's candidates, and the share of
-    its terms found anywhere in them (SentenceFeaturiser.found_anywhere)."""
+                      found_anywhere: float, count_missing: bool) -> np.ndarray:
+    """QUESTION_FEATURES from the sentence probabilities and features of one question's candidates, the share of
+    its terms found anywhere in them (SentenceFeaturiser.found_anywhere), and whether what it counts is counted
+    nowhere among them (SentenceFeaturiser.count_missing)."""
     if not len(probabilities):
-        return np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(wants_typed), found_anywhere, 0.0])
+        return np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(wants_typed), found_anywhere, 0.0, float(count_missing)])
     order = np.argsort(-probabilities)
     top = order[:TOP_WINDOW]
     typed_index = SENTENCE_FEATURES.index("answer_type")
@@ -156,4 +164,5 @@ def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typ
                      float(features[:, SENTENCE_FEATURES.index("dense")].max()),
                      float(features[:, SENTENCE_FEATURES.index("coverage_all")].max()),
                      float(typed.mean()), float(wants_typed), found_anywhere,
-                     float(features[:, SENTENCE_FEATURES.index("passage_coverage")].max())])
+                     float(features[:, SENTENCE_FEATURES.index("passage_coverage")].max()),
+                     float(count_missing)])

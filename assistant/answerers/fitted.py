@@ -69,6 +69,7 @@ class FittedScorer:
             return [], np.empty(0), False
         features = np.array([row[3] for row in rows])
         probabilities = scoring.ranker.probability(features)
-        question_row = question_features(probabilities, features, wants_typed(context.analysis), featuriser.found_anywhere())
+        question_row = question_features(probabilities, features, wants_typed(context.analysis), featuriser.found_anywhere(),
+                                         featuriser.count_missing(rows))
         threshold = scoring.answerable_threshold if self.answerable_threshold is None else self.answerable_threshold
         return rows, probabilities, float(scoring.abstainer.probability(question_row[None, :])[0]) >= threshold
