@@ -149,8 +149,8 @@ def wants_typed(analysis: QueryAnalysis) -> bool:
 def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typed: bool,
                       found_anywhere: float, count_missing: bool) -> np.ndarray:
     """QUESTION_FEATURES from the sentence probabilities and features of one question's candidates, the share of
-    its terms found anywhere in them (SentenceFeaturiser.found_anywhere), and whether what it counts is counted
-    nowhere among them (SentenceFeaturiser.count_missing)."""
+    its terms found anywhere in them (SentenceFeaturiser.found_anywhere), and whether it asks how many of something
+    no candidate puts a figure beside (SentenceFeaturiser.count_missing)."""
     if not len(probabilities):
         return np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(wants_typed), found_anywhere, 0.0, float(count_missing)])
     order = np.argsort(-probabilities)
