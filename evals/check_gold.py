@@ -84,7 +84,7 @@ def check_schema(rec: Any, where: str, prefix: str | None, split_required: bool 
     if "table" in rec and not isinstance(rec["table"], bool):
         errs.append(f"{where}: table must be true or false")
     rid, rtype = rec["id"], rec["type"]
-    if not isinstance(rid, str) or not re.fullmatch(r"[a-z]\d{3}", rid):
+    if not isinstance(rid, str) or not re.fullmatch(r"[a-z]\d{3,4}", rid):
         errs.append(f"{where}: bad id {rid!r}")
     elif prefix and not rid.startswith(prefix):
         errs.append(f"{where}: id {rid!r} should start with {prefix!r}")
