@@ -241,6 +241,15 @@ def test_gold_check_passes_the_question_sets_and_leaves_the_metadata_set_to_its_
     assert check_gold.main(["--datasets-dir", str(tmp_path)]) == 1
 
 
+def test_gold_ids_are_the_set_letter_and_three_or_four_digits() -> None:
+    """A set past its thousandth question goes on numbering; a letter and two digits, or five, is a typo."""
+    record = json.loads((DATASETS_DIR / "sample.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    for good in ("s001", "s1001"):
+        assert check_gold.check_schema({**record, "id": good}, "sample.jsonl:1", "s") == []
+    for bad in ("s01", "s10001", "sx001"):
+        assert check_gold.check_schema({**record, "id": bad}, "sample.jsonl:1", "s") == [f"sample.jsonl:1: bad id {bad!r}"]
+
+
 @pytest.mark.skipif(not KCC_LIBRARY.is_dir() or not EXTERNAL_PDFS.is_dir(), reason="../shared/external not present")
 def test_every_gold_set_in_the_project_passes_the_gold_check(capsys: pytest.CaptureFixture[str]) -> None:
     """Every question set as committed: the KCC sets' evidence is verbatim on its page of the Kent papers."""
