@@ -90,6 +90,21 @@ def test_a_count_asked_for_that_no_candidate_gives_counts_against_an_answer(samp
     assert dict(zip(QUESTION_FEATURES, load_scoring().abstainer.coef))["count_missing"] < 0
 
 
+def test_a_typed_sentence_from_a_passage_far_from_the_question_counts_against_an_answer() -> None:
+    """The trait is the share of the question's terms in the passage of the best top sentence of the kind asked: a
+    figure from a passage about something else ("LEVI: 12,280" for "how many chargepoints") leaves it low, and the
+    shipped abstention model reads a high one as the papers answering."""
+    names = {name: index for index, name in enumerate(SENTENCE_FEATURES)}
+    features = np.zeros((3, len(SENTENCE_FEATURES)))
+    features[:, names["passage_coverage"]] = [0.9, 0.6, 0.3]
+    features[:, names["answer_type"]] = [0.0, 1.0, 1.0]  # the best-covered passage's sentence is not of the kind asked
+    trait = QUESTION_FEATURES.index("typed_passage")
+    assert question_features(np.array([0.5, 0.4, 0.3]), features, True, 0.8, False)[trait] == 0.6
+    features[:, names["answer_type"]] = 0.0
+    assert question_features(np.array([0.5, 0.4, 0.3]), features, True, 0.8, False)[trait] == 0.0
+    assert dict(zip(QUESTION_FEATURES, load_scoring().abstainer.coef))["typed_passage"] > 0
+
+
 def test_the_fitted_scorer_answers_the_questions_the_papers_answer(sample_services) -> None:  # noqa: ANN001
     """Its ranker puts the answer first; its abstainer answers the sample's answerable questions about as often as
     its training report says (5% false refusals on dev, chosen so): one question's verdict is the model's noise."""

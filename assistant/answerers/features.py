@@ -137,6 +137,7 @@ QUESTION_FEATURES = (
     "found_anywhere",  # share of the question's weighted terms that some candidate passage contains
     "best_passage",    # the highest share of them in one passage
     "count_missing",   # the question asks how many of something, and no candidate sentence puts a figure beside it
+    "typed_passage",   # the highest share of the question's terms in the passage of a top sentence of the kind asked
 )
 TOP_WINDOW = 6
 
@@ -152,7 +153,7 @@ def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typ
     its terms found anywhere in them (SentenceFeaturiser.found_anywhere), and whether it asks how many of something
     no candidate puts a figure beside (SentenceFeaturiser.count_missing)."""
     if not len(probabilities):
-        return np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(wants_typed), found_anywhere, 0.0, float(count_missing)])
+        return np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(wants_typed), found_anywhere, 0.0, float(count_missing), 0.0])
     order = np.argsort(-probabilities)
     top = order[:TOP_WINDOW]
     typed_index = SENTENCE_FEATURES.index("answer_type")
@@ -165,4 +166,5 @@ def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typ
                      float(features[:, SENTENCE_FEATURES.index("coverage_all")].max()),
                      float(typed.mean()), float(wants_typed), found_anywhere,
                      float(features[:, SENTENCE_FEATURES.index("passage_coverage")].max()),
-                     float(count_missing)])
+                     float(count_missing),
+                     float((features[top, typed_index] * features[top, SENTENCE_FEATURES.index("passage_coverage")]).max())])
