@@ -158,6 +158,7 @@ def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typ
     top = order[:TOP_WINDOW]
     typed_index = SENTENCE_FEATURES.index("answer_type")
     row_typed_index = SENTENCE_FEATURES.index("row_answer_type")
+    passage_index = SENTENCE_FEATURES.index("passage_coverage")
     typed = np.maximum(features[top, typed_index], features[top, row_typed_index])
     best_typed = float(max((probabilities[i] for i, t in zip(top, typed) if t), default=0.0))
     second = float(probabilities[order[1]]) if len(order) > 1 else 0.0
@@ -165,6 +166,5 @@ def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typ
                      float(features[:, SENTENCE_FEATURES.index("dense")].max()),
                      float(features[:, SENTENCE_FEATURES.index("coverage_all")].max()),
                      float(typed.mean()), float(wants_typed), found_anywhere,
-                     float(features[:, SENTENCE_FEATURES.index("passage_coverage")].max()),
-                     float(count_missing),
-                     float((features[top, typed_index] * features[top, SENTENCE_FEATURES.index("passage_coverage")]).max())])
+                     float(features[:, passage_index].max()), float(count_missing),
+                     float((features[top, typed_index] * features[top, passage_index]).max())])
