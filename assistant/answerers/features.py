@@ -167,4 +167,5 @@ def question_features(probabilities: np.ndarray, features: np.ndarray, wants_typ
                      float(features[:, SENTENCE_FEATURES.index("coverage_all")].max()),
                      float(typed.mean()), float(wants_typed), found_anywhere,
                      float(features[:, passage_index].max()), float(count_missing),
+                     # the sentence's own kind, not its row's: with the row's too it refused fewer out of fold
                      float((features[top, typed_index] * features[top, passage_index]).max())])
