@@ -81,7 +81,12 @@ GENERIC_COUNCIL_RES = (
     re.compile(r"\b(?:Royal|London) Borough of [A-Z][a-z]+(?:[ \t]+(?:and|upon|[A-Z][a-z]+)){0,3}"),
     re.compile(r"\bCouncil of (?:the )?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}"),
 )
-GENERIC_STOP_WORDS = frozenset({"The", "This", "That", "A", "An", "Each", "Every", "Our", "Their", "Full", "Local", "All"})
+# Words before "County Council" that name a meeting of it, not a council: "the March County Council", "the 2025-26
+# Budget County Council".
+MEETING_WORDS = frozenset({"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                           "October", "November", "December", "Budget", "Annual", "Extraordinary", "Special"})
+GENERIC_STOP_WORDS = frozenset({"The", "This", "That", "A", "An", "Each", "Every", "Our", "Their", "Full", "Local",
+                                "All"}) | MEETING_WORDS
 
 LABEL_RE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z .'/&()-]{0,40}?)\s*:\s*(?P<value>.*)$")
 # "Report to Children and Families Scrutiny Board" / "Report by Director of ...": labels without a colon.
@@ -705,7 +710,10 @@ def _council(text: str, title: str | None, committee: str | None) -> tuple[str |
     for authority in scores:
         if self_type and f"{self_type} Council" in authority.name:
             scores[authority] *= SELF_TYPE_FACTOR
-    candidates = [a for a, _ in scores.most_common() if a in named or place_mentions[a] >= 2]
+    # a place a paper calling itself "the County Council" only mentions (its meeting venue, "Leeds Building
+    # Society" among its investments) is not its council when it is no county
+    candidates = [a for a, _ in scores.most_common() if a in named or (
+        place_mentions[a] >= 2 and not (self_type and f"{self_type} Council" not in a.name))]
     if candidates:
         best = candidates[0]
         names_itself = best in named or bool(title and best.short_name in title)

@@ -226,6 +226,23 @@ def test_a_single_passing_place_name_or_common_word_is_not_a_council() -> None:
     assert extract_metadata(text).council is None
 
 
+def test_the_county_councils_meeting_venue_is_not_its_council() -> None:
+    # the wording of a county's agenda: it meets "at County Hall, Maidstone" and names no authority
+    text = ("Summons to and Agenda for a Meeting of the County Council\n\nTo: All Members of the County Council\n\n"
+            "The meeting will be held in the Council Chamber, Sessions House, County Hall, Maidstone.\n"
+            "Parking in Maidstone is limited.\n")
+    assert extract_metadata(text).council is None
+    # the same place mentions in a paper that does not call itself a county's still give an inferred council
+    borough = "Housing Update\n\nHomes in Maidstone rose. Maidstone's plan is on track.\n"
+    assert extract_metadata(borough).council == "Maidstone Borough Council"
+
+
+def test_a_month_or_budget_meeting_of_the_county_council_is_not_a_council() -> None:
+    for meeting in ("the March County Council", "the 2025-26 Budget County Council"):
+        text = f"Governance Update\n\nThe Committee will report to {meeting} on the changes.\n"
+        assert extract_metadata(text).council is None, meeting
+
+
 def test_authority_list_covers_the_uk_with_the_aliases_papers_use() -> None:
     authorities = {authority.name: authority for authority in load_authorities()}
     assert len(authorities) == len(load_authorities()), "duplicate council names"
