@@ -15,7 +15,7 @@ from assistant.settings import load_settings
 from ingest import pipeline
 from conftest import SAMPLE_DIR
 from index.filters import SearchFilter
-from index.store import ChromaStore
+from index.store import FILE_SEARCH_MAX_PASSAGES, ChromaStore
 from ports import free_port, wait_for_port
 
 DERBY = "002_9657fb6dd67a30bc.txt"
@@ -101,6 +101,18 @@ def test_a_search_over_a_small_library_is_exact(sample_services: Services) -> No
     similarities = np.asarray(rows["embeddings"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
     exact = [rows["ids"][i] for i in np.argsort(-similarities)[:10]]
     assert [cid for cid, _ in found] == exact
+
+
+def test_the_largest_exact_search_fits_the_vector_files_memory(sample_services: Services) -> None:
+    """A council's library of several hundred papers (the KCC set's 5,140 passages among them) is searched exactly;
+    at the papers' own density of sentences a passage, the vectors of the largest such search stay in memory, so
+    the search does not read files from disk for every question."""
+    store = sample_services.store
+    stored = store.vector_files.read_all([(doc["source"], doc["ingest_id"]) for doc in store.list_documents()])
+    assert stored is not None
+    rows_per_passage = sum(v.rows for v in stored) / sum(len(v.chunk_ids) for v in stored)
+    assert FILE_SEARCH_MAX_PASSAGES >= 10_000
+    assert FILE_SEARCH_MAX_PASSAGES * rows_per_passage <= store.vector_files.max_rows
 
 
 def test_an_embedded_index_keeps_sentences_in_its_vector_files_only(sample_services: Services) -> None:
