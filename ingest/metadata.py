@@ -710,10 +710,10 @@ def _council(text: str, title: str | None, committee: str | None) -> tuple[str |
     for authority in scores:
         if self_type and f"{self_type} Council" in authority.name:
             scores[authority] *= SELF_TYPE_FACTOR
-    # a place a paper calling itself "the County Council" only mentions (its meeting venue, "Leeds Building
-    # Society" among its investments) is not its council when it is no county
-    candidates = [a for a, _ in scores.most_common() if a in named or (
-        place_mentions[a] >= 2 and not (self_type and f"{self_type} Council" not in a.name))]
+    # a place the paper only mentions is not its council when the paper calls itself another kind of council ("the
+    # County Council", meeting "at County Hall, Maidstone", is not Maidstone Borough Council)
+    candidates = [a for a, _ in scores.most_common()
+                  if a in named or (place_mentions[a] >= 2 and (not self_type or f"{self_type} Council" in a.name))]
     if candidates:
         best = candidates[0]
         names_itself = best in named or bool(title and best.short_name in title)
