@@ -85,8 +85,7 @@ GENERIC_COUNCIL_RES = (
 # Budget County Council".
 MEETING_WORDS = frozenset({"January", "February", "March", "April", "May", "June", "July", "August", "September",
                            "October", "November", "December", "Budget", "Annual", "Extraordinary", "Special"})
-GENERIC_STOP_WORDS = frozenset({"The", "This", "That", "A", "An", "Each", "Every", "Our", "Their", "Full", "Local",
-                                "All"}) | MEETING_WORDS
+GENERIC_STOP_WORDS = frozenset({"The", "This", "That", "A", "An", "Each", "Every", "Our", "Their", "Full", "Local", "All"})
 
 LABEL_RE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z .'/&()-]{0,40}?)\s*:\s*(?P<value>.*)$")
 # "Report to Children and Families Scrutiny Board" / "Report by Director of ...": labels without a colon.
@@ -364,9 +363,10 @@ def _addressed_body(head: str) -> str | None:
     return body if body in ("Cabinet", "Executive") else None
 
 
-def _strip_leading(name: str) -> str:
+def _strip_leading(name: str, also: frozenset[str] = frozenset()) -> str:
+    """The name without the leading words that do not belong to it ("The", "Our"; and `also`'s words)."""
     words = name.split()
-    while words and (words[0] in GENERIC_STOP_WORDS or words[0].lower() in SMALL_WORDS):
+    while words and (words[0] in GENERIC_STOP_WORDS or words[0] in also or words[0].lower() in SMALL_WORDS):
         words.pop(0)
     return " ".join(words)
 
@@ -734,7 +734,7 @@ def _generic_council(text: str) -> str | None:
     names: list[str] = []
     for pattern in GENERIC_COUNCIL_RES:
         for match in pattern.finditer(text):
-            words = _strip_leading(match.group(0)).split()
+            words = _strip_leading(match.group(0), MEETING_WORDS).split()
             if len(words) >= 3:
                 names.append(" ".join(words))
     if not names:

@@ -241,6 +241,10 @@ def test_a_month_or_budget_meeting_of_the_county_council_is_not_a_council() -> N
     for meeting in ("the March County Council", "the 2025-26 Budget County Council"):
         text = f"Governance Update\n\nThe Committee will report to {meeting} on the changes.\n"
         assert extract_metadata(text).council is None, meeting
+    # those words still open the names of committees
+    text = ("Savings Update\n\nThe proposals were considered by the Budget Scrutiny Committee in March. "
+            "The Committee is asked to note the report.\n")
+    assert extract_metadata(text).committee == "Budget Scrutiny Committee"
 
 
 def test_authority_list_covers_the_uk_with_the_aliases_papers_use() -> None:
