@@ -707,13 +707,13 @@ def _council(text: str, title: str | None, committee: str | None) -> tuple[str |
         else:
             place_mentions[authority] += 1
     self_type = _self_type(text[:HEAD_CHARS], committee)
-    for authority in scores:
-        if self_type and f"{self_type} Council" in authority.name:
-            scores[authority] *= SELF_TYPE_FACTOR
+    own_kind = {authority for authority in scores if self_type and f"{self_type} Council" in authority.name}
+    for authority in own_kind:
+        scores[authority] *= SELF_TYPE_FACTOR
     # a place the paper only mentions is not its council when the paper calls itself another kind of council ("the
     # County Council", meeting "at County Hall, Maidstone", is not Maidstone Borough Council)
     candidates = [a for a, _ in scores.most_common()
-                  if a in named or (place_mentions[a] >= 2 and (not self_type or f"{self_type} Council" in a.name))]
+                  if a in named or (place_mentions[a] >= 2 and (not self_type or a in own_kind))]
     if candidates:
         best = candidates[0]
         names_itself = best in named or bool(title and best.short_name in title)
