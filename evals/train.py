@@ -66,9 +66,10 @@ def supports(sentence: str, evidence: tuple[str, ...], passage: str = "") -> boo
 
 @dataclass
 class QuestionRows:
-    """One dev question's candidate sentences: features, labels, and the document group it is held out by."""
+    """One dev question's candidate sentences: features, labels, its gold set, and the document group it is held out by."""
 
     question: GoldQuestion
+    dataset: str
     group: str
     features: np.ndarray
     labels: np.ndarray
@@ -76,6 +77,12 @@ class QuestionRows:
     found_anywhere: float
     count_missing: bool
     out_of_fold: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+def held_out_group(question: GoldQuestion, dataset: str, number: int) -> str:
+    """What cross-validation holds out together: the question's paper, whichever gold set asks about it (several
+    sets ask about the same Kent papers); unanswerable questions, which have no paper, spread over the folds."""
+    return f"paper:{question.sources[0]}" if question.sources else f"unanswerable:{dataset}:{number % FOLDS}"
 
 
 def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> list[QuestionRows]:
@@ -92,9 +99,9 @@ def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> 
                            and supports(r[1].text[r[0].start - r[1].start: r[0].end - r[1].start], question.evidence,
                                         r[1].text)
                            for r in rows], dtype=bool)
-        group = f"{dataset}:{question.sources[0]}" if question.sources else f"{dataset}:unanswerable:{number % FOLDS}"
-        collected.append(QuestionRows(question, group, features, labels, wants_typed(context.analysis),
-                                      featuriser.found_anywhere(), featuriser.count_missing(rows)))
+        collected.append(QuestionRows(question, dataset, held_out_group(question, dataset, number), features, labels,
+                                      wants_typed(context.analysis), featuriser.found_anywhere(),
+                                      featuriser.count_missing(rows)))
         print(f"\r  {dataset}: {number}/{len(questions)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return collected
@@ -257,9 +264,9 @@ def compare_answers(questions: list[QuestionRows], index_root: Path) -> dict[str
             path.write_text(json.dumps(scoring.to_json()), encoding="utf-8")
             scorer_of.update({questions[i].question.id: FittedScorer(path) for i in held})
         scores: dict[str, list] = {"hand": [], "fitted": []}
-        for dataset in sorted({q.group.split(":", 1)[0] for q in questions}):
+        for dataset in sorted({q.dataset for q in questions}):
             services = Services(load_settings(index=index_root / dataset / "index"))
-            asked = [q.question for q in questions if q.group.startswith(f"{dataset}:")]
+            asked = [q.question for q in questions if q.dataset == dataset]
             for name in scores:
                 for question in asked:
                     with_scorer(services, HandScorer(services.settings.abstain_threshold) if name == "hand" else scorer_of[question.id])

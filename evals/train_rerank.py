@@ -16,7 +16,7 @@ from assistant.services import Services
 from evals.gold import PROJECT, GoldQuestion
 from evals.metrics import contains_evidence
 from evals.runner import RETRIEVAL_DEPTH
-from evals.train import DATASETS, FOLDS, cached, dev_services, fit_ranker
+from evals.train import DATASETS, FOLDS, cached, dev_services, fit_ranker, held_out_group
 from index.rerank import PASSAGE_FEATURES, RERANK_FILE, Candidate, RetrievalSignals
 from index.retriever import HybridRetriever
 
@@ -61,7 +61,8 @@ def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> 
             rows = list(first.values())
             labels = np.array([c.chunk.source in question.sources and contains_evidence(c.chunk.text, question.evidence)
                                for c, _ in rows], dtype=bool)
-            collected.append(PassageRows(question, f"{dataset}:{question.sources[0]}", np.array([f for _, f in rows]), labels))
+            group = held_out_group(question, dataset, number)
+            collected.append(PassageRows(question, group, np.array([f for _, f in rows]), labels))
         print(f"\r  {dataset}: {number}/{len(questions)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return collected

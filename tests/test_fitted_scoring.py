@@ -11,7 +11,8 @@ import pytest
 from assistant.answerers.features import QUESTION_FEATURES, SENTENCE_FEATURES, question_features
 from assistant.answerers.fitted import MODEL_FILE, load_scoring
 from assistant.query import analyse
-from evals.train import choose_threshold, supports
+from evals.gold import DATASETS_DIR, load_dataset
+from evals.train import choose_threshold, held_out_group, supports
 
 
 def test_shipped_models_match_the_features_the_code_computes() -> None:
@@ -65,6 +66,17 @@ def test_the_abstention_threshold_keeps_false_refusals_within_five_percent() -> 
     threshold = choose_threshold(probabilities, answerable)
     assert (probabilities[answerable] < threshold).mean() <= 0.05
     assert threshold > probabilities[answerable].min()  # it refuses something when it can
+
+
+def test_cross_validation_holds_out_a_paper_with_every_gold_set_asking_about_it() -> None:
+    """Two gold sets ask about some of the same Kent papers; a fold holding out a paper must hold out both sets'
+    questions on it, or the other set's questions teach the model that paper."""
+    kcc, tables = (load_dataset(DATASETS_DIR / name) for name in ("kcc.jsonl", "kcc_tables.jsonl"))
+    shared = next(q for q in tables if q.answerable and any(k.sources[:1] == q.sources[:1] for k in kcc))
+    other = next(k for k in kcc if k.sources[:1] == shared.sources[:1])
+    assert held_out_group(shared, "kcc_tables", 1) == held_out_group(other, "kcc", 2)
+    unanswerable = next(q for q in kcc if not q.answerable)
+    assert len({held_out_group(unanswerable, "kcc", n) for n in range(10)}) == 5  # spread over the five folds
 
 
 def test_a_question_with_no_candidates_has_no_evidence() -> None:
