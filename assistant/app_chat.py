@@ -197,7 +197,8 @@ def build_chat_tab(context: AppContext) -> dict[str, gr.components.Component]:
             time.sleep(STEP_SECONDS)
         cited = [citation.to_json() for citation in result.citations]
         turn = {"question": asked_text, "answer": result.answer, "abstained": result.abstained, "citations": cited,
-                "footer": answer_footer(context, result), "other_versions": result.other_versions}
+                "footer": answer_footer(context, result), "other_versions": result.other_versions,
+                "cautioned": result.cautioned}
         history = [*asked, turn]
         chat_id = chat_id or uuid.uuid4().hex
         word, markdown = export_briefing(history, chat_id)

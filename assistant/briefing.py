@@ -36,11 +36,13 @@ class BriefingTurn:
     abstained: bool
     citations: list[Citation]
     other_versions: list[str] = field(default_factory=list)  # "[n] A paper that shares ... reads differently ..."
+    cautioned: bool = False  # the answer was shown with a note to check it against its quotes
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BriefingTurn:
         return cls(data["question"], data["answer"], bool(data.get("abstained")),
-                   [Citation(**citation) for citation in data.get("citations", [])], list(data.get("other_versions", [])))
+                   [Citation(**citation) for citation in data.get("citations", [])], list(data.get("other_versions", [])),
+                   bool(data.get("cautioned")))
 
 
 @dataclass
@@ -77,10 +79,11 @@ def _pieces(answer: str, notes: dict[int, _Note]) -> list[str | _Note]:
     return [piece for piece in pieces if piece != ""]
 
 
-def _version_notes(turn: BriefingTurn, notes: dict[int, _Note]) -> list[str]:
-    """The turn's notes on papers that read differently, each naming the briefing's note of the quote it is about
-    (the chat's [n] is renumbered through the briefing)."""
-    shown = []
+def _notes_below(turn: BriefingTurn, notes: dict[int, _Note]) -> list[str]:
+    """What the chat showed under the answer and the briefing keeps: the caution to check it, then the notes on papers
+    that read differently, each naming the briefing's note of the quote it is about (the chat's [n] is renumbered
+    through the briefing)."""
+    shown = [render("caution")] if turn.cautioned else []
     for text in turn.other_versions:
         marker = MARKER.match(text)
         note = notes.get(int(marker.group(1))) if marker else None
@@ -107,7 +110,7 @@ def briefing_markdown(turns: list[BriefingTurn]) -> str:
         body = "".join(f"[^{piece.number}]" if isinstance(piece, _Note) else _markdown_text(piece)
                        for piece in _pieces(turn.answer, notes))
         lines += [f"*{body}*" if turn.abstained else body, ""]
-        lines += [line for text in _version_notes(turn, notes) for line in (f"> {_markdown_text(text)}", "")]
+        lines += [line for text in _notes_below(turn, notes) for line in (f"> {_markdown_text(text)}", "")]
         footnotes += [f"[^{note.number}]: {_markdown_text(note.text)}" for note in notes.values()]
     return "\n".join(lines + footnotes) + "\n"
 
@@ -154,7 +157,7 @@ def briefing_docx(turns: list[BriefingTurn], path: Path) -> Path:
                 _add_footnote_reference(paragraph, piece.number)
             else:
                 paragraph.add_run(_xml_text(piece)).italic = turn.abstained
-        for text in _version_notes(turn, notes):
+        for text in _notes_below(turn, notes):
             document.add_paragraph().add_run(_xml_text(text)).italic = True
         all_notes += notes.values()
     package_part = document.part

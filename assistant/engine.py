@@ -73,7 +73,7 @@ class QAEngine:
         return AnswerResult(question, self._with_glossary(answer), answer.abstained, answer.citations, timings,
                             turn.resolved, answerer=answer.answerer, removed_sentences=answer.removed_sentences,
                             notes=answer.notes, kept_sentences=answer.kept_sentences,
-                            other_versions=answer.other_versions)
+                            other_versions=answer.other_versions, cautioned=answer.cautioned)
 
     def passages(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> list[Passage]:
         """The passages ask() would answer from, top_k deep: what the evaluation scores as retrieval."""

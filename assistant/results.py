@@ -51,6 +51,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # plain words for the user: a fallback, what was removed
     other_versions: list[str] = field(default_factory=list)  # where a paper sharing a cited one's text reads differently
     unmatched_names: tuple[str, ...] = ()  # a refusal's: the question's names its passages do not mention
+    cautioned: bool = False  # answered, though the fitted check doubts the papers state what was asked
 
 
 @dataclass
@@ -66,12 +67,14 @@ class AnswerResult:
     notes: list[str] = field(default_factory=list)
     kept_sentences: int = 0
     other_versions: list[str] = field(default_factory=list)
+    cautioned: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
+            "cautioned": self.cautioned,
             "citations": [citation.to_json() for citation in self.citations],
             "timings_ms": {key: round(value, 1) for key, value in self.timings_ms.items()},
             "answerer": self.answerer,

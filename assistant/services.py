@@ -70,7 +70,13 @@ class Services:
         """The scorer behind the configured abstainer: with `both`, the fitted abstention model must find an answer too."""
         if self.settings.abstainer == "scorer":
             return scorer
-        return GatedScorer(scorer, FittedScorer(self._scoring_model, self.settings.fitted_abstain_threshold))
+        return GatedScorer(scorer, self._fitted_judge)
+
+    @cached_property
+    def _fitted_judge(self) -> FittedScorer:
+        """The fitted abstention model, as the gate (refusing) and as the caution on answers it doubts."""
+        settings = self.settings
+        return FittedScorer(self._scoring_model, settings.fitted_abstain_threshold, settings.fitted_caution_threshold)
 
     @property
     def _scoring_model(self) -> Path:
@@ -81,7 +87,7 @@ class Services:
         extractive answer as its fallback."""
         scorer: SentenceScorer = (FittedScorer(self._scoring_model) if self.settings.scorer == "fitted"
                                   else HandScorer(self.settings.abstain_threshold))
-        extractive = ExtractiveAnswerer(self.gated(scorer), self.settings.max_answer_sentences)
+        extractive = ExtractiveAnswerer(self.gated(scorer), self.settings.max_answer_sentences, self._fitted_judge)
         if not wants_llm(self.settings):
             return extractive
         from assistant.answerers.llm import LLMAnswerer

@@ -76,6 +76,11 @@ class Settings(BaseSettings):
         "below this. Chosen on the dev questions among 0.10-0.14: five more unanswerable questions refused for one "
         "answerable one, where each step above refuses nearly as many answerable questions as unanswerable ones "
         "(docs/rule-audit.md; chosen again whenever `make train` fits the models anew).")
+    fitted_caution_threshold: float = Field(
+        default=0.25, ge=0, le=1, description="An answer whose fitted probability that the papers answer is below this "
+        "carries a note asking the reader to check it against its quotes (0 turns the note off). Chosen on the dev "
+        "questions: of the answers between the refusal threshold and 0.25, about three in four are wrong or answer a "
+        "question the papers do not (docs/rule-audit.md, thirty-sixth session).")
     abstain_threshold: float = Field(
         default=0.30, description="hand scorer: no sentence near the top this relevant means the documents do not answer. "
         "Chosen with fitted_abstain_threshold on the dev questions (docs/rule-audit.md, thirteenth session)."

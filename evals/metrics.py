@@ -52,6 +52,7 @@ class Attempt:
     kept_sentences: int = 0  # a language model's sentences shown, and those its checks removed
     removed_sentences: int = 0
     answerer: str = ""  # which of our answerers wrote the answer shown ("llm" or "extractive")
+    cautioned: bool = False  # shown with a note that the papers may not state what was asked
 
 
 @dataclass
@@ -70,6 +71,12 @@ class QuestionScore:
     quotes: int = 0
     verbatim_quotes: int = 0
     latency_ms: float = 0.0
+    cautioned: bool = False
+
+    @property
+    def wrong(self) -> bool:
+        """Answered, though the papers do not answer it or the answer states none of the key facts."""
+        return not self.abstained and (self.should_abstain or self.key_fact_recall == 0.0)
 
     @property
     def failed(self) -> bool:
@@ -112,7 +119,8 @@ def is_verbatim(quote: str, source_text: str | None) -> bool:
 
 
 def score(gold: GoldQuestion, attempt: Attempt, source_text: Callable[[str], str | None]) -> QuestionScore:
-    result = QuestionScore(gold.id, gold.type, not gold.answerable, attempt.abstained, latency_ms=attempt.latency_ms)
+    result = QuestionScore(gold.id, gold.type, not gold.answerable, attempt.abstained, latency_ms=attempt.latency_ms,
+                           cautioned=attempt.cautioned)
     result.quotes = len(attempt.citations)
     result.verbatim_quotes = sum(is_verbatim(c.quote, source_text(c.source)) for c in attempt.citations)
     if not gold.answerable:
@@ -140,6 +148,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 def summarise(scores: list[QuestionScore]) -> dict[str, float | int | None]:
     """Means over the questions a metric applies to; abstention precision and recall treat 'abstain' as the positive class."""
     abstained = [s for s in scores if s.abstained]
+    cautioned = [s for s in scores if s.cautioned]
     unanswerable = [s for s in scores if s.should_abstain]
     answerable = [s for s in scores if not s.should_abstain]
     latencies = np.array([s.latency_ms for s in scores]) if scores else np.zeros(1)
@@ -155,6 +164,9 @@ def summarise(scores: list[QuestionScore]) -> dict[str, float | int | None]:
         "abstention_precision": _ratio(sum(s.should_abstain for s in abstained), len(abstained)),
         "abstention_recall": _ratio(sum(s.abstained for s in unanswerable), len(unanswerable)),
         "false_abstention": _ratio(sum(s.abstained for s in answerable), len(answerable)),
+        # answers shown with a caution, and how many of those are wrong: the caution is worth its place when most are
+        "cautioned": _ratio(len(cautioned), len(scores) - len(abstained)),
+        "cautioned_wrong": _ratio(sum(s.wrong for s in cautioned), len(cautioned)),
         "latency_p50_ms": float(np.percentile(latencies, 50)),
         "latency_p95_ms": float(np.percentile(latencies, 95)),
     })

@@ -27,7 +27,7 @@ DEFAULT_DATASETS = (DATASETS_DIR / "sample.jsonl", DATASETS_DIR / "external.json
                     DATASETS_DIR / "kcc_tables.jsonl", DATASETS_DIR / "kcc_budget.jsonl")
 TABLE_METRICS = (("key_fact_recall", "key facts"), ("citation_hit", "citation hit"), ("hit@5", "hit@5"), ("mrr", "MRR"))
 OVERALL_METRICS = ("citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall",
-                   "false_abstention", "latency_p50_ms", "latency_p95_ms")
+                   "false_abstention", "cautioned", "cautioned_wrong", "latency_p50_ms", "latency_p95_ms")
 
 
 def spread(questions: list[GoldQuestion], limit: int | None) -> list[GoldQuestion]:
@@ -54,7 +54,7 @@ def ask_ours(services: Services, question: GoldQuestion) -> Attempt:
     retrieved = [p.chunk.text for p in passages]
     citations = [Cited(c.source, c.quote, c.text, c.page) for c in result.citations]
     return Attempt(result.answer, result.abstained, citations, retrieved, latency,
-                   result.kept_sentences, result.removed_sentences, result.answerer)
+                   result.kept_sentences, result.removed_sentences, result.answerer, result.cautioned)
 
 
 def run_system(name: str, ask: Callable[[GoldQuestion], Attempt], questions: list[GoldQuestion],

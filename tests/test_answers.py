@@ -85,8 +85,10 @@ def test_json_contract_has_the_agreed_fields(sample_services: Services) -> None:
     data = sample_services.engine.ask(QUESTIONS[2][0]).to_json()
     assert set(data) == {"question", "answer", "abstained", "citations", "timings_ms",
                          "answerer", "removed_sentences", "kept_sentences", "notes",  # these four: issue 11
-                         "other_versions"}  # another paper reading differently inside a quote: docs/versions.md
+                         "other_versions",  # another paper reading differently inside a quote: docs/versions.md
+                         "cautioned"}  # shown with a note to check it: README, "How good is it"
     assert data["answerer"] == "extractive" and data["removed_sentences"] == 0 and data["notes"] == []
+    assert data["cautioned"] is False
     assert data["other_versions"] == []  # the sample papers repeat no paper
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text",

@@ -47,3 +47,18 @@ def test_markdown_briefing_numbers_through_and_keeps_document_text_literal(sampl
     assert f"[^{total}]: " in markdown and f"[^{total + 1}]" not in markdown
     assert "\\[the tariff\\]\\(javascript:alert\\(1\\)\\)" in markdown and "\\<b\\>" in markdown
     assert f"## {QUESTIONS[0]}" in markdown
+
+
+def test_a_cautioned_answer_keeps_its_caution_in_both_briefings(sample_services: Services, tmp_path: Path) -> None:
+    """An answer the chat showed with a note to check it is not pasted into a briefing as a confident one."""
+    from prompts import render
+
+    shown, plain = answered(sample_services)
+    shown.cautioned = True
+    caution = render("caution")
+    markdown = briefing_markdown([shown, plain])
+    assert markdown.count(f"> {caution}") == 1
+    assert markdown.index(f"> {caution}") < markdown.index(f"## {QUESTIONS[1]}")
+    document = docx.Document(str(briefing_docx([shown, plain], tmp_path / "briefing.docx")))
+    assert [p.text for p in document.paragraphs].count(caution) == 1
+    assert BriefingTurn.from_json({"question": "q", "answer": "a", "cautioned": True}).cautioned

@@ -130,3 +130,30 @@ def test_the_fitted_scorer_answers_the_questions_the_papers_answer(sample_servic
     answerable = [q for q in load_dataset(DATASETS_DIR / "sample.jsonl") if q.answerable and not q.history]
     refused = [q.id for q in answerable if answerer.answer(sample_services.engine.context(q.question)).abstained]
     assert len(refused) <= 0.1 * len(answerable), refused
+
+
+def test_an_answer_the_fitted_check_doubts_carries_a_caution(sample_services) -> None:  # noqa: ANN001
+    """An answer the abstention model finds less likely than the caution threshold is shown with a note to check it
+    against its quotes; the same answer, with the same text, carries none below a threshold it clears."""
+    from assistant.answerers.extractive import ExtractiveAnswerer
+    from assistant.answerers.fitted import FittedScorer
+    from assistant.answerers.hand_scorer import HandScorer
+    from prompts import render
+
+    clear = sample_services.engine.context("How many recommendations did the Leeds scrutiny board make?")
+    plain = ExtractiveAnswerer(HandScorer(0.30), doubt=FittedScorer(caution_threshold=0.25)).answer(clear)
+    assert not plain.abstained and not plain.cautioned and not plain.notes
+    doubted = ExtractiveAnswerer(HandScorer(0.30), doubt=FittedScorer(caution_threshold=1.0)).answer(clear)
+    assert doubted.cautioned and doubted.notes == [render("caution")] and doubted.text == plain.text
+
+
+def test_the_caution_reaches_the_answer_and_its_json(sample_services) -> None:  # noqa: ANN001
+    from assistant.services import Services
+    from assistant.settings import load_settings
+
+    question = "How many recommendations did the Leeds scrutiny board make?"
+    assert sample_services.engine.ask(question).to_json()["cautioned"] is False
+    doubting = Services(load_settings(index=sample_services.settings.index, fitted_caution_threshold="1.0"))
+    doubting.__dict__["embedder"] = sample_services.embedder
+    result = doubting.engine.ask(question)
+    assert result.to_json()["cautioned"] is True and result.notes[-1].startswith("Check this answer")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
@@ -36,18 +37,31 @@ class SentenceScorer(Protocol):
         ...
 
 
+class AnswerDoubt(Protocol):
+    def doubtful(self, context: AnswerContext) -> bool:
+        """The papers may not state what was asked, though an answer was found."""
+        ...
+
+
 class ExtractiveAnswerer:
     """Answers with the best-scored source sentences, whole and cited; abstains when its scorer finds none answers.
     The scorer is the hand-weighted one (HandScorer) or the fitted one (FittedScorer)."""
 
-    def __init__(self, scorer: SentenceScorer, max_sentences: int = 3) -> None:
+    def __init__(self, scorer: SentenceScorer, max_sentences: int = 3, doubt: AnswerDoubt | None = None) -> None:
         self.scorer = scorer
         self.max_sentences = max_sentences
+        self.doubt = doubt  # marks an answer the papers may not give, so it is not read as a confident one
 
     def answer(self, context: AnswerContext) -> Answer:
         scored, answerable = self.scorer.score(context)
         if not scored or not answerable:
             return Answer(self._abstention(scored), [], abstained=True)
+        # judged before composing: the fitted gate has just judged this context, and composing judges its parts
+        doubtful = self.doubt is not None and self.doubt.doubtful(context)
+        answer = self._composed(context, scored)
+        return replace(answer, cautioned=True, notes=[*answer.notes, render("caution")]) if doubtful else answer
+
+    def _composed(self, context: AnswerContext, scored: list[ScoredSentence]) -> Answer:
         if context.analysis.wants_comparison:
             return compose(*self._choose_per_document(scored), scored, by_council=True)
         part_answers = self._part_answers(context, scored)
