@@ -48,6 +48,7 @@ def answer_footer(context: AppContext, result: AnswerResult) -> str:
         total = result.kept_sentences + result.removed_sentences
         lines.append(render("llm_checked_line", model=model_label(context.services.settings),
                             removed=result.removed_sentences, total=total))
+        lines += [render("caution")] if result.cautioned else []
     else:
         lines += result.notes  # why the model's answer is not shown; a model answer's line already counts removals
     lines += result.other_versions

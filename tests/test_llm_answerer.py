@@ -12,9 +12,12 @@ from llama_index.core.llms import CompletionResponse, CompletionResponseGen, Cus
 
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.llm import LLMAnswerer
+from assistant.app_answer import answer_footer
+from assistant.app_common import AppContext
 from assistant.engine import QAEngine
 from assistant.results import EXTRACTIVE, LLM
 from assistant.services import Services
+from prompts import render
 
 DERBY_QUESTION = "What did Derby decide about joint recruitment campaigns with other councils?"
 
@@ -44,9 +47,9 @@ def passage_number(prompt: str, words: str) -> int:
                 and re.match(r"\[\d+\]", block))
 
 
-def engine_with(sample_services: Services, script: Callable[[str], str]) -> QAEngine:
+def engine_with(sample_services: Services, script: Callable[[str], str], **settings: object) -> QAEngine:
     """The sample index's engine with the scripted model answering in the extractive answerer's place."""
-    services = Services(sample_services.settings)
+    services = Services(sample_services.settings.model_copy(update=settings))
     services.__dict__.update(embedder=sample_services.embedder, store=sample_services.store,
                              retriever=sample_services.retriever)
     answerers = services.steps.answerers
@@ -90,3 +93,16 @@ def test_the_model_is_not_asked_when_a_guard_refuses(sample_services: Services) 
     result = engine_with(sample_services, lambda prompt: asked.append(prompt) or "Yes [1].").ask(
         "What did Manchester decide about foster carer allowances?")
     assert result.abstained and not asked
+
+
+def test_a_model_answer_on_passages_the_abstention_model_doubts_keeps_the_caution(sample_services: Services) -> None:
+    def script(prompt: str) -> str:
+        n = passage_number(prompt, "net loser in any joint campaigns")
+        return f"Derby did not accept joint recruitment campaigns, because it would be a net loser in any joint campaigns [{n}]."
+
+    plain = engine_with(sample_services, script).ask(DERBY_QUESTION)
+    assert plain.answerer == LLM and not plain.cautioned and plain.notes == []
+    doubted = engine_with(sample_services, script, fitted_caution_threshold=1.0).ask(DERBY_QUESTION)
+    assert doubted.answerer == LLM and doubted.cautioned and doubted.answer == plain.answer
+    assert doubted.notes == [render("caution")]
+    assert answer_footer(AppContext(sample_services), doubted).endswith(render("caution"))  # shown under it in the app

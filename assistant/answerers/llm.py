@@ -52,6 +52,9 @@ class LLMAnswerer:
             fallback = self._with_note(extractive, render("llm_note_none_kept"))
             fallback.removed_sentences = len(report.kept) + len(report.removed)
             return fallback
+        if extractive.cautioned:  # the model read the passages the abstention model doubts answer the question
+            checked.cautioned = True
+            return self._with_note(checked, render("caution"))
         return checked
 
     def _draft(self, question: str, passages: list[Passage]) -> str:
