@@ -200,6 +200,16 @@ def test_progress_reported_in_its_own_paragraph_is_cited_there(sample_services: 
     _verbatim(result)
 
 
+def test_progress_worded_as_another_reply_is_cited_in_the_reply_to_its_own_recommendation(
+        sample_services: Services) -> None:
+    """Each Leeds reply opens "This recommendation is accepted by the director of children's services.": the
+    progress of recommendation 7 is cited in its reply (3.8.1), not in the first reply saying so (3.2.1)."""
+    result = sample_services.engine.ask("What has Leeds done about recommendation 7?")
+    assert "Progress: This recommendation is accepted" in result.answer
+    assert [c.section for c in result.citations] == ["3.8", "3.8.1", "3.8.1"]
+    _verbatim(result)
+
+
 def test_a_list_introduced_by_a_following_sentence_is_shown_as_bullets_after_it(sample_services: Services) -> None:
     result = sample_services.engine.ask("What additional staff does the West Sussex assessment model need?")
     lines = result.answer.splitlines()

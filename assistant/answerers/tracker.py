@@ -58,6 +58,15 @@ def _progress_excerpt(progress: str, question: str) -> str:
     return f"{sentences[0]} … {sentences[best]}" if best > 1 else " ".join(sentences[:2])
 
 
+def _nearest_after(chunks: list[StoredChunk], start: int) -> list[StoredChunk]:
+    """A paper's passages (in reading order) from the one reaching past start onwards, then those before it nearest
+    first: a reply follows its recommendation, and replies to other recommendations may open with the same words
+    ("This recommendation is accepted by the director ..."), so the nearest one after it is the reply to cite."""
+    after = [chunk for chunk in chunks if chunk.end > start]
+    before = [chunk for chunk in chunks if chunk.end <= start]
+    return after + before[::-1]
+
+
 def asked_date(question: str) -> str | None:
     """ "30 January 2025" -> "2025-01-30"; "January 2025" -> "2025-01"; None when the question names no date."""
     match = DAY_MONTH_YEAR.search(question)
@@ -223,7 +232,7 @@ class TrackerAnswerer:
         """Progress reported in a passage of its own (a reply paragraph under the recommendation) is cited there:
         each excerpt piece not already inside the recommendation's quote gets the passage that holds it."""
         pieces = [piece.strip() for piece in progress.removeprefix(" Progress: ").split(" … ")]
-        chunks = self.retriever.lexical_index().chunks_of(record.source)
+        chunks = _nearest_after(self.retriever.lexical_index().chunks_of(record.source), record.start)
         citations: list[Citation] = []
         for piece in pieces:
             if not piece or any(is_verbatim(piece.rstrip("."), c.quote) for c in [own, *citations]):
@@ -234,7 +243,7 @@ class TrackerAnswerer:
 
     @staticmethod
     def _cite_piece(piece: str, chunks: list[StoredChunk], n: int) -> Citation | None:
-        """The first passage holding the piece, with its closing full stop when the passage has one."""
+        """The first of these passages holding the piece, with its closing full stop when the passage has one."""
         for quote in (piece, piece.rstrip(".")):
             for chunk in chunks:
                 span = locate(quote, chunk)
