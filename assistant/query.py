@@ -93,6 +93,9 @@ DIGITS = re.compile(r"\d|£|%|\b(?:" + "|".join(NUMBER_WORDS) + r"|half|quarter|
 NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d{2,4})?\b|"
                          r"\b(?:item|no|rec|recommendation|para|paragraph|section|appendix|annex|page|minute)\.?\s*\d[\d.]*\b",
                          re.IGNORECASE)
+# The figures of a rate count nothing: "35 per 10,000 children" does not say how many children there are.
+RATE = re.compile(r"(?:\b\d[\d,.]*\s*)?\bper\s+\d[\d,.]*\b", re.IGNORECASE)
+ASKS_RATE = re.compile(r"\b(?:per|rate|ratio)\b", re.IGNORECASE)
 TIME_UNITS = frozenset({"year", "month", "week", "day", "hour", "minut", "quarter"})
 DURATION = re.compile(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r")[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|"
                       r"quarters?)\b", re.IGNORECASE)
@@ -151,6 +154,7 @@ class QueryAnalysis:
     counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "how many ..." counts
     role: frozenset[str] = field(default_factory=frozenset)  # stem of the verb in "who chairs ...", with synonyms
     asks_expected: bool = False  # "how much is planned", not "how much was saved"
+    asks_rate: bool = False  # "how many per 10,000 ...": a rate's figures answer it
 
     def counts_asked(self, text: str) -> bool:
         """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
@@ -162,12 +166,16 @@ class QueryAnalysis:
 
     def _count_phrases(self, text: str) -> list[frozenset[str]]:
         """The words after each figure that name what the question counts ("30 additional foster carers")."""
-        phrases = (with_synonyms(content_terms(match.group(1))) for match in COUNT_PHRASE.finditer(text))
+        phrases = (with_synonyms(content_terms(match.group(1)))
+                   for match in COUNT_PHRASE.finditer(self._without_rates(text)))
         return [words for words in phrases if words & self.counted]
 
     def _counts_change(self, words: frozenset[str]) -> bool:
         """"30 additional carers" counts a change, which answers "how many extra carers" but not "how many carers"."""
         return bool(words & INCREMENT_TERMS) and not self.counted & INCREMENT_TERMS
+
+    def _without_rates(self, text: str) -> str:
+        return text if self.asks_rate else RATE.sub(" ", text)
 
     def _without_durations(self, text: str) -> str:
         """"How many savings plans ...?" is not answered by "plans over the three years": a span of time counts only
@@ -221,7 +229,7 @@ class QueryAnalysis:
 
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
-        counts = self._without_durations(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text)))
+        counts = self._without_rates(self._without_durations(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text))))
         if (self.wants_quantity and not self._gives_count(counts)
                 and not (self.wants_frequency and FREQUENCY.search(text))):
             return False
@@ -322,6 +330,7 @@ def analyse(question: str) -> QueryAnalysis:
         question_terms=content_terms(question) | set(re.findall(r"[\w'\u2019-]+", question.lower())),
         asks_deputy=bool(DEPUTY_ROLE.search(question)),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
+        asks_rate=bool(ASKS_RATE.search(question)),
         role=_role(question),
     )
 

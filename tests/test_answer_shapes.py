@@ -168,6 +168,15 @@ def test_a_how_many_question_leads_with_the_count_of_what_it_asks(sample_service
     _verbatim(result)
 
 
+def test_a_rate_does_not_answer_how_many_there_are(sample_services: Services) -> None:
+    """Derby's paper gives social care staff "per 10,000 children", never how many children it looks after."""
+    refused = sample_services.engine.ask("How many children in care does Derby have?")
+    assert refused.abstained and "do not say" in refused.answer
+    rate = sample_services.engine.ask("How many social care staff per 10,000 children does Derby have?")
+    assert not rate.abstained and "35 per 10,000 children" in rate.answer
+    _verbatim(rate)
+
+
 @_needs_pdf(KENT_Q3)
 def test_every_cited_table_row_brings_its_short_cells_with_their_figures(fresh_services: Services) -> None:
     """A KPI row cited in support brings all its figures; "Latest: 613" beside "Previous: 612" is not a duplicate."""

@@ -101,6 +101,17 @@ def test_a_year_or_a_labels_number_is_not_a_count() -> None:
     assert agencies.answer_type_satisfied("Twelve agencies applied by August 2003.")
 
 
+def test_a_rates_figures_are_not_a_count_unless_a_rate_is_asked() -> None:
+    in_care = analyse("How many children in care does the council have?")
+    rate = "Staffing was 35 per 10,000 children against 48 per 10,000 children in Nottingham."
+    assert not in_care.answer_type_satisfied(rate) and not in_care.counts_asked(rate)
+    assert in_care.answer_type_satisfied("The council looked after 450 children in care at 31 March.")
+    assert in_care.counts_asked("The council looked after 450 children in care at 31 March.")
+    per_10000 = analyse("How many children in care per 10,000 does the council have?")
+    assert per_10000.answer_type_satisfied("The council had 46.9 children in care per 10,000 children in 2008.")
+    assert analyse("What is the rate of children in care?").answer_type_satisfied(rate)
+
+
 def test_how_many_questions_know_what_they_count() -> None:
     analysis = analyse("How many fostering households did Kent have at the end of 2024?")
     assert analysis.counted == {"foster", "household"}
