@@ -30,13 +30,14 @@ REPORT = PROJECT / "docs" / "rule-audit.md"
 # by patching it for the run, so the product code carries no switches that only the audit uses.
 SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
     "rule: a sentence opening with 'These/It ...' brings the one before": lambda: mock.patch.object(
-        ExtractiveAnswerer, "_continuation", lambda self, lead, scored, taken: ([], [])),
+        ExtractiveAnswerer, "_continuation", lambda self, *continuing: ([], [])),
     "rule: a member's question brings its reply": lambda: mock.patch.object(
         ExtractiveAnswerer, "_reply", staticmethod(lambda item, scored, taken: [])),
     "rule: a table row brings its status and short cells": lambda: mock.patch.object(
         ExtractiveAnswerer, "_row_status", lambda self, pick, scored, chosen: []),
     "rule: supporting sentences near the best score": lambda: mock.patch.object(
-        ExtractiveAnswerer, "_choose", lambda self, scored: self._with_continuations(scored[:1], scored)),
+        ExtractiveAnswerer, "_choose", lambda self, scored, *choosing, **options: self._with_continuations(scored[:1],
+                                                                                                      scored)),
     "rule: refuse when no sentence near the top is of the kind asked": lambda: mock.patch.object(
         QueryAnalysis, "answer_type_satisfied", lambda self, text: True),
     "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
