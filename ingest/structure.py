@@ -10,8 +10,10 @@ from ingest.vocabulary import FIGURE, LETTER_GREETING, LETTER_SUBJECT, PAGE_STAM
 
 # "2.1", "3.8.1", optionally behind a list bullet; the number must be followed by text.
 NUMBERED_PARAGRAPH = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?[ \t]+(?=\S)")
-# "1 Purpose of this report", "3. Panel Comments": a top-level number before a short title.
-NUMBERED_TITLE = re.compile(r"^[ \t]*(?:#+[ \t]*)?(\d{1,2})\.?[ \t]+([A-Z][^\t]{0,80})$")
+# "1 Purpose of this report", "3. Panel Comments", "5. **Risk Management Implications**": a top-level number before
+# a short title, perhaps in Markdown bold.
+NUMBERED_TITLE = re.compile(r"^[ \t]*(?:#+[ \t]*)?(\d{1,2})\.?[ \t]+((?:\*\*|__)?[A-Z][^\t]{0,80})$")
+EMPHASIS = re.compile(r"\*\*|__")
 # "5. Late Changes ...", "284. Declarations of ...": a top-level number, with its full stop, before any text.
 NEXT_NUMBER = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(?=\S)")
 MARKDOWN_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -322,7 +324,7 @@ class StructureParser:
             return None
         next_blank = next_line is None or not next_line.stripped
         if NUMBERED_TITLE.match(line.text) and not line.stripped.endswith("."):
-            return line.stripped if len(line.stripped.split()) <= MAX_TITLE_WORDS else None
+            return EMPHASIS.sub("", line.stripped) if len(line.stripped.split()) <= MAX_TITLE_WORDS else None
         if NUMBERED_PARAGRAPH.match(line.text) or VOTE_COUNT.match(line.text):
             return None
         return line.stripped.strip("*_ ") if _looks_like_heading(line, next_blank) else None

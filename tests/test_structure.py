@@ -53,6 +53,15 @@ def test_numbered_paragraphs_carry_their_number() -> None:
     assert sentence.section == "3.8.1"
 
 
+def test_a_numbered_title_in_bold_heads_its_section() -> None:
+    """West Sussex writes its later titles in Markdown bold ("6. **Customer Focused Appraisal**") over unnumbered
+    text: that text is cited by its title's number, not by the last numbered paragraph above it (4.4)."""
+    document, chunks = _chunks(SAMPLE_DIR / "003_b4e36d0c51f0492b.txt")
+    sentence, chunk = next((s, c) for c in chunks for s in c.sentences
+                           if document.text[s.start:s.end].startswith("The screening process has been undertaken"))
+    assert (sentence.section, chunk.heading) == ("6", "6. Customer Focused Appraisal")
+
+
 def test_sentences_drop_bullets_numbers_and_cell_markup() -> None:
     text = "- 2.1 The review ran from June. It ended in September.\t<ul> <li>a) first item;</li> <li>b) second.</li>"
     sentences = [text[s:e] for s, e in sentence_spans(text)]
