@@ -158,16 +158,15 @@ class QueryAnalysis:
 
     def counts_asked(self, text: str) -> bool:
         """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
-        return any(not self._counts_change(words) for words in self._count_phrases(text))
+        return any(not self._counts_change(words) for words in self._count_phrases(self._without_rates(text)))
 
     def names_count(self, text: str) -> bool:
         """A figure stands beside what the question counts, a change in it or not ("45 new foster carers")."""
-        return bool(self._count_phrases(text))
+        return bool(self._count_phrases(self._without_rates(text)))
 
     def _count_phrases(self, text: str) -> list[frozenset[str]]:
         """The words after each figure that name what the question counts ("30 additional foster carers")."""
-        phrases = (with_synonyms(content_terms(match.group(1)))
-                   for match in COUNT_PHRASE.finditer(self._without_rates(text)))
+        phrases = (with_synonyms(content_terms(match.group(1))) for match in COUNT_PHRASE.finditer(text))
         return [words for words in phrases if words & self.counted]
 
     def _counts_change(self, words: frozenset[str]) -> bool:

@@ -36,8 +36,8 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
     "rule: a table row brings its status and short cells": lambda: mock.patch.object(
         ExtractiveAnswerer, "_row_status", lambda self, pick, scored, chosen: []),
     "rule: supporting sentences near the best score": lambda: mock.patch.object(
-        ExtractiveAnswerer, "_choose", lambda self, scored, *choosing, **options: self._with_continuations(scored[:1],
-                                                                                                      scored)),
+        ExtractiveAnswerer, "_choose",
+        lambda self, scored, *choosing, **options: self._with_continuations(scored[:1], scored)),
     "rule: refuse when no sentence near the top is of the kind asked": lambda: mock.patch.object(
         QueryAnalysis, "answer_type_satisfied", lambda self, text: True),
     "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
