@@ -177,6 +177,15 @@ def test_a_rate_does_not_answer_how_many_there_are(sample_services: Services) ->
     _verbatim(rate)
 
 
+def test_a_sum_the_paper_only_expects_does_not_say_what_was_saved(sample_services: Services) -> None:
+    """West Sussex says "it is anticipated that ... will ... deliver circa £4 million savings per annum": what it
+    expects to save, not what it has saved."""
+    assert sample_services.engine.ask("How much has the West Sussex Children's Delivery Programme saved so far?").abstained
+    expected = sample_services.engine.ask("How much is the West Sussex Children's Delivery Programme expected to save?")
+    assert not expected.abstained and "£4 million savings" in expected.answer
+    _verbatim(expected)
+
+
 @_needs_pdf(KENT_Q3)
 def test_every_cited_table_row_brings_its_short_cells_with_their_figures(fresh_services: Services) -> None:
     """A KPI row cited in support brings all its figures; "Latest: 613" beside "Previous: 612" is not a duplicate."""

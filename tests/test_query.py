@@ -127,6 +127,9 @@ def test_how_many_questions_know_what_they_count() -> None:
     saved = analyse("How much did Leeds actually save in 2011/12?")
     assert not saved.answer_type_satisfied("A report on savings in 2011/12 against the £500k projection.")
     assert saved.answer_type_satisfied("Savings of £420k were achieved in 2011/12.")
+    anticipated = "It is anticipated that over 3 years the programme will deliver circa £4 million savings per annum."
+    assert not saved.answer_type_satisfied(anticipated)  # a sentence that only expects its sum
+    assert analyse("How much is the programme expected to save?").answer_type_satisfied(anticipated)
     assert analyse("How much is planned for 2010?").answer_type_satisfied("A planned spend of £186,000 in 2010.")
     assert analyse("By how much will the service grow?").wants_quantity
     assert analyse("What did Kent decide?").counted == frozenset()
