@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.results import Citation
-from index.records import StoredChunk
+from index.records import PrintedPages, StoredChunk
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -26,9 +26,12 @@ def verified_citation(chunk: StoredChunk, n: int, quote: str, span: tuple[int, i
     if not is_verbatim(quote, chunk.text):
         return None
     document = chunk.document
+    printed = PrintedPages.from_metadata(document)
+    page = page or chunk.page
     return Citation(n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
-                    date=document.get("date"), page=page or chunk.page, section=section or chunk.section,
-                    quote=quote, text=chunk.text, start=span[0], end=span[1], item=chunk.item)
+                    date=document.get("date"), page=page, section=section or chunk.section,
+                    quote=quote, text=chunk.text, start=span[0], end=span[1], item=chunk.item,
+                    printed_page=printed.printed(page) if printed else None)
 
 
 def locate(quote: str, chunk: StoredChunk) -> tuple[int, int] | None:

@@ -22,14 +22,21 @@ class Citation:
     start: int = field(default=0, repr=False)
     end: int = field(default=0, repr=False)
     item: str | None = None  # in a questions-and-answers pack or minutes: who asked whom, or the minute
+    printed_page: int | None = None  # the number printed on the page, where it is not the PDF's page number
 
     def reference(self) -> str:
         """A paste-ready reference: title, council, date, the item quoted (so a reply is its speaker's), then page
         or paragraph."""
-        place = f"p. {self.page}" if self.page else (f"para. {self.section}" if self.section and not self.section.startswith("row")
-                                                     else self.section)
+        place = self._page() or (f"para. {self.section}" if self.section and not self.section.startswith("row")
+                                 else self.section)
         parts = [self.title or self.source, self.council, self.date, self.item, place]
         return ", ".join(part for part in parts if part)
+
+    def _page(self) -> str | None:
+        """The page as the paper prints it, with the PDF's page number where the two differ."""
+        if self.printed_page is not None:
+            return f"p. {self.printed_page} (PDF p. {self.page})"
+        return f"p. {self.page}" if self.page else None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

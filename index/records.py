@@ -7,7 +7,31 @@ from typing import Any, Mapping
 
 import numpy as np
 
-DOCUMENT_FIELDS = ("title", "council", "council_inferred", "committee", "date", "author")
+PRINTED_FIELDS = ("printed_first", "printed_last", "printed_offset")
+DOCUMENT_FIELDS = ("title", "council", "council_inferred", "committee", "date", "author", *PRINTED_FIELDS)
+
+
+@dataclass(frozen=True)
+class PrintedPages:
+    """Where a paper's printed page numbers differ from its sheet numbers by one offset: sheets first to last print
+    their sheet number plus offset (an agenda pack's page 47 on an item's third sheet)."""
+
+    first: int
+    last: int
+    offset: int
+
+    def printed(self, sheet: int | None) -> int | None:
+        """The number printed on a sheet, where the paper prints one that differs from the sheet number."""
+        return sheet + self.offset if sheet is not None and self.first <= sheet <= self.last else None
+
+    def as_metadata(self) -> dict[str, int]:
+        return dict(zip(PRINTED_FIELDS, (self.first, self.last, self.offset)))
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> "PrintedPages | None":
+        if not all(isinstance(meta.get(key), int) for key in PRINTED_FIELDS):
+            return None
+        return cls(*(int(meta[key]) for key in PRINTED_FIELDS))
 
 
 @dataclass
@@ -24,7 +48,7 @@ class DocumentRecord:
     chunks: int
     ingested_at: str
     path: str
-    metadata: dict[str, str | bool] = field(default_factory=dict)
+    metadata: dict[str, str | int | bool] = field(default_factory=dict)
 
     def as_chroma_metadata(self) -> dict[str, str | int | bool]:
         base = {
@@ -75,7 +99,7 @@ class StoredChunk:
     section: str | None
     heading: str | None
     page: int | None
-    document: dict[str, str | bool] = field(default_factory=dict)
+    document: dict[str, str | int | bool] = field(default_factory=dict)
     item: str | None = None  # who asked whom, or the minute, in a questions-and-answers pack or minutes
 
     @classmethod

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from index.records import PrintedPages
+
 
 @dataclass(frozen=True)
 class LoadedDocument:
@@ -19,6 +21,7 @@ class LoadedDocument:
     table_lines: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
     # Things the user should know about a file that was still read, e.g. a legacy encoding.
     notes: tuple[str, ...] = ()
+    printed_pages: PrintedPages | None = None  # where the paper prints page numbers other than its sheet numbers
 
     @property
     def page_count(self) -> int:

@@ -286,7 +286,8 @@ class IngestPipeline:
             return read
         limits = ReadLimits(self.max_text_chars, self.max_seconds_per_file, started=time.monotonic() - read.read_seconds)
         document, chunks = read.parsed.document, read.parsed.chunks
-        metadata = read.parsed.metadata.as_metadata()
+        printed = document.printed_pages.as_metadata() if document.printed_pages else {}
+        metadata = {**read.parsed.metadata.as_metadata(), **printed}
         record = DocumentRecord(
             source=read.path.name, content_hash=read.content_hash, reading=reading_version(),
             # a new id when the file or its reading changes, so a half-written ingest never mixes with the last one
@@ -361,6 +362,6 @@ class IngestPipeline:
         return np.vstack(slices)[np.argsort(longest_first)]  # back in the order given
 
     @staticmethod
-    def _chunk_metadata(metadata: dict[str, str | bool]) -> dict[str, str | int | bool]:
+    def _chunk_metadata(metadata: dict[str, str | int | bool]) -> dict[str, str | int | bool]:
         year = str(metadata.get("date", ""))[:4]
         return {**metadata, **({"year": int(year)} if year.isdigit() else {})}

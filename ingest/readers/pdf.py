@@ -15,6 +15,7 @@ from pypdf.errors import PdfReadError
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
+from ingest.readers.page_numbers import printed_pages
 from ingest.readers.running_lines import without_running_lines
 from ingest.readers.tables import (
     Cell,
@@ -352,6 +353,7 @@ class PdfReader:
             raise IngestError("the PDF has no pages")
         if not any(page.text.strip() for page in pages):
             raise IngestError("the PDF has no text layer (scanned images?); run OCR on it and ingest the result")
+        printed = printed_pages(pages)  # before the running lines that print them are taken out
         pages = without_running_lines(pages)
         starts, table_lines, offset = [], {}, 0
         for page in pages:
@@ -359,4 +361,4 @@ class PdfReader:
             table_lines.update({offset + at: names for at, names in page.lines.items()})
             offset += len(page.text) + len(PAGE_SEPARATOR)
         return LoadedDocument(source=path.name, text=PAGE_SEPARATOR.join(page.text for page in pages), format="pdf",
-                              page_starts=tuple(starts), table_lines=table_lines)
+                              page_starts=tuple(starts), table_lines=table_lines, printed_pages=printed)

@@ -30,7 +30,7 @@ def _shape(line: str) -> str:
     return (title if len(title.split()) > MIN_TITLE_WORDS else words).lower()
 
 
-def _edge_lines(page: TableText) -> list[tuple[int, str]]:
+def edge_lines(page: TableText) -> list[tuple[int, str]]:
     """(offset, text) of the first and last few text lines of a page that are not table rows."""
     lines, offset = [], 0
     for line in page.text.split("\n"):
@@ -79,7 +79,7 @@ def without_running_lines(pages: list[TableText]) -> list[TableText]:
     page keeps its lines, since a paper's title there may also run along the top of every page."""
     if len(pages) < MIN_PAGES:
         return pages
-    edges = [_edge_lines(page) for page in pages]
+    edges = [edge_lines(page) for page in pages]
     running = _running(edges)
     if not running:
         return pages
