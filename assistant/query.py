@@ -46,6 +46,8 @@ ASKS_FUTURE = _any_of(r"(?:by )?when\b.*\b(?:due|expected|scheduled|next|will|pl
 ASKS_MONTH = _any_of("(?:in|by) (?:what|which) month", "what month (?:is|was|will|did|does|do|are|were)", before=OPENING)
 QUOTE = _any_of("quote", "exact (?:words?|wording)", "verbatim", "word for word", "exactly what")
 LIST = _any_of("which", "list", "what are the", "all (?:the|of)", "outstanding")
+# "Were any recommendations rejected?": a yes-or-no question a list of those there are answers
+ASKS_ANY = _any_of(r"(?:were|was|are|is|have|has|had|did)\s+(?:there\s+)?any", "any of")
 COMPARISON = _any_of(r"(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)",
                      "compare", "comparison", "both", "across", "versus", r"vs\.?")
 MONEY_QUESTION = _any_of("cost", "costs", "budget", "spend", "spent", "save", "saved", "savings?", "money", "funding",
@@ -145,6 +147,7 @@ class QueryAnalysis:
     date_detail: str | None = None  # "day" for "on what date", "month" for "in what month"
     wants_quote: bool = False
     wants_list: bool = False
+    asks_any: bool = False  # "were any ...?" (ASKS_ANY)
     wants_status: bool = False
     wants_decision: bool = False  # what a body decided or is asked to (ASKS_DECISION)
     wants_comparison: bool = False
@@ -322,6 +325,7 @@ def analyse(question: str) -> QueryAnalysis:
         wants_frequency=bool(HOW_OFTEN.search(question)),
         wants_date=bool(WHEN.search(question) or date_detail), wants_future=bool(ASKS_FUTURE.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
+        asks_any=bool(ASKS_ANY.search(question)),
         wants_status=bool(ASKS_STATUS.search(question)), wants_decision=bool(ASKS_DECISION.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),

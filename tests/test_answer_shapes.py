@@ -54,6 +54,15 @@ def test_a_status_list_is_a_bulleted_list_with_every_item_cited(sample_services:
     _verbatim(result)
 
 
+def test_a_yes_or_no_question_about_any_recommendation_in_a_status_is_answered_with_the_list(
+        sample_services: Services) -> None:
+    """ "Were any ... rejected?" is answered by those there are, not by sentences that mention the word."""
+    result = sample_services.engine.ask("Were any recommendations rejected by Derby?")
+    assert result.answer.splitlines()[0].startswith("- Recommendation 15 (not accepted)")
+    assert [c.section for c in result.citations] == ["row 15"]
+    _verbatim(result)
+
+
 def test_a_comparison_is_grouped_by_council(sample_services: Services) -> None:
     result = sample_services.engine.ask("What have East Sussex and Derby done about CAMHS for looked after children?")
     assert {c.source for c in result.citations} >= {DERBY, EAST_SUSSEX}

@@ -139,7 +139,7 @@ class TrackerAnswerer:
             if answer is not None:
                 return answer
         statuses = _wanted_statuses(question)
-        if analysis.wants_list and statuses and councils:
+        if (analysis.wants_list or analysis.asks_any) and statuses and councils:
             return self.status_list(councils, statuses)
         return None
 
