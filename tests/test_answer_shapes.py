@@ -237,6 +237,17 @@ def test_progress_worded_as_another_reply_is_cited_in_the_reply_to_its_own_recom
     _verbatim(result)
 
 
+def test_a_when_question_about_a_recommendation_shows_the_progress_sentence_giving_a_date(
+        sample_services: Services) -> None:
+    """Leeds's reply to recommendation 12 says in its fourth sentence when the new guidance is launched; the second,
+    sharing more of the question's words, gives no date."""
+    result = sample_services.engine.ask(
+        "When will Leeds launch the new guidance on decisions delegated to foster carers under recommendation 12?")
+    assert "this will be launched at the end of June" in result.answer.split("The recommendation:")[0]
+    assert result.citations[0].section == "3.13"
+    _verbatim(result)
+
+
 def test_a_list_introduced_by_a_following_sentence_is_shown_as_bullets_after_it(sample_services: Services) -> None:
     result = sample_services.engine.ask("What additional staff does the West Sussex assessment model need?")
     lines = result.answer.splitlines()

@@ -8,7 +8,8 @@ from collections import Counter
 from dateutil import parser as date_parser
 
 from assistant.answerers.base import AnswerContext
-from assistant.query import QueryAnalysis
+from assistant.answerers.features import wants_typed
+from assistant.query import QueryAnalysis, analyse
 from assistant.quotes import collapse_whitespace, is_verbatim, locate, verified_citation
 from assistant.results import Answer, Citation
 from assistant.tracker import list_recommendations, rollups
@@ -48,11 +49,14 @@ def _opening(text: str, max_words: int) -> str:
 
 def _progress_excerpt(progress: str, question: str) -> str:
     """The latest position (the opening), or, when a later sentence matches the question ("what did the panel
-    say?" finds the panel's comment), the first sentence and that one."""
-    terms = content_terms(question)
+    say?" finds the panel's comment), the first sentence and that one: of those sharing its words, one giving the
+    kind of answer asked first ("when will it be launched?" finds "will be launched at the end of June")."""
+    terms, analysis = content_terms(question), analyse(question)
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", progress) if s]
-    scored = [(len(terms & content_terms(sentence)), position) for position, sentence in enumerate(sentences[1:], 1)]
-    overlap, best = max(scored, default=(0, 0))
+    scored = [(overlap > 0 and wants_typed(analysis) and analysis.answer_type_satisfied(sentence), overlap, position)
+              for position, sentence in enumerate(sentences[1:], 1)
+              for overlap in [len(terms & content_terms(sentence))]]
+    _, overlap, best = max(scored, default=(False, 0, 0))
     if not overlap:
         return _opening(progress, PROGRESS_WORDS)
     return f"{sentences[0]} … {sentences[best]}" if best > 1 else " ".join(sentences[:2])
