@@ -355,6 +355,22 @@ def test_a_list_announced_without_a_colon_is_brought_with_its_lead(fresh_service
     assert "Under 4% is regarded as critical" in answer and "Above 9% is regarded as strong" in answer
 
 
+def test_reasons_counted_off_firstly_secondly_come_with_the_sentence_announcing_them(
+        fresh_services: Services, tmp_path: Path) -> None:
+    """"Several factors contribute" says there are reasons; "Firstly, ...", "Secondly, ..." lean on it and give them."""
+    minutes = (
+        "Virtual School Kent annual report\n\n4. Members asked why few care leavers go on to university. The Head of "
+        "the Virtual School explained that several factors contribute to this. Firstly, few young people take Level 3 "
+        "courses at seventeen. Secondly, tuition fees deter young people worried about debt. Additionally, "
+        "degree apprenticeships offer another route.\n\n5. RESOLVED that the report be noted.\n")
+    answer = ask_about_paper(fresh_services, tmp_path, minutes,
+                             "What reasons did the Head of the Virtual School give for few care leavers going to "
+                             "university?").answer
+    assert "several factors contribute to this" in answer
+    assert "Firstly, few young people" in answer and "Secondly, tuition fees" in answer
+    assert "Additionally, degree apprenticeships" in answer
+
+
 def test_a_section_longer_than_a_passage_is_read_on_past_the_cut(fresh_services: Services, tmp_path: Path) -> None:
     """The best passage brings the next one of its section: an answer may run on past the 160-word cut."""
     filler = " ".join(f"The panel also heard evidence on topic {n} from officers and partners." for n in range(11))

@@ -27,7 +27,8 @@ MAX_COMPARED = 5
 MIN_PART_TERMS = 2  # a part of a question with fewer words of its own is about the question's topic
 # A sentence opening like this leans on the one before it, so it travels with it.
 ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
-                      r"there (?:are|is|were|was) also|"
+                      r"there (?:are|is|were|was) also|firstly|secondly|thirdly|additionally|furthermore|moreover|"
+                      r"in addition|"
                       r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
 
 
