@@ -72,6 +72,27 @@ def test_an_answer_never_starts_mid_clause(fresh_services: Services, tmp_path: P
     assert all(is_verbatim(c.quote, paper.read_text(encoding="utf-8")) for c in result.citations)
 
 
+def test_a_sentence_running_on_past_a_name_ending_in_an_exclamation_mark_is_quoted_from_its_start(
+        fresh_services: Services, tmp_path: Path) -> None:
+    """A sentence splitter ends a sentence at "‘Ashford Sings!’", so its rest opens in lower case; the answer (and a
+    refusal's closest quote) starts where the sentence does."""
+    paper = tmp_path / "panel.txt"
+    paper.write_text(
+        "Corporate Parenting Panel\n\n1. Foster carers met the panel to discuss allowances and training.\n\n"
+        "2. The fostering service recruited carers through events in libraries and schools.\n\n"
+        "3. Members praised the work of the recruitment team over the summer.\n\n"
+        "4. Members highlighted a recording by ‘Ashford Sings!’ a choir led by two foster carers that sang at "
+        "the county show to promote fostering.\n", encoding="utf-8")
+    fresh_services.pipeline.ingest([paper], progress=False)
+    result = fresh_services.engine.ask("Where did the choir led by two foster carers sing to promote fostering?")
+    assert "a choir led by two foster carers" in result.answer, result.answer
+    assert not re.search(r"(?:^|\] )a choir led", result.answer), result.answer
+    assert all(is_verbatim(c.quote, paper.read_text(encoding="utf-8")) for c in result.citations)
+    refused = fresh_services.engine.ask("Who conducts the choir led by two foster carers?")
+    assert refused.abstained and "a choir led" in refused.answer, refused.answer
+    assert '"a choir led' not in refused.answer, refused.answer
+
+
 def test_a_lead_in_ending_with_its_first_items_letter_brings_its_list(fresh_services: Services, tmp_path: Path) -> None:
     """A motion's "... to: a.)" opens its list as "... to:" does: the answer quotes the items, not the lead alone."""
     motion = ("Motion for Time Limited Debate\n\nThis Council agrees to call on the Cabinet Member for Public Health "

@@ -10,11 +10,14 @@ from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
 from index.records import StoredChunk
 from ingest.resolutions import next_label
-from ingest.sentences import SENTENCE_END, continues_sentence
+from ingest.sentences import LOWER_CASE_WORD, SENTENCE_END, continues_sentence
 from ingest.structure import MARKUP
 from prompts import render
 
 ROW_NAME_WORDS = 20  # a first cell longer than this is the row's content, not its name
+# A name or quotation ending in "!" or "?" inside a sentence ("a song recorded by ‘Ashford Sings!’ a group led by
+# ..."): the sentence goes on in lower case after it, though a sentence splitter ends it there.
+NAME_MARK_END = re.compile(r"[!?][\"'\u2019\u201d)\]]*$")
 CELL_END = ".:;, "  # dropped from a cell's end where the answer joins it to the next with "; " or ": "
 # An item letter or numeral inside running text, before a capital: "... to: a) To ADOPT ... b) To DELEGATE ...".
 INLINE_MARKER = re.compile(r"(?<=\s)\(?([a-z]|[ivx]{1,4})\)\s+(?=[A-Z])")
@@ -32,7 +35,7 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
         groups.sort(key=lambda g: (_council(g[0].chunk), g[0].sentence.start))
     previous_council, after_list = None, False
     for chosen_group in groups:
-        group = _whole_span(chosen_group, scored)
+        group = whole_span(chosen_group, scored)
         citation = _citation(group, len(citations) + 1)
         if citation is None:
             continue
@@ -113,7 +116,7 @@ def _adjacent(group: list[ScoredSentence], item: ScoredSentence) -> bool:
     return False
 
 
-def _whole_span(group: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
+def whole_span(group: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
     """Every sentence of the passage between the group's first and last, as the quote holds them all, starting
     where the first sentence really starts: a piece cut from the end of the sentence before it ("a Corporate
     Parent, and to extend ...") brings that sentence along, so an answer never starts mid-clause."""
@@ -135,7 +138,8 @@ def _cut_from(before: ScoredSentence, sentence: ScoredSentence) -> bool:
     if behind_item_marker(sentence):
         return False
     previous = before.text.rstrip()
-    return continues_sentence(previous, sentence.text) or (previous.endswith(",") and not SENTENCE_END.search(previous))
+    return (continues_sentence(previous, sentence.text) or (previous.endswith(",") and not SENTENCE_END.search(previous))
+            or (NAME_MARK_END.search(previous) is not None and LOWER_CASE_WORD.match(sentence.text.lstrip()) is not None))
 
 
 def _wording(group: list[ScoredSentence], citation: Citation, scored: list[ScoredSentence],

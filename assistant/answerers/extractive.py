@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
-from assistant.answerers.composer import compose
+from assistant.answerers.composer import compose, whole_span
 from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.glossary import expand_query
 from assistant.query import part_analysis, question_parts
@@ -208,7 +208,7 @@ class ExtractiveAnswerer:
         if not scored:
             return render("abstain", closest="").strip()
         closest = scored[0]
-        snippet = collapse_whitespace(closest.text)
+        snippet = " ".join(collapse_whitespace(s.text) for s in whole_span([closest], scored))
         where = closest.chunk.document.get("title") or closest.chunk.source
         return render("abstain", closest=render("abstain_closest", where=where, snippet=snippet[:200]))
 
