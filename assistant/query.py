@@ -370,7 +370,9 @@ def part_analyses(question: str, whole: QueryAnalysis) -> list[QueryAnalysis]:
 
 # Who "moved" a motion is who the minutes say "proposed" it. Only for judging who did it: as a search synonym "move"
 # also brought the proposals of questions about "moving" a service (docs/rule-audit.md, twenty-ninth session).
-SAME_ROLE = {"move": frozenset({"propos"})}
+# Who "asked" or "answered" a member's question is who its heading names: "Question by Mr X to Mrs Y".
+SAME_ROLE = {"move": frozenset({"propos"}), **{deed: frozenset({"question"}) for deed in ("ask", "answer", "repli",
+                                                                                              "respond")}}
 
 
 def _role(question: str) -> frozenset[str]:

@@ -219,6 +219,9 @@ class StructureParser:
                 asked = re.sub(r"\s+", " ", " ".join(line.stripped for line in paragraph[:count])).strip(" ,")
                 item, label = (f"{label}: {asked}" if label else asked), None
                 add_heading(paragraph[0], paragraph[count - 1], item)
+                # and it is the question's first sentence, to quote for "who asked ...?" and "who answered ...?"
+                blocks.append(Block("paragraph", paragraph[0].start, paragraph[count - 1].end, section, heading,
+                                    item=item))
                 del paragraph[:count]
                 if not paragraph:
                     return

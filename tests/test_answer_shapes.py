@@ -266,6 +266,18 @@ def test_a_members_question_brings_the_reply_that_follows_it(fresh_services: Ser
     assert "Reply: " in result.answer and "remains work in progress" in result.answer
 
 
+@_needs_pdf(KENT_QA)
+def test_who_asked_and_who_answered_a_members_question_is_the_heading_of_its_item(fresh_services: Services) -> None:
+    """ "Question by Mark Hood to Neil Baker, Cabinet Member for ..." heads the Gatwick question: it is quoted before
+    the question, which names no one, and it says both who asked and who was asked."""
+    for question in ("Who asked the question about Gatwick Airport expansion at the March 2025 County Council?",
+                     "Who answered the question about Gatwick Airport expansion?"):
+        result = _ask_about_pdf(fresh_services, KENT_QA, question)
+        assert not result.abstained, result.answer
+        assert result.answer.startswith("Question by Mark Hood to Neil Baker"), result.answer[:200]
+        assert result.citations[0].item.startswith("Question 3: Question by Mark Hood")
+
+
 def test_who_chairs_a_body_is_answered_only_by_a_passage_that_says_who_chairs_it(sample_services: Services) -> None:
     answered = sample_services.engine.ask("Who chairs Leeds's Looked After Children Programme Group?")
     assert "chaired by the deputy director" in answered.answer

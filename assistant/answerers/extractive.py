@@ -15,6 +15,7 @@ from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
 from index.lexical import content_terms
 from index.retriever import announced_count, next_chunk_id, opens_list
+from ingest.structure import ASKED
 from ingest.vocabulary import STATUS_COLUMN
 from prompts import render
 
@@ -69,9 +70,9 @@ class ExtractiveAnswerer:
         # a follow-up joined to the question it follows ("... ? And who seconded it?") is answered on its own first
         follow_up = bool(context.turn_question) and context.resolved.strip() != context.turn_question.strip()
         lead = part_answers[-1] if follow_up and part_answers else None
-        return compose(*self._choose(scored, part_answers[1:] + part_answers[:1], lead=lead,
-                                     wants_list=context.analysis.wants_list), scored,
-                       as_quotes=context.analysis.wants_quote)
+        chosen, marks = self._choose(scored, part_answers[1:] + part_answers[:1], lead=lead,
+                                     wants_list=context.analysis.wants_list)
+        return compose(self._with_asker(context, chosen, scored), marks, scored, as_quotes=context.analysis.wants_quote)
 
     def _part_answers(self, context: AnswerContext, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """For a question asking several things at once ("Who approved it, and when?"), the best sentence for each
@@ -103,6 +104,17 @@ class ExtractiveAnswerer:
         for pick in list(chosen):
             chosen.extend(self._row_status(pick, scored, chosen))
         return self._with_continuations(chosen, scored)
+
+    @staticmethod
+    def _with_asker(context: AnswerContext, chosen: list[ScoredSentence],
+                    scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """ "Who asked ...?" answered by a member's question or its reply that names no one: the item's heading
+        ("Question by Mr X to Mrs Y, Cabinet Member for ...") goes before it, when its passage was found."""
+        lead = chosen[0]
+        if not context.analysis.wants_person or lead.chunk.item is None or context.analysis.answer_type_satisfied(lead.text):
+            return chosen
+        heading = next((s for s in scored if s.chunk.item == lead.chunk.item and ASKED.match(s.text)), None)
+        return chosen if heading is None or heading in chosen else [heading, *chosen]
 
     def _choose_per_document(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         """For a comparison, the best sentence of each document that speaks to the question, with its row or list."""

@@ -33,7 +33,9 @@ def _of_kind(analysis: QueryAnalysis, scored: ScoredSentence) -> bool:
     question asks about what is still to come."""
     chunk = scored.chunk
     typed = analysis.answer_type_satisfied(scored.text) or (
-        chunk.kind == "table_row" and analysis.row_answers(chunk.text, chunk.search_text))
+        chunk.kind == "table_row" and analysis.row_answers(chunk.text, chunk.search_text)) or (
+        # a member's question or its reply says who asked whom in its item's heading ("Question by Mr X to Mrs Y")
+        analysis.wants_person and chunk.item is not None and analysis.answer_type_satisfied(f"{chunk.item}. {scored.text}"))
     return typed and not analysis.dated_before(scored.text, written_on(chunk))
 
 
