@@ -130,6 +130,9 @@ def test_how_many_questions_know_what_they_count() -> None:
     anticipated = "It is anticipated that over 3 years the programme will deliver circa £4 million savings per annum."
     assert not saved.answer_type_satisfied(anticipated)  # a sentence that only expects its sum
     assert analyse("How much is the programme expected to save?").answer_type_satisfied(anticipated)
+    for hoped in ("How much is the council hoping to save?", "How much does it anticipate saving?",
+                  "How much is it likely to save?", "How much do they intend to save?"):
+        assert analyse(hoped).answer_type_satisfied(anticipated), hoped
     assert analyse("How much is planned for 2010?").answer_type_satisfied("A planned spend of £186,000 in 2010.")
     assert analyse("By how much will the service grow?").wants_quantity
     assert analyse("What did Kent decide?").counted == frozenset()
