@@ -62,8 +62,9 @@ SUM = re.compile(r"(?:£|\$|€)\s*\d")
 # A sentence that only expects what it says: "it is anticipated that ... will deliver circa £4 million savings".
 EXPECTING = re.compile(r"\b(?:it is|it was)\s+(?:anticipated|expected|estimated|projected|forecast|hoped)\s+that\b",
                        re.IGNORECASE)
+# stems: "estimat" is "estimated" and "estimates", "hop" is "hoping" and "hoped"
 EXPECTATION_WORDS = _any_of("project", "target", "estimat", "forecast", "budget", "plan", "expect", "will", "going to", "aim",
-                            "hop", "anticipat", "intend", "envisag", "predict", "likely", after="")  # stems: "estimat" is "estimated" and "estimates"
+                            "hop", "anticipat", "intend", "envisag", "predict", "likely", after="")
 WHAT_IS = _any_of("what (?:is|was|are|were)", before=OPENING)
 # "What net revenue budget requirement did Council approve?" asks for the sum, as "what is the budget" does.
 WHAT_SUM = _any_of(r"what (?!exactly\b)(?:[\w'-]+ ){0,3}?(?:budget|cost|spend|spending|funding|savings?|income|overspend|"

@@ -110,8 +110,8 @@ class ExtractiveAnswerer:
                     scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """ "Who asked ...?" answered by a member's question or its reply that names no one: the item's heading
         ("Question by Mr X to Mrs Y, Cabinet Member for ...") goes before it, when its passage was found."""
-        lead = chosen[0]
-        if not context.analysis.wants_person or lead.chunk.item is None or context.analysis.answer_type_satisfied(lead.text):
+        lead, analysis = chosen[0], context.analysis
+        if not analysis.wants_person or lead.chunk.item is None or analysis.answer_type_satisfied(lead.text):
             return chosen
         heading = next((s for s in scored if s.chunk.item == lead.chunk.item and ASKED.match(s.text)), None)
         return chosen if heading is None or heading in chosen else [heading, *chosen]
