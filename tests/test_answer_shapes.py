@@ -63,6 +63,16 @@ def test_a_yes_or_no_question_about_any_recommendation_in_a_status_is_answered_w
     _verbatim(result)
 
 
+def test_a_question_in_two_parts_is_not_answered_by_a_status_list_of_one(sample_services: Services) -> None:
+    """ "How many are achieved, and which was not accepted?" asks two things: the summary paragraph answers both,
+    where the tracker's list of the one not accepted answered only the second."""
+    result = sample_services.engine.ask(
+        "Derby topic review: how many of the 34 recommendations are fully achieved, and which one was not accepted?")
+    opening = result.answer.split("[2]")[0]
+    assert "11 have been fully achieved" in opening and "not accepted (15)" in result.answer
+    _verbatim(result)
+
+
 def test_a_comparison_is_grouped_by_council(sample_services: Services) -> None:
     result = sample_services.engine.ask("What have East Sussex and Derby done about CAMHS for looked after children?")
     assert {c.source for c in result.citations} >= {DERBY, EAST_SUSSEX}

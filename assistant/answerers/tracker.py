@@ -9,7 +9,7 @@ from dateutil import parser as date_parser
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.features import wants_typed
-from assistant.query import QueryAnalysis, analyse
+from assistant.query import QueryAnalysis, analyse, question_parts
 from assistant.quotes import collapse_whitespace, is_verbatim, locate, verified_citation
 from assistant.results import Answer, Citation
 from assistant.tracker import list_recommendations, rollups
@@ -143,7 +143,8 @@ class TrackerAnswerer:
             if answer is not None:
                 return answer
         statuses = _wanted_statuses(question)
-        if (analysis.wants_list or analysis.asks_any) and statuses and councils:
+        # a list answers one question; "how many are achieved, and which was not accepted?" asks two
+        if (analysis.wants_list or analysis.asks_any) and statuses and councils and len(question_parts(question)) < 2:
             return self.status_list(councils, statuses)
         return None
 
