@@ -73,6 +73,15 @@ def test_a_question_in_two_parts_is_not_answered_by_a_status_list_of_one(sample_
     _verbatim(result)
 
 
+def test_a_status_list_lists_recommendations_only_when_they_are_what_is_asked_for(sample_services: Services) -> None:
+    """ "Which Derby budgets are still outstanding?" is not answered with Derby's outstanding recommendations; the
+    same question about its recommendations, typed in lower case, is."""
+    budgets = sample_services.engine.ask("Which Derby budgets are still outstanding?")
+    assert "Recommendation 2 (in progress)" not in budgets.answer and "13 outstanding" not in budgets.answer
+    recommendations = sample_services.engine.ask("which derby recommendations are still outstanding?")
+    assert "13 outstanding" in recommendations.answer.splitlines()[0]
+
+
 def test_a_comparison_is_grouped_by_council(sample_services: Services) -> None:
     result = sample_services.engine.ask("What have East Sussex and Derby done about CAMHS for looked after children?")
     assert {c.source for c in result.citations} >= {DERBY, EAST_SUSSEX}

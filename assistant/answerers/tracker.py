@@ -9,7 +9,7 @@ from dateutil import parser as date_parser
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.features import wants_typed
-from assistant.query import QueryAnalysis, analyse, question_parts
+from assistant.query import QueryAnalysis, analyse, question_parts, without_councils
 from assistant.quotes import collapse_whitespace, is_verbatim, locate, verified_citation
 from assistant.results import Answer, Citation
 from assistant.tracker import list_recommendations, rollups
@@ -25,6 +25,12 @@ from prompts import render
 
 # "Which decisions did Kent's Cabinet take on 30 January 2025?", "What did the council resolve in January?"
 DECISION_WORDS = re.compile(r"\b(?:decisions?|decided|decide|resolv\w*|resolutions?|agreed|agree)\b", re.I)
+# What "which ..." lists: the first lower-case word after it, past "of the" and names ("Which of Derby's actions");
+# the tracker lists recommendations, not "Which Kent savings have been delivered?"
+WHICH_LISTED = re.compile(r"\b[Ww]hich\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|our\s+)?(?:[A-Z&][\w'\u2019&.-]*\s+)*([a-z][\w-]*)")
+TRACKED_WORDS = frozenset({"recommendation", "recommendations", "rec", "recs", "action", "actions", "commitment",
+                           "commitments", "one", "ones", "are", "is", "were", "was", "have", "has", "had", "remain",
+                           "remains", "still", "of"})
 DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?"
                             r"\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.I)
 MAX_NUMBERED = 3
@@ -87,6 +93,13 @@ def _bodies(question: str, records: list[Recommendation]) -> set[str]:
     return {r.body for r in records if r.body and re.search(rf"\b{re.escape(r.body)}\b", question, re.I)}
 
 
+def _lists_other_things(question: str, councils: tuple[str, ...]) -> bool:
+    """ "Which budgets are outstanding?" lists budgets; "Which are outstanding?" and "Which of its recommendations
+    ...?" list recommendations. The councils' names are passed over however they are typed ("which derby ...")."""
+    match = WHICH_LISTED.search(without_councils(question, councils))
+    return match is not None and match.group(1).lower() not in TRACKED_WORDS
+
+
 def _wanted_statuses(question: str) -> tuple[str, ...]:
     for pattern, statuses in ASKED_STATUSES:
         if pattern.search(question):
@@ -144,7 +157,8 @@ class TrackerAnswerer:
                 return answer
         statuses = _wanted_statuses(question)
         # a list answers one question; "how many are achieved, and which was not accepted?" asks two
-        if (analysis.wants_list or analysis.asks_any) and statuses and councils and len(question_parts(question)) < 2:
+        if ((analysis.wants_list or analysis.asks_any) and statuses and councils and len(question_parts(question)) < 2
+                and not _lists_other_things(question, councils)):
             return self.status_list(councils, statuses)
         return None
 
