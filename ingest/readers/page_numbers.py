@@ -3,28 +3,24 @@ the file's sheets (an agenda pack's "Page 47" on the third sheet of one item's f
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from index.records import PrintedPages
-from ingest.readers.running_lines import MIN_TITLE_WORDS, edge_lines
+from ingest.readers.running_lines import LABEL_ENDING, MIN_TITLE_WORDS, PAGE_LABEL, edge_lines
 from ingest.readers.tables import TableText
 
-# "12", "Page 12", "Page 12 of 40", "12/40" alone on a line, or ending a title line ("... | 21/02/2025 7"), where a
-# bare number of four digits is a year ("Report February 2025")
-LABEL = re.compile(r"(?:^|(?<=\s))(?:page\s*(\d{1,4})|(\d{1,3}))(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
-WHOLE_LINE_LABEL = re.compile(r"(?:page\s*)?(\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
 MIN_SHEETS = 2  # sheets printing a number in step before the numbers count as the paper's page numbers
 MIN_SHARE = 0.6  # ... and this share of the sheets from the first of them to the last
 
 
 def _numbers(page: TableText) -> set[int]:
-    """The page labels' numbers among the page's first and last lines."""
+    """The page labels' numbers among the page's first and last lines: a label alone on its line ("Page 12 of 40"),
+    or ending a title line ("... | 21/02/2025 7")."""
     found = set()
     for _, line in edge_lines(page):
         words = " ".join(line.split())
-        whole = WHOLE_LINE_LABEL.fullmatch(words)
-        ending = LABEL.search(words)
+        whole = PAGE_LABEL.fullmatch(words)
+        ending = LABEL_ENDING.search(words)
         if whole:
             found.add(int(whole.group(1)))
         # a label ends a title of several words, not a short one that a number belongs to ("Question 2", "Item 4")

@@ -13,10 +13,10 @@ RUNNING_SHARE = 0.5  # ... and on at least this share of its pages
 MAX_WORDS = 25  # a running line is a title, a date, a page number or a note on rounding, not a paragraph
 MIN_TITLE_WORDS = 3  # a line with a page label counts as a running title with more words than this beside it
 # "12", "Page 12", "Page 12 of 40", "12/40": the one running line whose words change from page to page
-PAGE_LABEL = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
+PAGE_LABEL = re.compile(r"(?:page\s*)?(\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
 # a page label ending or opening a title line: "Sustainability Appraisal Report ... | 21/02/2025 7", "12 Budget Book"
 # (a bare number of four digits is a year: "Inspector's Report February 2025")
-LABEL_ENDING = re.compile(r"(?<=\S)\s+(?:page\s*\d{1,4}|\d{1,3})(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+LABEL_ENDING = re.compile(r"(?<=\S)\s+(?:page\s*(\d{1,4})|(\d{1,3}))(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 LABEL_OPENING = re.compile(r"^(?:page\s*\d{1,4}|\d{1,3})\s+(?=\S)", re.IGNORECASE)
 
 
