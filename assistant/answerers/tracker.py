@@ -57,14 +57,15 @@ def _progress_excerpt(progress: str, question: str) -> str:
     """The latest position (the opening), or, when a later sentence matches the question ("what did the panel
     say?" finds the panel's comment), the first sentence and that one: of those sharing its words, one giving the
     kind of answer asked first ("when will it be launched?" finds "will be launched at the end of June")."""
-    terms, analysis = content_terms(question), analyse(question)
+    terms = content_terms(question)
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", progress) if s]
-    scored = [(overlap > 0 and wants_typed(analysis) and analysis.answer_type_satisfied(sentence), overlap, position)
-              for position, sentence in enumerate(sentences[1:], 1)
-              for overlap in [len(terms & content_terms(sentence))]]
-    _, overlap, best = max(scored, default=(False, 0, 0))
-    if not overlap:
+    overlaps = [(len(terms & content_terms(sentence)), position) for position, sentence in enumerate(sentences[1:], 1)]
+    if not any(overlap for overlap, _ in overlaps):
         return _opening(progress, PROGRESS_WORDS)
+    analysis = analyse(question)  # only for a progress that has such a sentence: a status list shows many records
+    typed = wants_typed(analysis)
+    _, _, best = max((overlap > 0 and typed and analysis.answer_type_satisfied(sentences[position]), overlap, position)
+                     for overlap, position in overlaps)
     return f"{sentences[0]} … {sentences[best]}" if best > 1 else " ".join(sentences[:2])
 
 
