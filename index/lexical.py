@@ -400,6 +400,13 @@ class KeywordIndex:
             found.update((segment.documents[segment.row_document[row]]["source"], None) for row in sorted(rows))
         return tuple(found)
 
+    def using(self, term: str, search_filter: SearchFilter | None = None) -> list[str]:
+        """Ids of the kept passages using the term, in index order."""
+        found = []
+        for segment, mask in zip(self.segments, self._row_masks(search_filter)):
+            found.extend(segment.chunk_id(int(row)) for row in sorted(segment.postings(term)[0]) if mask[row])
+        return found
+
     def passage_ids_of(self, source: str) -> list[str]:
         """The current passages of a document in reading order."""
         ingest_id = self.live.get(source)

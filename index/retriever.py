@@ -1,5 +1,6 @@
-"""Hybrid retrieval: dense passages, BM25 and item numbers find candidates; their sentences' closeness to the question
-ranks them once more; the rankings are fused by reciprocal rank, then reordered by the fitted passage reranker."""
+"""Hybrid retrieval: dense passages, BM25, item numbers and reference codes find candidates; their sentences'
+closeness to the question ranks them once more; the rankings are fused by reciprocal rank, then reordered by the
+fitted passage reranker."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from index.rerank import Candidate, Reranker, RetrievalSignals
 from index.store import Store
 from ingest.vocabulary import NUMBER_WORDS
 
+# A reference code in a question ("MM72", "CRR0056", "indicator B79"): letters then digits, used by few passages.
+REFERENCE_CODE = re.compile(r"\b[A-Za-z]{1,5}\d{1,6}[A-Za-z]?\b")
+RARE_CODE_PASSAGES = 20  # more than this and the "code" is common wording ("Q3", "S106"), which BM25 weighs already
 RERANK_POOL = 30  # fused candidates the reranker reorders; hit@30 of the fusion bounds what it can find
 # "... there are three critical issues that will shape ...:" announces its list's length ("two scenarios ...;" too),
 # at the end of a passage or of a line within it.
@@ -98,13 +102,15 @@ class HybridRetriever:
 
     def retrieve(self, query: str, top_k: int = 8, search_filter: SearchFilter | None = None,
                  query_vector: np.ndarray | None = None, item_numbers: tuple[str, ...] = ()) -> list[Passage]:
-        """Top passages; item_numbers ("15") add a ranking of the table rows and paragraphs so numbered."""
+        """Top passages; item_numbers ("15") add a ranking of the table rows and paragraphs so numbered, joined by the
+        passages using a rare reference code the query names ("MM72")."""
         vector = self.embedder.embed_query(query) if query_vector is None else query_vector
         lexical = self.lexical_index()
         dense_chunks = [cid for cid, _ in self.store.query_chunks(vector, self.candidate_pool, search_filter)]
         keyword_hits = lexical.search(query, self.candidate_pool, search_filter)
         keyword = [cid for cid, _ in keyword_hits]
         numbered = lexical.labelled(item_numbers, search_filter) if item_numbers else []
+        numbered += [cid for cid in self._coded(query, search_filter) if cid not in numbered]
         best_sentence = self._closest_sentences(vector, list(dict.fromkeys(dense_chunks + keyword + numbered)))
         dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
         rankings = [dense_sentences, dense_chunks, keyword, numbered]
@@ -117,6 +123,15 @@ class HybridRetriever:
                                        dict(keyword_hits), frozenset(numbered), lexical.term_weights(query), self.rrf_k)
             candidates = self.reranker.order(candidates, signals)
         return [Passage(c.chunk, c.fused, c.best_sentence) for c in candidates[:top_k]]
+
+    def _coded(self, query: str, search_filter: SearchFilter | None) -> list[str]:
+        """Passages using a reference code the question names, when few passages use it."""
+        found: list[str] = []
+        for code in dict.fromkeys(match.group(0).lower() for match in REFERENCE_CODE.finditer(query)):
+            passages = self.lexical_index().using(code, search_filter)
+            if len(passages) <= RARE_CODE_PASSAGES:
+                found += passages
+        return found
 
     def _closest_sentences(self, vector: np.ndarray, chunk_ids: list[str]) -> dict[str, float]:
         """Each candidate passage's closest sentence to the question (cosine). Scored within the candidates rather

@@ -10,11 +10,14 @@ import numpy as np
 import pytest
 
 from assistant.services import Services
+from conftest import KCC_LIBRARY
 from evals.train_rerank import RecordingReranker, hits
 from index.logistic import LogisticModel
 from index.rerank import PASSAGE_FEATURES, RERANK_FILE, FittedReranker, load_reranker
 from index.retriever import HybridRetriever
 
+INSPECTORS_REPORT = KCC_LIBRARY / ("kcc_2025-03-04_cabinet_appendix-a-planning-inspectors-report-on-the-examination-of-"
+                                   "the-kmwlp-.pdf")
 QUESTION = "What did Derby decide about joint recruitment campaigns with other councils?"
 
 
@@ -69,3 +72,13 @@ def test_hit_at_k_counts_the_first_supporting_passage() -> None:
     questions = [Rows([False, True, False]), Rows([False, False, False])]
     found = hits(questions, [np.array([3.0, 2.0, 1.0]), np.array([1.0, 2.0, 3.0])])  # type: ignore[arg-type]
     assert found[1] == 0.0 and found[3] == 0.5
+
+
+
+def test_a_reference_code_the_question_names_finds_its_passage(fresh_services: Services) -> None:
+    # the Inspector's schedule has a row per modification, its column names on its first page only; the report's
+    # prose uses the question's other words far more often than the row does
+    assert not fresh_services.pipeline.ingest([INSPECTORS_REPORT], progress=False).failed
+    passages = fresh_services.retriever.retrieve("Which part of the Plan does main modification MM72 change, and on "
+                                                 "what page?", top_k=3)
+    assert any(p.chunk.text.startswith("MM72") for p in passages)
