@@ -53,6 +53,10 @@ COMPARISON = _any_of(r"(?:which|what|both|all|each|the|different)\s+(?:councils|
 MONEY_QUESTION = _any_of("cost", "costs", "budget", "spend", "spent", "save", "saved", "savings?", "money", "funding",
                          "price", "pay", "paid", "£", after="")
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
+# Figures a question gives ("the £1m amendment", "of the 4,798 children", "2.5%") set its scene: stated again in a
+# passage they answer nothing. Sums, figures with thousands or decimals, percentages; not a bare small number ("Q3").
+GIVEN_FIGURE = re.compile(r"(?:£|\$|€)\s*\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|bn|million|billion|thousand)\b)?|"
+                          r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+\.\d+\b|\b\d+(?:\.\d+)?\s*%", re.IGNORECASE)
 # A sum that was only expected: "against the £500k projection" does not say what was saved.
 EXPECTED_SUM = re.compile(r"(?:£|\$|€)\s*[\d,.]+\s*(?:k|m|bn|million)?\s+(?:\w+\s+)?(?:projection|projected|target|"
                           r"estimate|estimated|forecast|budget|budgeted|planned|ambition)\b|"
@@ -162,6 +166,7 @@ class QueryAnalysis:
     role: frozenset[str] = field(default_factory=frozenset)  # stem of the verb in "who chairs ...", with synonyms
     asks_expected: bool = False  # "how much is planned", not "how much was saved"
     asks_rate: bool = False  # "how many per 10,000 ...": a rate's figures answer it
+    given_figures: re.Pattern[str] | None = None  # the figures the question itself gives (GIVEN_FIGURE)
 
     def counts_asked(self, text: str) -> bool:
         """The text gives a count of what the question counts: "twelve recommendations", "613 approved households"."""
@@ -173,12 +178,16 @@ class QueryAnalysis:
 
     def _count_phrases(self, text: str) -> list[frozenset[str]]:
         """The words after each figure that name what the question counts ("30 additional foster carers")."""
-        phrases = (with_synonyms(content_terms(match.group(1))) for match in COUNT_PHRASE.finditer(text))
+        phrases = (with_synonyms(content_terms(match.group(1)))
+                   for match in COUNT_PHRASE.finditer(self._without_given(text)))
         return [words for words in phrases if words & self.counted]
 
     def _counts_change(self, words: frozenset[str]) -> bool:
         """"30 additional carers" counts a change, which answers "how many extra carers" but not "how many carers"."""
         return bool(words & INCREMENT_TERMS) and not self.counted & INCREMENT_TERMS
+
+    def _without_given(self, text: str) -> str:
+        return self.given_figures.sub(" ", text) if self.given_figures else text
 
     def _without_rates(self, text: str) -> str:
         return text if self.asks_rate else RATE.sub(" ", text)
@@ -235,7 +244,9 @@ class QueryAnalysis:
         return self.wants_decision and STATES_DECISION.search(text) is not None
 
     def answer_type_satisfied(self, text: str) -> bool:
-        """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year."""
+        """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year; a figure
+        the question gives is no answer to it."""
+        text = self._without_given(text)
         counts = self._without_rates(self._without_durations(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text))))
         if (self.wants_quantity and not self._gives_count(counts)
                 and not (self.wants_frequency and FREQUENCY.search(text))):
@@ -339,8 +350,17 @@ def analyse(question: str) -> QueryAnalysis:
         asks_deputy=bool(DEPUTY_ROLE.search(question)),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),
         asks_rate=bool(ASKS_RATE.search(question)),
-        role=_role(question),
+        role=_role(question), given_figures=_given_figures(question),
     )
+
+
+def _given_figures(question: str) -> re.Pattern[str] | None:
+    """A pattern of the figures the question gives, as a passage may write them ("£1m", "£1 m")."""
+    figures = {re.sub(r"\s+", "", match.group(0)) for match in GIVEN_FIGURE.finditer(question)}
+    if not figures:
+        return None
+    spaced = (r"\s*".join(re.escape(ch) for ch in figure) for figure in sorted(figures, key=len, reverse=True))
+    return re.compile(r"(?<![\d.,])(?:" + "|".join(spaced) + r")(?![\d,]*\d)", re.IGNORECASE)
 
 
 def question_parts(question: str) -> list[str]:
@@ -358,9 +378,10 @@ def question_parts(question: str) -> list[str]:
 
 def part_analysis(whole: QueryAnalysis, part: str) -> QueryAnalysis:
     """What one part of a question asks for: its own kind of answer, the whole question's councils, numbers, years,
-    and wish for a comparison or a quote."""
+    figures given, and wish for a comparison or a quote."""
     return replace(analyse(part), councils=whole.councils, recommendation_numbers=whole.recommendation_numbers,
-                   years=whole.years, wants_comparison=whole.wants_comparison, wants_quote=whole.wants_quote)
+                   years=whole.years, wants_comparison=whole.wants_comparison, wants_quote=whole.wants_quote,
+                   given_figures=whole.given_figures)
 
 
 def part_analyses(question: str, whole: QueryAnalysis) -> list[QueryAnalysis]:

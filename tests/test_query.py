@@ -337,3 +337,12 @@ def test_a_percentage_asked_is_stated_as_one() -> None:
     assert share.answer_type_satisfied("The draft budget assumes a 3% pay award for 2025-26.")
     assert share.answer_type_satisfied("It assumes a pay award of three per cent in 2025-26.")
     assert not analyse("How much is built into the draft budget for the pay award?").wants_percentage
+
+
+def test_a_figure_the_question_gives_does_not_answer_it() -> None:
+    cameras = analyse("How many ANPR cameras would the £1m fly-tipping amendment have paid for?")
+    assert not cameras.answer_type_satisfied("Allocate £1m to fund movable ANPR cameras near fly-tipping sites.")
+    assert cameras.answer_type_satisfied("The £1m would fund 12 movable ANPR cameras.")
+    children = analyse("How many of the 4,798 home-educated children KCC monitors have an EHCP?")
+    assert not children.answer_type_satisfied("KCC currently monitors 4,798 pupils who are educated at home.")
+    assert children.answer_type_satisfied("Of the 4,798 children, 312 have an EHCP.")
