@@ -29,11 +29,25 @@ def needs_history(question: str) -> bool:
 
 
 def resolve_question(question: str, history: list[str]) -> str:
-    """The question to search with: the latest standalone earlier question joined to this one when it is elliptical."""
+    """The question to search with: the latest standalone earlier question joined to this one when it is elliptical,
+    or asked of another year when this one only moves the year ("And in 2027-28?")."""
     if not history or not needs_history(question):
         return question
     anchor = next((turn for turn in reversed(history) if not needs_history(turn)), history[-1])
-    return f"{anchor} {_with_years_counted(question, anchor)}"
+    counted = _with_years_counted(question, anchor)
+    return _anchor_in_year(counted, anchor) or f"{anchor} {counted}"
+
+
+def _anchor_in_year(question: str, anchor: str) -> str | None:
+    """For a follow-up that only moves the year ("And in 2027-28?", "And the year after?"), the anchor asked of that
+    year: its last year ("... to receive in 2025-26?") replaced, so neither the search nor the answer holds to the
+    year the anchor asked about. None when the follow-up asks more than a year, or the anchor names none."""
+    years = [match.group(0) for match in YEAR.finditer(question)]
+    anchor_years = list(YEAR.finditer(anchor))
+    if len(set(years)) != 1 or not anchor_years or content_terms(RELATIVE_YEAR.sub(" ", YEAR.sub(" ", question))):
+        return None
+    last = anchor_years[-1]
+    return f"{anchor[:last.start()]}{years[0]}{anchor[last.end():]}"
 
 
 def _with_years_counted(question: str, anchor: str) -> str:

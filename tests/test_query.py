@@ -217,14 +217,22 @@ def test_elliptical_followups_carry_the_earlier_topic() -> None:
 
 
 def test_a_followup_counting_years_from_the_earlier_question_names_the_year() -> None:
-    borrowing = ["How much of the capital programme is to be funded by borrowing in 2025-26?"]
-    assert resolve_question("And the year after?", borrowing).endswith("And the year after (2026-27)?")
     spend = ["How much did Kent spend on transport in 2024/25?"]
     assert resolve_question("Is that up on the previous year?", spend).endswith("the previous year (2023/24)?")
-    assert resolve_question("And the year before?", ["What rise was agreed in 2025?"]).endswith("year before (2024)?")
-    # a follow-up naming its own year, or an earlier question naming none, is joined as it stands
-    assert resolve_question("And the year after, 2026-27?", borrowing).endswith("And the year after, 2026-27?")
     assert resolve_question("And the year after?", ["How much is borrowed?"]).endswith("And the year after?")
+
+
+def test_a_followup_moving_only_the_year_asks_the_earlier_question_of_that_year() -> None:
+    borrowing = ["How much of the capital programme is to be funded by borrowing in 2025-26?"]
+    of_2026 = "How much of the capital programme is to be funded by borrowing in 2026-27?"
+    assert resolve_question("And the year after?", borrowing) == of_2026
+    assert resolve_question("And the year after, 2026-27?", borrowing) == of_2026
+    assert resolve_question("And the year before?", ["What rise was agreed in 2025?"]) == "What rise was agreed in 2024?"
+    # the year asked about is the earlier question's last: the plan's span stays
+    plan = ["How much grant does the 2025-28 revenue plan expect in 2025-26?"]
+    assert resolve_question("And in 2027-28?", plan) == "How much grant does the 2025-28 revenue plan expect in 2027-28?"
+    # a follow-up asking more than another year is joined to the earlier question
+    assert resolve_question("And between 2029 and 2032?", borrowing) == f"{borrowing[0]} And between 2029 and 2032?"
 
 
 def test_acronyms_expand_searches_and_are_explained() -> None:
