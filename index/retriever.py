@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense passages, BM25, item numbers and reference codes find candidates; their sentences'
 closeness to the question ranks them once more; the rankings are fused by reciprocal rank, then reordered by the
-fitted passage reranker."""
+fitted passage reranker, and a passage worded as one above it (a paper reissued to a later meeting) is left out."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ class HybridRetriever:
             signals = RetrievalSignals(_positions(dense_sentences), _positions(dense_chunks), _positions(keyword),
                                        dict(keyword_hits), frozenset(numbered), lexical.term_weights(query), self.rrf_k)
             candidates = self.reranker.order(candidates, signals)
-        return [Passage(c.chunk, c.fused, c.best_sentence) for c in candidates[:top_k]]
+        return [Passage(c.chunk, c.fused, c.best_sentence) for c in _without_copies(candidates)[:top_k]]
 
     def _coded(self, query: str, search_filter: SearchFilter | None) -> list[str]:
         """Passages using a reference code the question names, when few passages use it."""
@@ -145,6 +145,19 @@ class HybridRetriever:
         for sentence, similarity in zip(sentences, similarities.tolist()):
             closest[sentence.chunk_id] = max(similarity, closest.get(sentence.chunk_id, -1.0))
         return closest
+
+
+def _without_copies(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates less any passage worded as one ranked above it: a paper reissued to a later meeting (the
+    Cabinet's appendix again in the Council's papers) would otherwise fill two places with one text."""
+    seen: set[str] = set()
+    kept = []
+    for candidate in candidates:
+        wording = " ".join(candidate.chunk.text.split()).lower()
+        if wording not in seen:
+            seen.add(wording)
+            kept.append(candidate)
+    return kept
 
 
 def _positions(ranking: list[str]) -> dict[str, int]:
