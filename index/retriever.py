@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense passages, BM25, item numbers and reference codes find candidates; their sentences'
-closeness to the question ranks them once more; the rankings are fused by reciprocal rank, then reordered by the
-fitted passage reranker, and a passage worded as one above it (a paper reissued to a later meeting) is left out."""
+closeness to the question ranks them once more; the rankings are fused by reciprocal rank, less any passage whose
+wording is part of one above it (a paper reissued to a later meeting), then reordered by the fitted passage reranker."""
 
 from __future__ import annotations
 
@@ -115,14 +115,16 @@ class HybridRetriever:
         dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
         rankings = [dense_sentences, dense_chunks, keyword, numbered]
         pool = top_k if self.reranker is None else max(top_k, RERANK_POOL)
-        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])[:pool]
+        # read deeper than the pool, so that copies left out leave room for other passages
+        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])[:2 * pool]
         chunks = {chunk.id: chunk for chunk in lexical.chunks([cid for cid, _ in fused])}
-        candidates = [Candidate(chunks[cid], score, best_sentence.get(cid, 0.0)) for cid, score in fused if cid in chunks]
+        candidates = _without_copies([Candidate(chunks[cid], score, best_sentence.get(cid, 0.0))
+                                      for cid, score in fused if cid in chunks])[:pool]
         if self.reranker is not None:
             signals = RetrievalSignals(_positions(dense_sentences), _positions(dense_chunks), _positions(keyword),
                                        dict(keyword_hits), frozenset(numbered), lexical.term_weights(query), self.rrf_k)
             candidates = self.reranker.order(candidates, signals)
-        return [Passage(c.chunk, c.fused, c.best_sentence) for c in _without_copies(candidates)[:top_k]]
+        return [Passage(c.chunk, c.fused, c.best_sentence) for c in candidates[:top_k]]
 
     def _coded(self, query: str, search_filter: SearchFilter | None) -> list[str]:
         """Passages using a reference code the question names, when few passages use it."""
@@ -148,16 +150,14 @@ class HybridRetriever:
 
 
 def _without_copies(candidates: list[Candidate]) -> list[Candidate]:
-    """The candidates less any passage worded as one ranked above it: a paper reissued to a later meeting (the
-    Cabinet's appendix again in the Council's papers) would otherwise fill two places with one text."""
-    seen: set[str] = set()
-    kept = []
+    """The candidates less any passage whose wording is part of one ranked above it: a paper reissued to a later
+    meeting (the Cabinet's appendix again in the Council's papers) would otherwise fill two places with one text."""
+    kept: list[tuple[Candidate, str]] = []
     for candidate in candidates:
         wording = " ".join(candidate.chunk.text.split()).lower()
-        if wording not in seen:
-            seen.add(wording)
-            kept.append(candidate)
-    return kept
+        if not any(wording in earlier for _, earlier in kept):
+            kept.append((candidate, wording))
+    return [candidate for candidate, _ in kept]
 
 
 def _positions(ranking: list[str]) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,8 +14,8 @@ from assistant.services import Services
 from conftest import KCC_LIBRARY
 from evals.train_rerank import RecordingReranker, hits
 from index.logistic import LogisticModel
-from index.rerank import PASSAGE_FEATURES, RERANK_FILE, FittedReranker, load_reranker
-from index.retriever import HybridRetriever
+from index.rerank import PASSAGE_FEATURES, RERANK_FILE, Candidate, FittedReranker, load_reranker
+from index.retriever import HybridRetriever, _without_copies
 
 INSPECTORS_REPORT = KCC_LIBRARY / ("kcc_2025-03-04_cabinet_appendix-a-planning-inspectors-report-on-the-examination-of-"
                                    "the-kmwlp-.pdf")
@@ -82,3 +83,13 @@ def test_a_reference_code_the_question_names_finds_its_passage(fresh_services: S
     passages = fresh_services.retriever.retrieve("Which part of the Plan does main modification MM72 change, and on "
                                                  "what page?", top_k=3)
     assert any(p.chunk.text.startswith("MM72") for p in passages)
+
+
+def test_a_passage_that_is_part_of_one_ranked_above_it_is_left_out() -> None:
+    def candidate(text: str) -> Candidate:
+        return Candidate(SimpleNamespace(text=text), 1.0, 0.5)  # type: ignore[arg-type]
+    whole = candidate("The Council agreed the budget.\nIt rises by 3%.")
+    part = candidate("It rises  by 3%.")  # the same words, spaced as another reading spaced them
+    other, copy = candidate("Reserves are low."), candidate("the council agreed the budget. it rises by 3%.")
+    assert _without_copies([whole, part, other, copy]) == [whole, other]
+    assert _without_copies([part, whole]) == [part, whole]  # a passage saying more than the one above it stays
