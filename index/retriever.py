@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense passages, BM25, item numbers and reference codes find candidates; their sentences'
-closeness to the question ranks them once more; the rankings are fused by reciprocal rank, less any passage whose
-wording is part of one above it (a paper reissued to a later meeting), then reordered by the fitted passage reranker."""
+closeness to the question ranks them once more; the rankings are fused by reciprocal rank, less any passage worded
+as one above it (a paper reissued to a later meeting), then reordered by the fitted passage reranker."""
 
 from __future__ import annotations
 
@@ -150,14 +150,17 @@ class HybridRetriever:
 
 
 def _without_copies(candidates: list[Candidate]) -> list[Candidate]:
-    """The candidates less any passage whose wording is part of one ranked above it: a paper reissued to a later
-    meeting (the Cabinet's appendix again in the Council's papers) would otherwise fill two places with one text."""
-    kept: list[tuple[Candidate, str]] = []
+    """The candidates less any passage worded as one ranked above it: a paper reissued to a later meeting (the
+    Cabinet's appendix again in the Council's papers) would otherwise fill two places with one text. A passage that
+    is only part of another is kept: a minute's resolution quoting a report's recommendation says it was agreed."""
+    seen: set[str] = set()
+    kept = []
     for candidate in candidates:
         wording = " ".join(candidate.chunk.text.split()).lower()
-        if not any(wording in earlier for _, earlier in kept):
-            kept.append((candidate, wording))
-    return [candidate for candidate, _ in kept]
+        if wording not in seen:
+            seen.add(wording)
+            kept.append(candidate)
+    return kept
 
 
 def _positions(ranking: list[str]) -> dict[str, int]:

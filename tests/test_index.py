@@ -83,9 +83,10 @@ def test_a_paper_reissued_to_a_later_meeting_fills_one_place_in_the_results(fres
     shutil.copy(report, tmp_path / "cabinet_appendix.txt")
     shutil.copy(report, tmp_path / "council_appendix.txt")  # the same appendix again in the Council's papers
     assert not fresh_services.pipeline.ingest([tmp_path], progress=False).failed
-    passages = fresh_services.retriever.retrieve("How were foster carers recruited?", top_k=8)
+    passages = fresh_services.retriever.retrieve("How were foster carers recruited?", top_k=20)
     wordings = [" ".join(p.chunk.text.split()) for p in passages]
-    assert len(passages) == 8 and len(set(wordings)) == len(wordings)
+    # copies are left out before the reranker's pool is cut, so they do not leave it half empty
+    assert len(passages) == 20 and len(set(wordings)) == len(wordings)
 
 
 def test_filtered_searches_read_the_vector_files_and_agree_with_chroma(sample_services: Services) -> None:
