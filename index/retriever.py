@@ -110,7 +110,7 @@ class HybridRetriever:
         keyword_hits = lexical.search(query, self.candidate_pool, search_filter)
         keyword = [cid for cid, _ in keyword_hits]
         numbered = lexical.labelled(item_numbers, search_filter) if item_numbers else []
-        numbered += [cid for cid in self._coded(query, search_filter) if cid not in numbered]
+        numbered += [cid for cid in _coded(lexical, query, search_filter) if cid not in numbered]
         best_sentence = self._closest_sentences(vector, list(dict.fromkeys(dense_chunks + keyword + numbered)))
         dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
         rankings = [dense_sentences, dense_chunks, keyword, numbered]
@@ -126,15 +126,6 @@ class HybridRetriever:
             candidates = self.reranker.order(candidates, signals)
         return [Passage(c.chunk, c.fused, c.best_sentence) for c in candidates[:top_k]]
 
-    def _coded(self, query: str, search_filter: SearchFilter | None) -> list[str]:
-        """Passages using a reference code the question names, when few passages use it."""
-        found: list[str] = []
-        for code in dict.fromkeys(match.group(0).lower() for match in REFERENCE_CODE.finditer(query)):
-            passages = self.lexical_index().using(code, search_filter)
-            if len(passages) <= RARE_CODE_PASSAGES:
-                found += passages
-        return found
-
     def _closest_sentences(self, vector: np.ndarray, chunk_ids: list[str]) -> dict[str, float]:
         """Each candidate passage's closest sentence to the question (cosine). Scored within the candidates rather
         than searched across the library: the same evidence found on every gold set (docs/scale.md), without an
@@ -147,6 +138,16 @@ class HybridRetriever:
         for sentence, similarity in zip(sentences, similarities.tolist()):
             closest[sentence.chunk_id] = max(similarity, closest.get(sentence.chunk_id, -1.0))
         return closest
+
+
+def _coded(lexical: LexicalIndex, query: str, search_filter: SearchFilter | None) -> list[str]:
+    """Passages using a reference code the query names, when few passages use it."""
+    found: list[str] = []
+    for code in dict.fromkeys(match.group(0).lower() for match in REFERENCE_CODE.finditer(query)):
+        passages = lexical.using(code, search_filter)
+        if len(passages) <= RARE_CODE_PASSAGES:
+            found += passages
+    return found
 
 
 def _without_copies(candidates: list[Candidate]) -> list[Candidate]:
