@@ -10,6 +10,7 @@ from conftest import EXTERNAL_PDFS, KCC_LIBRARY, KENT_EQIA, SAMPLE_DIR
 from ingest.chunker import Chunk, Chunker
 from ingest.document import LoadedDocument
 from ingest.readers import reader_for
+from ingest.readers.forms import form_fields
 from ingest.readers.tables import TableText, carry_names, frames_figures, stacks_rows, table_text
 from ingest.structure import StructureParser
 from ingest.vocabulary import spelled_month_years
@@ -467,3 +468,36 @@ def test_an_equality_form_reads_as_labels_and_their_values() -> None:
     assert "Responsible Officer | Mike Gogarty" in officer.search_text
     assert "EQIA Submission Form" not in officer.search_text
     assert all(s.column is None for s in officer.sentences)
+
+
+KENT_EQIA_FIELDS = KCC_LIBRARY / "kcc_2025-01-30_cabinet_24-00096-eqia.pdf"
+
+
+@pytest.mark.skipif(not KENT_EQIA_FIELDS.exists(), reason="../shared/external/kcc-library not present")
+def test_bold_labels_over_their_values_read_as_rows_of_a_form() -> None:
+    """An EqIA laid out as bold labels each over its value (no table drawn) reads as rows of label and value, so the
+    responsible officer is a row of its own, not a line in a page of fields run together; a bold heading over a
+    paragraph stays prose."""
+    document, chunks = _chunks(KENT_EQIA_FIELDS)
+    officer = next(c for c in chunks if "Paul Wilson" in c.text)
+    assert officer.kind == "table_row" and officer.text == "Responsible Officer\tPaul Wilson - CY EPA"
+    assert "Responsible Officer | Paul Wilson - CY EPA" in officer.search_text
+    assert "Responsible Head of Service\tNicholas Abrahams - CY EPA" in document.text
+    aims = next(c for c in chunks if "overarching framework" in c.text)
+    assert aims.kind != "table_row" and "\t" not in aims.text
+
+
+def test_form_fields_need_a_run_of_short_values_under_bold_labels() -> None:
+    """Three bold labels each over a short value are a form; a bold heading over a long paragraph is not a field."""
+    def line(text: str, top: float, bold: bool) -> list[dict]:
+        font = "Calibri-Bold" if bold else "Calibri"
+        return [{"text": word, "x0": 36.0 + 30 * i, "x1": 60.0 + 30 * i, "top": top, "bottom": top + 12,
+                 "fontname": font, "size": 12.0} for i, word in enumerate(text.split())]
+    fields = [("Directorate", "Growth"), ("Responsible Service", "Highways"), ("Responsible Director", "Jo Bloggs")]
+    words = [w for i, (label, value) in enumerate(fields) for w in line(label, 30 * i, True) + line(value, 30 * i + 15, False)]
+    forms = form_fields(words)
+    assert len(forms) == 1 and forms[0][1].text.splitlines()[1] == "Responsible Service\tHighways"
+    paragraph = [w for i in range(5) for w in line("the plan sets out where places are needed " * 2, 15 + 15 * i, False)]
+    headings = [w for i, (label, _) in enumerate(fields) for w in line(label, 200 * i, True)]
+    assert form_fields(headings + [dict(w, top=w["top"] + 200 * i, bottom=w["bottom"] + 200 * i)
+                                   for i in range(3) for w in paragraph]) == []

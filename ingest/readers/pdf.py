@@ -15,6 +15,7 @@ from pypdf.errors import PdfReadError
 from ingest.document import LoadedDocument
 from ingest.errors import IngestError
 from ingest.readers.base import NO_LIMITS, ReadLimits
+from ingest.readers.forms import form_fields
 from ingest.readers.page_numbers import printed_pages
 from ingest.readers.running_lines import without_running_lines
 from ingest.readers.tables import (
@@ -231,6 +232,13 @@ def _unruled(page: pdfplumber.page.Page, ruled: list[tuple[float, float, float, 
             for table in unruled_tables(words, group_titles)]
 
 
+def _forms(page: pdfplumber.page.Page, tables: list[tuple[float, float, float, float]]
+           ) -> list[tuple[tuple[float, float, float, float], TableText]]:
+    """Forms laid out as bold labels over their values, among the words outside the page's tables."""
+    return form_fields([w for w in page.extract_words(extra_attrs=["fontname", "size"])
+                        if not any(_inside(w, bbox) for bbox in tables)])
+
+
 def _frame_titles(table: pdfplumber.table.Table, extracted: list[list[Cell]]) -> list[GroupTitle]:
     """The titles in the first row of boxes framing groups of columns ("ASCH", "Public Health", "CYPE" over their
     bands), when it holds two or more (one title over every box names the whole table, not a group)."""
@@ -255,7 +263,8 @@ def _outermost(tables: list[pdfplumber.table.Table]) -> list[pdfplumber.table.Ta
 
 def _table_page(page: pdfplumber.page.Page, continued: tuple[str, ...] | None, draws_lines: bool
                 ) -> tuple[TableText | None, tuple[str, ...] | None]:
-    """The page as prose bands and tab-separated table rows in reading order, or None when it has no real table;
+    """The page as prose bands and tab-separated table rows in reading order (a form's bold labels over their values
+    are rows too), or None when it has no real table or form;
     and the column names of the table that ends the page, which the next page's first table may go on from.
     continued: those names on the page before. draws_lines: the page draws enough lines to hold a ruled table."""
     page = _without_overlaid_text(page)
@@ -268,10 +277,15 @@ def _table_page(page: pdfplumber.page.Page, continued: tuple[str, ...] | None, d
         text = table_text(_table_rows(page, table, extracted), len(continued) if continued and not tables else None)
         if text is not None:
             tables.append((table.bbox, text))
-    tables = sorted(tables + _unruled(page, [bbox for bbox, _ in tables], group_titles), key=lambda table: table[0][1])
+    tables += _unruled(page, [bbox for bbox, _ in tables], group_titles)
+    forms = _forms(page, [bbox for bbox, _ in tables])
+    tables = sorted(tables + forms, key=lambda table: table[0][1])
     if not tables:
         return None, None
-    tables[0] = (tables[0][0], carry_names(tables[0][1], continued))
+    # a form's fields are rows of their own: no table goes on into a form, nor from one on to the next page
+    is_form = {id(text) for _, text in forms}
+    if id(tables[0][1]) not in is_form:
+        tables[0] = (tables[0][0], carry_names(tables[0][1], continued))
     prose = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, b) for b, _ in tables))
     result = TableText()
     parts: list[str] = []
@@ -292,6 +306,8 @@ def _table_page(page: pdfplumber.page.Page, continued: tuple[str, ...] | None, d
     add(below)
     result.text = PAGE_SEPARATOR.join(parts)
     last = tables[-1][1]
+    if id(last) in is_form:
+        return result, None
     last_width = last.text.rsplit("\n", 1)[-1].count("\t") + 1
     names = last_names(last) or ("",) * last_width  # a table without column names still goes on by its width
     return result, (names if len(names) == last_width and len(below.split()) <= FOOTER_WORDS else None)
