@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.readers.tables import TableText, rows_text
+from ingest.readers.unruled import Word, word_lines
 
-# Words whose vertical middles are this close (points) are on one line.
-SAME_LINE_POINTS = 3.0
 # Lines of one form start at the same left edge, give or take this many points.
 SAME_EDGE_POINTS = 2.0
 # A form is a run of at least this many fields: one or two bold lines over a short value are an ordinary heading
@@ -38,17 +37,10 @@ class Line:
 
 def _lines(words: list[dict]) -> list[Line]:
     """Words (pdfplumber's, with their fontname and size) grouped into lines, top first."""
-    groups: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: ((w["top"] + w["bottom"]) / 2, w["x0"])):
-        middle = (word["top"] + word["bottom"]) / 2
-        if groups and abs(middle - (groups[-1][0]["top"] + groups[-1][0]["bottom"]) / 2) <= SAME_LINE_POINTS:
-            groups[-1].append(word)
-        else:
-            groups.append([word])
-    return [Line(" ".join(w["text"] for w in sorted(group, key=lambda w: w["x0"])), min(w["x0"] for w in group),
-                 max(w["x1"] for w in group), min(w["top"] for w in group), max(w["bottom"] for w in group),
-                 all("bold" in w.get("fontname", "").lower() for w in group),
-                 round(min(group, key=lambda w: w["x0"]).get("size", 0.0), 1)) for group in groups]
+    lines = word_lines([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"],
+                             "bold" in w.get("fontname", "").lower(), round(w.get("size", 0.0), 1)) for w in words])
+    return [Line(" ".join(w.text for w in line), line[0].x0, max(w.x1 for w in line), min(w.top for w in line),
+                 max(w.bottom for w in line), all(w.bold for w in line), line[0].size) for line in lines]
 
 
 def _field(lines: list[Line], start: int, right: float, width: float) -> tuple[int, str, str] | None:

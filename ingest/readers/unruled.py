@@ -43,13 +43,15 @@ SHORT_YEARS_SPAN = 10
 
 @dataclass
 class Word:
-    """A word, or a phrase of words close together, with its box on the page."""
+    """A word, or a phrase of words close together, with its box on the page (and its type, where a reader needs it)."""
 
     text: str
     x0: float
     x1: float
     top: float
     bottom: float
+    bold: bool = False
+    size: float = 0.0
 
     @property
     def middle(self) -> float:
@@ -91,7 +93,7 @@ def _is_figure(word: Word) -> bool:
     return is_figure(word.text)
 
 
-def _lines(words: list[Word]) -> list[list[Word]]:
+def word_lines(words: list[Word]) -> list[list[Word]]:
     """Words grouped into lines, top first, each line left to right."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
@@ -319,7 +321,7 @@ def unruled_tables(words: list[Word], group_titles: Sequence[GroupTitle] = ()) -
     """The tables of figures among a page's words, each with its column names from the headings above it, and the
     titles of boxes drawn round groups of its columns. A table has MIN_TABLE_ROWS rows, or fewer when its headings
     name every column (a row of years over one line of figures)."""
-    lines = _lines(words)
+    lines = word_lines(words)
     tables = []
     for first, last in _blocks(lines):
         rows = [line for line in lines[first:last + 1] if _is_row(line)]
