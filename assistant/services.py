@@ -58,7 +58,7 @@ class Services:
             guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
             guards_after_search=[LaterThanPapersGuard(self.store)],
             answerers=[TrackerAnswerer(self.store, self.retriever), self._answerer()],
-            checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck(), OtherVersionsCheck(self.store)],
+            checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck(self.store), OtherVersionsCheck(self.store)],
         )
 
     def use_steps(self, steps: Steps) -> None:

@@ -8,14 +8,14 @@ from typing import Protocol
 import numpy as np
 
 from assistant.query import (QueryAnalysis, asks_after_papers, council_type, financial_years, place_terms,
-                            speaks_of_years_asked, years_asked)
+                            speaks_of_years_asked, years_asked, years_in)
 from assistant.results import Answer, Citation
 from assistant.unmentioned import names_no_citation_mentions
 from assistant.versions import VersionFinder
 from index.filters import SearchFilter
 from index.records import StoredChunk
 from index.retriever import HybridRetriever, Passage
-from index.store import ChromaStore
+from index.store import ChromaStore, Store
 from ingest.vocabulary import MONTH_NAMES, MONTH_YEAR
 from prompts import render
 
@@ -120,7 +120,11 @@ class YearsUnmatchedCheck:
     table that stops at 2027) answers another question. The cited papers' retrieved passages, headings and dates all
     count, so a paper about 2025-26 answers "in 2025" from a sentence that does not repeat the year. An answer quoting
     only table rows laid out by year must quote the year asked: a plan's columns stop where it does ("2035-36" is not
-    answered from a row of 2025-26 to 2034-35)."""
+    answered from a row of 2025-26 to 2034-35). Papers dated nowhere (a budget amendment's form) are about no other
+    year, so their answer stands."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
         asked = years_asked(turn.question)
@@ -129,10 +133,17 @@ class YearsUnmatchedCheck:
         cited = {citation.source for citation in answer.citations}
         texts = [text for citation in answer.citations for text in (citation.text, citation.title, citation.date) if text]
         texts += [p.chunk.search_text for p in search.passages if p.chunk.source in cited]
-        if not speaks_of_years_asked(turn.question, texts):
+        if not speaks_of_years_asked(turn.question, texts) and not self._timeless(cited, answer):
             return _withheld(answer, [str(year) for year in sorted(asked)])
         beyond_columns = _years_beyond_columns(turn.question, search, answer)
         return _withheld(answer, [str(year) for year in sorted(beyond_columns)]) if beyond_columns else answer
+
+    def _timeless(self, sources: set[str], answer: Answer) -> bool:
+        """The cited papers are dated nowhere: no date printed and no year anywhere in their text (a budget
+        amendment's form), so they cannot be about another year than the one asked."""
+        if any(citation.date for citation in answer.citations):
+            return False
+        return not any(years_in(self.store.document_text(source) or "") for source in sources)
 
 
 class OtherVersionsCheck:

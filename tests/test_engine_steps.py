@@ -75,6 +75,22 @@ def test_an_answer_from_papers_silent_on_the_year_asked_is_withheld(fresh_servic
     assert not QAEngine(fresh_services.store, fresh_services.retriever, without_check).ask(question).abstained
 
 
+def test_a_paper_dated_nowhere_is_not_withheld_for_the_year_asked(fresh_services: Services, tmp_path) -> None:  # noqa: ANN001
+    """A budget amendment's form prints no date and names no year: it cannot be about another year than the one a
+    question about this year's budget names, so its answer stands; a paper naming other years is still withheld."""
+    from conftest import ask_about_paper
+
+    form = ("Budget Amendment Form\n\nAmendment Name: Highway Asset Maintenance\n\nProposer: Mr Robin Sallow\n\n"
+            "This amendment moves £5.6m from the office refurbishment to road maintenance, to tackle potholes across "
+            "the county's highways network.\n")
+    question = "Did anyone propose extra money for fixing potholes in the 2025-26 budget?"
+    answered = ask_about_paper(fresh_services, tmp_path, form, question)
+    assert not answered.abstained and "£5.6m" in answered.answer, answered.answer
+    dated = form.replace("Budget Amendment Form", "Budget Amendment Form 2023-24")
+    withheld = ask_about_paper(fresh_services, tmp_path, dated, question)
+    assert withheld.abstained and "2025" in withheld.answer, withheld.answer
+
+
 def test_a_district_named_by_an_indexed_countys_papers_is_asked_of_them(fresh_services: Services, tmp_path) -> None:
     """A councillor asks about their district; the county's papers speak of it, so they answer, while a district of
     a county with no papers here is still refused as a council without papers."""
