@@ -400,6 +400,16 @@ class KeywordIndex:
             found.update((segment.documents[segment.row_document[row]]["source"], None) for row in sorted(rows))
         return tuple(found)
 
+    def titles(self, search_filter: SearchFilter | None = None) -> dict[str, str]:
+        """source -> title of the current papers within the filter that have one."""
+        found = {}
+        for segment in self.segments:
+            for meta in segment.documents:
+                if (meta.get("title") and self.live.get(meta["source"]) == meta["ingest_id"]
+                        and (search_filter is None or search_filter.matches_document(meta, meta["source"]))):
+                    found[meta["source"]] = str(meta["title"])
+        return found
+
     def using(self, term: str, search_filter: SearchFilter | None = None) -> list[str]:
         """Ids of the kept passages using the term, in index order."""
         found = []

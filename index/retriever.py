@@ -1,6 +1,7 @@
-"""Hybrid retrieval: dense passages, BM25, item numbers and reference codes find candidates; their sentences'
-closeness to the question ranks them once more; the rankings are fused by reciprocal rank, less any passage worded
-as one above it (a paper reissued to a later meeting), then reordered by the fitted passage reranker."""
+"""Hybrid retrieval: dense passages, BM25, item numbers, reference codes and the papers a question names by title
+find candidates; their sentences' closeness to the question ranks them once more; the rankings are fused by reciprocal
+rank, less any passage worded as one above it (a paper reissued to a later meeting), then reordered by the fitted
+passage reranker."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 from index.embedder import Embedder
 from index.filters import SearchFilter
 from index.fusion import reciprocal_rank_fusion
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, content_terms
 from index.records import StoredChunk
 from index.rerank import Candidate, Reranker, RetrievalSignals
 from index.store import Store
@@ -21,6 +22,12 @@ from ingest.vocabulary import NUMBER_WORDS
 # A reference code in a question ("MM72", "CRR0056", "indicator B79"): letters then digits, used by few passages.
 REFERENCE_CODE = re.compile(r"\b[A-Za-z]{1,5}\d{1,6}[A-Za-z]?\b")
 RARE_CODE_PASSAGES = 20  # more than this and the "code" is common wording ("Q3", "S106"), which BM25 weighs already
+# A paper the question names by its title ("the EqIA for the Commissioning Plan"): most of the title's weight is in
+# the question, in at least two words; its passages are searched by the rest of the question.
+TITLE_SHARE = 0.6
+TITLE_TERMS = 2
+TITLED_PAPERS = 3
+TITLED_PASSAGES = 20
 RERANK_POOL = 30  # fused candidates the reranker reorders; hit@30 of the fusion bounds what it can find
 # "... there are three critical issues that will shape ...:" announces its list's length ("two scenarios ...;" too),
 # at the end of a passage or of a line within it.
@@ -103,7 +110,8 @@ class HybridRetriever:
     def retrieve(self, query: str, top_k: int = 8, search_filter: SearchFilter | None = None,
                  query_vector: np.ndarray | None = None, item_numbers: tuple[str, ...] = ()) -> list[Passage]:
         """Top passages; item_numbers ("15") add a ranking of the table rows and paragraphs so numbered, joined by the
-        passages using a rare reference code the query names ("MM72")."""
+        passages using a rare reference code the query names ("MM72"); a paper named by its title adds its passages
+        found by the rest of the query."""
         vector = self.embedder.embed_query(query) if query_vector is None else query_vector
         lexical = self.lexical_index()
         dense_chunks = [cid for cid, _ in self.store.query_chunks(vector, self.candidate_pool, search_filter)]
@@ -111,12 +119,13 @@ class HybridRetriever:
         keyword = [cid for cid, _ in keyword_hits]
         numbered = lexical.labelled(item_numbers, search_filter) if item_numbers else []
         numbered += [cid for cid in _coded(lexical, query, search_filter) if cid not in numbered]
-        best_sentence = self._closest_sentences(vector, list(dict.fromkeys(dense_chunks + keyword + numbered)))
+        titled = _in_titled_papers(lexical, query, search_filter)
+        best_sentence = self._closest_sentences(vector, list(dict.fromkeys(dense_chunks + keyword + numbered + titled)))
         dense_sentences = sorted(best_sentence, key=best_sentence.get, reverse=True)
-        rankings = [dense_sentences, dense_chunks, keyword, numbered]
+        rankings = [dense_sentences, dense_chunks, keyword, numbered, titled]
         pool = top_k if self.reranker is None else max(top_k, RERANK_POOL)
         # read deeper than the pool, so that copies left out leave room for other passages
-        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0])[:2 * pool]
+        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=[1.0, 1.0, 1.0, 3.0, 2.0])[:2 * pool]
         chunks = {chunk.id: chunk for chunk in lexical.chunks([cid for cid, _ in fused])}
         candidates = _without_copies([Candidate(chunks[cid], score, best_sentence.get(cid, 0.0))
                                       for cid, score in fused if cid in chunks])[:pool]
@@ -148,6 +157,31 @@ def _coded(lexical: LexicalIndex, query: str, search_filter: SearchFilter | None
         if len(passages) <= RARE_CODE_PASSAGES:
             found += passages
     return found
+
+
+def _in_titled_papers(lexical: LexicalIndex, query: str, search_filter: SearchFilter | None) -> list[str]:
+    """Passages of the papers the query names by title, found by the query's other words, best first: a form's rows
+    ("Responsible Director | ...") do not repeat the subject its title names."""
+    hits = []
+    for source, title_terms in _titled_papers(lexical, content_terms(query), search_filter):
+        rest = " ".join(word for word in query.split() if not content_terms(word) <= title_terms)
+        if content_terms(rest):
+            hits += lexical.search(rest, TITLED_PASSAGES, SearchFilter(sources=(source,)))
+    return [chunk_id for chunk_id, _ in sorted(hits, key=lambda hit: -hit[1])[:TITLED_PASSAGES]]
+
+
+def _titled_papers(lexical: LexicalIndex, asked: frozenset[str], search_filter: SearchFilter | None
+                   ) -> list[tuple[str, frozenset[str]]]:
+    """The papers (and their titles' terms) most of whose title's weight the query's terms hold, best first."""
+    named = []
+    for source, title in lexical.titles(search_filter).items():
+        terms = content_terms(title)
+        shared = terms & asked
+        if len(shared) >= TITLE_TERMS:
+            share = sum(map(lexical.term_weight, shared)) / sum(map(lexical.term_weight, terms))
+            if share >= TITLE_SHARE:
+                named.append((share, source, terms))
+    return [(source, terms) for _, source, terms in sorted(named, reverse=True)[:TITLED_PAPERS]]
 
 
 def _without_copies(candidates: list[Candidate]) -> list[Candidate]:

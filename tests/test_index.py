@@ -89,6 +89,33 @@ def test_a_paper_reissued_to_a_later_meeting_fills_one_place_in_the_results(fres
     assert len(passages) == 20 and len(set(wordings)) == len(wordings)
 
 
+EQIA_FORM = """# EQIA Submission Form
+
+| Field | Entry |
+|---|---|
+| EQIA Title | Commissioning Plan for Education Provision |
+| Directorate | Children Young People and Education |
+| Aims of the activity | {aims} |
+| Responsible Officer | Officer Amara Osei |
+| Responsible Director | Director Jonah Whitfield |
+"""
+
+
+def test_a_paper_named_by_its_title_is_searched_for_the_rest_of_the_question(fresh_services: Services,
+                                                                              tmp_path: Path) -> None:
+    """A form's rows do not repeat the subject its title names; when many passages elsewhere match the question's
+    other words better, the question naming the form by its title still finds the row it asks for."""
+    aims = " ".join(["The plan sets out where new school places will be needed over the coming years."] * 8)
+    (tmp_path / "eqia.md").write_text(EQIA_FORM.format(aims=aims), encoding="utf-8")
+    others = "\n".join(f"## Assessment {n}\n\nThe responsible director named on the EqIA for service review {n} is "
+                        f"Person {n}.\n" for n in range(60))
+    (tmp_path / "register.md").write_text(f"# Register of equality assessments\n\n{others}", encoding="utf-8")
+    assert not fresh_services.pipeline.ingest([tmp_path], progress=False).failed
+    question = "Who is the responsible director named on the EqIA for the Commissioning Plan for Education Provision?"
+    passages = fresh_services.retriever.retrieve(question, top_k=5)
+    assert any("Jonah Whitfield" in p.chunk.text for p in passages)  # before: not among the first 30
+
+
 def test_filtered_searches_read_the_vector_files_and_agree_with_chroma(sample_services: Services) -> None:
     store = sample_services.store
     chroma_only = _without_files(store)
