@@ -17,6 +17,7 @@ from evals.gold import PROJECT, GoldQuestion
 from evals.metrics import contains_evidence
 from evals.runner import RETRIEVAL_DEPTH
 from evals.train import DATASETS, FOLDS, cached, dev_services, fit_ranker, held_out_group
+from index.records import StoredChunk
 from index.rerank import PASSAGE_FEATURES, RERANK_FILE, Candidate, RetrievalSignals
 from index.retriever import HybridRetriever
 
@@ -59,13 +60,18 @@ def collect(services: Services, questions: list[GoldQuestion], dataset: str) -> 
             first.setdefault(candidate.chunk.id, (candidate, features))
         if first:
             rows = list(first.values())
-            labels = np.array([c.chunk.source in question.sources and contains_evidence(c.chunk.text, question.evidence)
-                               for c, _ in rows], dtype=bool)
+            labels = np.array([holds_evidence(c.chunk, question) for c, _ in rows], dtype=bool)
             group = held_out_group(question, dataset, number)
             collected.append(PassageRows(question, group, np.array([f for _, f in rows]), labels))
         print(f"\r  {dataset}: {number}/{len(questions)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return collected
+
+
+def holds_evidence(chunk: StoredChunk, question: GoldQuestion) -> bool:
+    """A right passage for the question: it holds the evidence, in the paper cited or in a copy of it in another (a
+    reissued appendix). The search keeps one of two copies, so the one it keeps must not be taught as wrong."""
+    return contains_evidence(chunk.text, question.evidence)
 
 
 def collect_all(index_root: Path, datasets: tuple[str, ...]) -> list[PassageRows]:

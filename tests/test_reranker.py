@@ -12,7 +12,8 @@ import pytest
 
 from assistant.services import Services
 from conftest import KCC_LIBRARY
-from evals.train_rerank import RecordingReranker, hits
+from evals.gold import GoldQuestion
+from evals.train_rerank import RecordingReranker, hits, holds_evidence
 from index.logistic import LogisticModel
 from index.rerank import PASSAGE_FEATURES, RERANK_FILE, Candidate, FittedReranker, load_reranker
 from index.retriever import HybridRetriever, _without_copies
@@ -74,6 +75,16 @@ def test_hit_at_k_counts_the_first_supporting_passage() -> None:
     found = hits(questions, [np.array([3.0, 2.0, 1.0]), np.array([1.0, 2.0, 3.0])])  # type: ignore[arg-type]
     assert found[1] == 0.0 and found[3] == 0.5
 
+
+
+def test_a_copy_of_the_evidence_in_another_paper_is_taught_as_right() -> None:
+    """The search keeps one of two copies (the Cabinet's appendix reissued to Council): the reranker's training must
+    not count the one it kept as a wrong passage because the gold question cites the other paper."""
+    question = GoldQuestion("q", "fact", "How much is the reserve?", (), ("cabinet_appendix.pdf",), (None,),
+                            ("The reserve stands at £12m.",), "£12m", ("£12m",))
+    reissued = SimpleNamespace(source="council_appendix.pdf", text="Reserves\nThe reserve  stands at £12m. It is low.")
+    elsewhere = SimpleNamespace(source="cabinet_appendix.pdf", text="The reserve is reviewed each year.")
+    assert holds_evidence(reissued, question) and not holds_evidence(elsewhere, question)  # type: ignore[arg-type]
 
 
 def test_a_reference_code_the_question_names_finds_its_passage(fresh_services: Services) -> None:
