@@ -74,6 +74,17 @@ WHAT_IS = _any_of("what (?:is|was|are|were)", before=OPENING)
 WHAT_SUM = _any_of(r"what (?!exactly\b)(?:[\w'-]+ ){0,3}?(?:budget|cost|spend|spending|funding|savings?|income|overspend|"
                    r"underspend|allocation|borrowing|debt|precept|tax)s?(?: requirement)?", before=OPENING,
                    after=r"(?=\s+(?:did|does|do|is|was|are|were|will|would|has|have|had|for|of|in|on|at|by|to|from)\b|\s*\?|$)")
+# "How did the vote go?", "What was the vote on ...?", "Did it pass?": a vote's outcome is asked for, a tally or a
+# motion carried or lost; not "Which amendments were voted on?", which asks for the amendments, nor "How many
+# young people voted in the elections?", a turnout.
+ASKS_VOTE = re.compile(r"\b(?:how|what)\b[^?]*\bvot(?:e|ed|es|ing)\b(?!\s+in\b)|\bvote\s+(?:count|result|tally|outcome)s?\b|"
+                       r"\b(?:did|was|were)\s+(?:it|they|that|this|the\s+[\w'-]+(?:\s+[\w'-]+)?)\s+(?:pass|passed|carried|"
+                       r"lost|fail|failed|defeated|succeed|go through)\b", re.IGNORECASE)
+# A vote's outcome as minutes record it: a tally ("For (16)", "Against: 4", "Ayes 5"), a motion carried or lost, or
+# the line putting it to the vote, which the tallies follow as its list ("... and the voting was as follows:").
+VOTE_RESULT = re.compile(r"\b(?:for|against|abstain(?:ed|ing|ions?)?|ayes?|noes?|yes|no)\s*(?:\(\s*\d+\s*\)|:\s*\d+)|"
+                         r"\b(?:carried|lost|defeated|fell|unanimous(?:ly)?)\b|\b\d+\s*(?:-|–|to)\s*\d+\s+vote\b|"
+                         r"\bvote\s+of\s+\d+|\bto\s+the\s+vote\b|\bvoting\s+was\b", re.IGNORECASE)
 # "What is the name of the inspector ...", "Which councillor chairs ...": a person or body is asked for, as by "who".
 WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the names? of",
               r"which (?:officers?|members?|councillors?|directors?|cabinet members?|chairs?|chairman|bodies|body)\b",
@@ -159,6 +170,7 @@ class QueryAnalysis:
     wants_money: bool = False
     wants_percentage: bool = False
     wants_person: bool = False
+    wants_vote: bool = False  # how a vote went (ASKS_VOTE)
     wants_future: bool = False  # a "when" question about what is still to come (ASKS_FUTURE)
     question_terms: frozenset[str] = field(default_factory=frozenset)  # the question's own words, stemmed and as typed
     asks_deputy: bool = False  # "Who is the vice chair ...?"
@@ -243,6 +255,10 @@ class QueryAnalysis:
         """The question asks what was decided and the text states a decision or recommendation."""
         return self.wants_decision and STATES_DECISION.search(text) is not None
 
+    def states_vote(self, text: str) -> bool:
+        """The question asks how a vote went and the text records one: a tally, an outcome, or the vote put."""
+        return self.wants_vote and bool(VOTE_RESULT.search(text))
+
     def answer_type_satisfied(self, text: str) -> bool:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year; a figure
         the question gives is no answer to it."""
@@ -260,6 +276,8 @@ class QueryAnalysis:
         if self.date_detail and not (DAY_DATE if self.date_detail == "day" else MONTH_WORDS).search(text):
             return False
         if self.wants_person and not self._names_someone(text):
+            return False
+        if self.wants_vote and not VOTE_RESULT.search(text):
             return False
         if self.role and not with_synonyms(content_terms(self._own_role_text(text))) & self.role:
             return False
@@ -345,7 +363,7 @@ def analyse(question: str) -> QueryAnalysis:
                       or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)
                      and not ASKS_DEED.search(question)),
         wants_percentage=bool(ASKS_PERCENTAGE.search(question)),
-        wants_person=bool(WHO.search(question)),
+        wants_person=bool(WHO.search(question)), wants_vote=bool(ASKS_VOTE.search(question)),
         question_terms=content_terms(question) | set(re.findall(r"[\w'\u2019-]+", question.lower())),
         asks_deputy=bool(DEPUTY_ROLE.search(question)),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),

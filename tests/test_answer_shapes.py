@@ -10,7 +10,7 @@ import pytest
 from assistant.quotes import is_verbatim
 from assistant.results import AnswerResult
 from assistant.services import Services
-from conftest import EXTERNAL_PDFS, SAMPLE_DIR, ask_about_paper
+from conftest import EXTERNAL_PDFS, KCC_LIBRARY, SAMPLE_DIR, ask_about_paper
 from index.retriever import opens_list
 from ingest.readers import reader_for
 
@@ -446,3 +446,17 @@ def test_a_decisions_lettered_items_run_together_are_shown_one_a_line(fresh_serv
     assert "\n- c) To NOTE the results" in result.answer, result.answer
     assert any("council b) To DELEGATE" in citation.quote for citation in result.citations)
     assert all(is_verbatim(citation.quote, paper) for citation in result.citations)
+
+
+COUNCIL_MINUTES = KCC_LIBRARY / "kcc_2025-02-13_full_council_printed-minutes-13th-feb-2025-09-30-county-council.pdf"
+
+
+@pytest.mark.skipif(not COUNCIL_MINUTES.is_file(), reason="the Kent library is not here")
+def test_a_question_about_a_vote_is_answered_with_its_tally(fresh_services: Services) -> None:
+    """Minutes record a vote as counts over lists of names, below the amendment put: "how did the vote go" is
+    answered with the vote put and its counts, not with the amendment's words again."""
+    assert not fresh_services.pipeline.ingest([COUNCIL_MINUTES], progress=False).failed
+    result = fresh_services.engine.ask("What was the vote on the amendment about home to school transport?")
+    assert not result.abstained and "For (16)" in result.answer and "Against (41)" in result.answer, result.answer
+    assert "to the vote" in result.answer.split("[1]")[0], result.answer  # it leads with the vote, not the amendment
+    assert all(is_verbatim(c.quote, fresh_services.store.document_text(c.source) or "") for c in result.citations)

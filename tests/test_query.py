@@ -354,3 +354,19 @@ def test_a_figure_the_question_gives_does_not_answer_it() -> None:
     children = analyse("How many of the 4,798 home-educated children KCC monitors have an EHCP?")
     assert not children.answer_type_satisfied("KCC currently monitors 4,798 pupils who are educated at home.")
     assert children.answer_type_satisfied("Of the 4,798 children, 312 have an EHCP.")
+
+
+def test_a_question_about_a_vote_is_answered_by_its_tally_or_outcome() -> None:
+    for question in ("How did the vote on the LEVI amendment go?", "What was the vote on adopting the plan?",
+                     "How did Mr Brady vote on the amendment?"):
+        vote = analyse(question)
+        assert vote.wants_vote and vote.answer_type_satisfied("For (16) Mr Baldock, Mr Brady, Mr Campkin"), question
+    whole = analyse("Who moved it, and did it pass?")
+    passed = part_analysis(whole, question_parts("Who moved it, and did it pass?")[-1])
+    assert passed.wants_vote and passed.answer_type_satisfied("Amendment lost.")
+    vote = analyse("How did the vote on the LEVI amendment go?")
+    assert not vote.answer_type_satisfied("Mr Hook proposed, and Mr Streatfeild seconded the following amendment:")
+    assert not vote.answer_type_satisfied("£2.149m to top up the LEVI capital project for 2025-26.")
+    for other in ("Which amendments to the budget were voted on in February?",
+                  "How many young people voted in the Youth County Council elections?"):
+        assert not analyse(other).wants_vote, other

@@ -20,6 +20,7 @@ PARAGRAPH_WEIGHT = 0.5
 LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers nothing
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
 DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cabinet approve?" as a count answers "how many"
+VOTE_BONUS = COUNT_BONUS  # "For (16) ... Amendment lost." answers "how did the vote go?" in names, not the motion's words
 TYPED_ANSWER_WINDOW = 6
 
 
@@ -88,9 +89,9 @@ class HandScorer:
             title = found_terms(str(chunk.document.get("title") or ""))
             ranking_in_chunk = passage_weight * coverage(ranking_terms, chunk.search_text, title)
             all_in_chunk = coverage(all_terms, chunk.search_text)
-            for position, sentence in enumerate(sentences):
+            closeness = [float(np.dot(context.query_vector, sentence.vector)) for sentence in sentences]
+            for position, (sentence, dense) in enumerate(zip(sentences, closeness)):
                 text = sentence_text(chunk, sentence)
-                dense = float(np.dot(context.query_vector, sentence.vector))
                 lexical = max(coverage(ranking_terms, text, title), ranking_in_chunk)
                 score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
                 if chunk.kind != "table_row" and label_like(text):
@@ -99,6 +100,10 @@ class HandScorer:
                     score += COUNT_BONUS
                 if context.analysis.states_asked_decision(text):
                     score += DECISION_BONUS
-                relevance = 0.7 * dense + 0.3 * max(coverage(all_terms, text), all_in_chunk)
+                # a vote's tally is as relevant as the motion in its passage: its own words are names
+                votes = context.analysis.states_vote(text)
+                if votes:
+                    score += VOTE_BONUS
+                relevance = 0.7 * (max(closeness) if votes else dense) + 0.3 * max(coverage(all_terms, text), all_in_chunk)
                 scored.append((ScoredSentence(sentence, chunk, position, score), relevance))
         return sorted(scored, key=lambda pair: pair[0].score, reverse=True)
