@@ -277,7 +277,7 @@ class QueryAnalysis:
             return False
         if self.wants_person and not self._names_someone(text):
             return False
-        if self.wants_vote and not VOTE_RESULT.search(text):
+        if self.wants_vote and not self.states_vote(text):
             return False
         if self.role and not with_synonyms(content_terms(self._own_role_text(text))) & self.role:
             return False
