@@ -462,10 +462,12 @@ class LexicalIndex:
 
     def chunks(self, chunk_ids: Sequence[str]) -> list[StoredChunk]:
         """The passages with these ids, in the same order; ids of replaced or removed documents are left out."""
-        missing = [chunk_id for chunk_id in dict.fromkeys(chunk_ids) if chunk_id not in self._cache]
+        wanted = list(dict.fromkeys(chunk_ids))
+        missing = [chunk_id for chunk_id in wanted if chunk_id not in self._cache]
         if missing:
             if len(self._cache) + len(missing) > self.CACHE:
-                self._cache.clear()
+                # emptied of all but the passages asked for now: those found in it must still be returned
+                self._cache = {chunk_id: self._cache[chunk_id] for chunk_id in wanted if chunk_id in self._cache}
             self._cache.update({chunk.id: chunk for chunk in self._fetch(missing)})
         return [self._cache[chunk_id] for chunk_id in chunk_ids if chunk_id in self._cache]
 

@@ -116,6 +116,20 @@ def test_a_paper_named_by_its_title_is_searched_for_the_rest_of_the_question(fre
     assert any("Jonah Whitfield" in p.chunk.text for p in passages)  # before: not among the first 30
 
 
+def test_passages_read_when_the_passage_cache_fills_are_all_returned(sample_services: Services) -> None:
+    """The cache of passages fetched from the store is emptied when it fills; passages it held and asked for again
+    in that same call are still returned (a question had lost its best passages, and was refused)."""
+    lexical = sample_services.store.lexical_index()
+    ids = lexical.passage_ids_of(DERBY)
+    first, second = ids[:6], ids[3:12]
+    lexical.CACHE = len(first) + 2  # the next call overflows it
+    lexical.chunks(first)
+    try:
+        assert [chunk.id for chunk in lexical.chunks(second)] == second
+    finally:
+        del lexical.CACHE
+
+
 def test_filtered_searches_read_the_vector_files_and_agree_with_chroma(sample_services: Services) -> None:
     store = sample_services.store
     chroma_only = _without_files(store)
