@@ -79,12 +79,16 @@ WHAT_SUM = _any_of(r"what (?!exactly\b)(?:[\w'-]+ ){0,3}?(?:budget|cost|spend|sp
 # young people voted in the elections?", a turnout.
 ASKS_VOTE = re.compile(r"\b(?:how|what)\b[^?]*\bvot(?:e|ed|es|ing)\b(?!\s+in\b)|\bvote\s+(?:count|result|tally|outcome)s?\b|"
                        r"\b(?:did|was|were)\s+(?:it|they|that|this|the\s+[\w'-]+(?:\s+[\w'-]+)?)\s+(?:pass|passed|carried|"
-                       r"lost|fail|failed|defeated|succeed|go through)\b", re.IGNORECASE)
+                       r"lost|fail|failed|defeated|succeed|go through)\b|"
+                       # "Was the Liberal Democrat highway maintenance amendment carried?", "Did Mr Hood's motion pass?"
+                       r"\b(?:did|was|were)\s+(?:[\w'\u2019£,.&-]+\s+){1,7}?(?:motion|amendment|proposal|resolution)s?\s+"
+                       r"(?:pass|passed|carried|lost|fail|failed|defeated|succeed|go through)\b", re.IGNORECASE)
 # A vote's outcome as minutes record it: a tally ("For (16)", "Against: 4", "Ayes 5"), a motion carried or lost, or
 # the line putting it to the vote, which the tallies follow as its list ("... and the voting was as follows:").
 VOTE_RESULT = re.compile(r"\b(?:for|against|abstain(?:ed|ing|ions?)?|ayes?|noes?|yes|no)\s*(?:\(\s*\d+\s*\)|:\s*\d+)|"
                          r"\b(?:carried|lost|defeated|fell|unanimous(?:ly)?)\b|\b\d+\s*(?:-|–|to)\s*\d+\s+vote\b|"
                          r"\bvote\s+of\s+\d+|\bto\s+the\s+vote\b|\bvoting\s+was\b", re.IGNORECASE)
+VOTE_WORDS = frozenset({"vote", "voted", "votes", "voting"})
 # "What is the name of the inspector ...", "Which councillor chairs ...": a person or body is asked for, as by "who".
 WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the names? of",
               r"which (?:officers?|members?|councillors?|directors?|cabinet members?|chairs?|chairman|bodies|body)\b",
@@ -254,6 +258,10 @@ class QueryAnalysis:
     def states_asked_decision(self, text: str) -> bool:
         """The question asks what was decided and the text states a decision or recommendation."""
         return self.wants_decision and STATES_DECISION.search(text) is not None
+
+    def speaks_of_votes(self) -> bool:
+        """The question asks how a vote went, or who voted how ("Which councillors voted against it?")."""
+        return self.wants_vote or bool(VOTE_WORDS & self.question_terms)
 
     def states_vote(self, text: str) -> bool:
         """The question asks how a vote went and the text records one: a tally, an outcome, or the vote put."""

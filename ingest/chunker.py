@@ -9,12 +9,13 @@ from typing import Callable
 from ingest.document import LoadedDocument
 from ingest.sentences import sentence_spans
 from ingest.structure import MARKUP, Block, clean_cell, form_labels
-from ingest.vocabulary import ROW_LABEL, STATUS_COLUMN, spelled_month_years
+from ingest.vocabulary import PROPOSAL, ROW_LABEL, STATUS_COLUMN, VOTE_OUTCOME, records_vote, spelled_month_years
 
 # A cell that is only a figure ("44.9", "£1.2m", "34%", "613 (Red)"), perhaps with its unit ("440 places", "0.3FE").
 FIGURE_CELL = re.compile(r"[£$€]?[-+]?\d[\d,.]*\s*(?:%|[kmb]n?|million|bn)?(?:\s*\(\w+\))?(?:\s*[a-z]+){0,2}", re.IGNORECASE)
 SUBJECT_WORDS = 20
 MEASURE_WORDS = 8
+MOTION_WORDS = 60  # of a motion or amendment, embedded with the sentences recording its vote
 
 
 @dataclass
@@ -83,6 +84,31 @@ def _cell_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _embed_votes_with_motions(document: LoadedDocument, chunks: list[Chunk]) -> None:
+    """Each sentence recording a vote is embedded with the opening words of the motion or amendment last put forward
+    in its minute: a count is a list of names, and which amendment it decides is said only before it. Once a vote's
+    outcome is recorded, a vote with no new motion put decides the minute's first motion (the substantive motion,
+    once its amendments are dealt with)."""
+    motion, first, section = None, None, None
+    for chunk in chunks:
+        if chunk.kind != "paragraph":
+            continue
+        for sentence in chunk.sentences:
+            text = document.text[sentence.start:sentence.end]
+            if sentence.section != section:
+                motion = first = None
+                section = sentence.section
+            if PROPOSAL.search(text):
+                # read on past the passage's end: the amendment's words follow its proposer's line
+                words = _plain(document.text[sentence.start:sentence.start + 20 * MOTION_WORDS]).split()
+                motion = " ".join(words[:MOTION_WORDS])
+                first = first or motion
+            elif motion and records_vote(text):
+                sentence.embed_text = f"{motion} ... {sentence.embed_text}"
+                if VOTE_OUTCOME.search(text):
+                    motion = first
+
+
 class Chunker:
     """Paragraphs under one heading are merged up to max_words; a table row is its own chunk with its header."""
 
@@ -107,7 +133,9 @@ class Chunker:
                 self._emit_paragraphs(document, pending, chunks)
             pending.append(block)
         self._emit_paragraphs(document, pending, chunks)
-        return self._merge_row_continuations(document, chunks)
+        chunks = self._merge_row_continuations(document, chunks)
+        _embed_votes_with_motions(document, chunks)
+        return chunks
 
     def _words(self, document: LoadedDocument, blocks: list[Block]) -> int:
         return sum(len(document.text[b.start:b.end].split()) for b in blocks)

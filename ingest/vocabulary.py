@@ -30,6 +30,25 @@ ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNO
 VOTE_COUNT = re.compile(r"^\s*(?:for|against|abstain(?:ed|ing)?|abstentions?|ayes|noes|nays)\s*(?:\(\s*\d+\s*\)|:?\s*\d+)\s*:?\s*$",
                         re.IGNORECASE)
 
+# A sentence putting a motion to the vote ("the Chairman put the amendment set out in paragraph 17 to the vote and
+# the voting was as follows:", "On being put to the vote, ...") or recording its outcome ("Amendment lost.", "Motion
+# carried", "The motion was carried unanimously").
+VOTE_PUT = re.compile(r"\bto\s+the\s+vote\b|\bvoting\s+was\b|\bvote\s+was\s+taken\b", re.IGNORECASE)
+VOTE_OUTCOME = re.compile(r"\b(?:motion|amendment|proposal|resolution|recommendation)s?\s+(?:was\s+|were\s+)?"
+                          r"(?:carried|lost|defeated|fell)\b|^\s*(?:carried|lost|defeated)\b", re.IGNORECASE)
+
+
+def records_vote(text: str) -> bool:
+    """The sentence puts a motion to the vote, counts it ("For (16) Mr Baldock, ...") or says how it went."""
+    first_line = text.strip().split("\n", 1)[0]
+    return bool(VOTE_PUT.search(text) or VOTE_OUTCOME.search(text) or VOTE_COUNT.match(first_line))
+
+
+# A sentence putting a motion or amendment forward: "Mr Hood proposed and Mr Baldock seconded the following amendment",
+# "Moved by Commissioner Fisk, seconded by Commissioner Mendez", "... seconded the following motion:".
+PROPOSAL = re.compile(r"\b(?:proposed|moved)\b[^.]{0,200}?\bseconded\b|\bthe\s+following\s+(?:amendment|motion)\b",
+                      re.IGNORECASE)
+
 # A line that is only a page's number or label, which PDF text puts between the parts of a paragraph or a minute:
 # "12", "Page 12", "Page 1 of 54" (an agenda pack's stamp). It is neither a heading nor a title.
 PAGE_STAMP = re.compile(r"^[ \t]*(?:page[ \t]*\d{1,4}(?:[ \t]*of[ \t]*\d{1,4})?|\d{1,3})[ \t]*$", re.IGNORECASE)

@@ -460,3 +460,14 @@ def test_a_question_about_a_vote_is_answered_with_its_tally(fresh_services: Serv
     assert not result.abstained and "For (16)" in result.answer and "Against (41)" in result.answer, result.answer
     assert "to the vote" in result.answer.split("[1]")[0], result.answer  # it leads with the vote, not the amendment
     assert all(is_verbatim(c.quote, fresh_services.store.document_text(c.source) or "") for c in result.citations)
+    # each amendment's vote is its own: the counts are found by what was put forward before them
+    for question, counts in (("How did the vote go on the amendment to put more capital into highway asset maintenance?",
+                               ("For (8)", "Against (40)")),
+                             ("How did the vote on the Labour Group's alternative budget go?", ("For (12)", "Against (42)"))):
+        answer = fresh_services.engine.ask(question).answer
+        assert all(count in answer for count in counts), (question, answer)
+    # a question about what an amendment proposed is not answered by its vote, though the vote is embedded with it
+    for question in ("What did the home to school transport amendment propose?",
+                     "What exactly was the proposed purpose of the amendment on home to school transport?"):
+        answer = fresh_services.engine.ask(question).answer
+        assert "feasibility study" in answer and "For (16)" not in answer, (question, answer)

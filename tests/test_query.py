@@ -367,6 +367,10 @@ def test_a_question_about_a_vote_is_answered_by_its_tally_or_outcome() -> None:
     vote = analyse("How did the vote on the LEVI amendment go?")
     assert not vote.answer_type_satisfied("Mr Hook proposed, and Mr Streatfeild seconded the following amendment:")
     assert not vote.answer_type_satisfied("£2.149m to top up the LEVI capital project for 2025-26.")
+    for named in ("Was the Liberal Democrat highway asset maintenance amendment carried?",
+                  "Did Mr Hood's home to school transport amendment pass?"):
+        assert analyse(named).wants_vote, named
     for other in ("Which amendments to the budget were voted on in February?",
+                  "Did the recruitment campaign bring in more foster carers?",
                   "How many young people voted in the Youth County Council elections?"):
         assert not analyse(other).wants_vote, other

@@ -321,6 +321,28 @@ def test_each_minute_is_the_item_of_its_own_passages() -> None:
     assert _chunk_with(panel, "Mr P Bartlett be duly elected").item == "Chairman’s Announcements (Item 2)"
 
 
+def test_the_sentences_recording_a_vote_are_embedded_with_the_motion_it_decides(tmp_path: Path) -> None:
+    """A count is a list of names: which amendment it decides is said only in the lines that put the amendment
+    forward, and the vote after the amendments decides the motion put first."""
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text(
+        "14. Library Opening Hours\n\nCllr Evans moved and Cllr Ford seconded the motion that the Council adopts the "
+        "library strategy for 2026 to 2030.\n\nCllr Adams moved and Cllr Baker seconded the following amendment: "
+        "\"To keep Sunday opening at every town library.\"\n\nThe amendment was put to the vote.\n\nFor: 12\n\n"
+        "Against: 20\n\nAmendment lost.\n\nCllr Cole moved and Cllr Dean seconded the following amendment: \"To fund "
+        "a mobile library for the rural villages.\"\n\nThe amendment was put to the vote.\n\nFor: 25\n\nAgainst: 7\n\n"
+        "Amendment carried.\n\nThe substantive motion, as amended, was then put to the vote and carried.\n",
+        encoding="utf-8")
+    embedded = {" ".join(minutes.read_text()[s.start:s.end].split()): s.embed_text
+                for chunk in _chunks(minutes) for s in chunk.sentences}
+    decides = {sentence: text for sentence, text in embedded.items() if "vote" in sentence or "For:" in sentence}
+    assert [key for key in decides if "For: 12" in key and "Sunday opening" in decides[key]], decides
+    assert [key for key in decides if "For: 25" in key and "mobile library" in decides[key]], decides
+    assert "library strategy" in decides["The substantive motion, as amended, was then put to the vote and carried."]
+    assert embedded["Cllr Evans moved and Cllr Ford seconded the motion that the Council adopts the library strategy "
+                    "for 2026 to 2030."].startswith("Cllr Evans")  # a motion put is embedded as it stands
+
+
 @needs_pdfs
 def test_a_reply_is_quoted_with_its_own_question_and_speaker(fresh_services: Services) -> None:
     fresh_services.pipeline.ingest([KENT_QA], progress=False)

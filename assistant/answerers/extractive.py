@@ -16,7 +16,7 @@ from assistant.results import Answer
 from index.lexical import content_terms
 from index.retriever import announced_count, next_chunk_id, opens_list
 from ingest.structure import ASKED
-from ingest.vocabulary import STATUS_COLUMN
+from ingest.vocabulary import STATUS_COLUMN, records_vote
 from prompts import render
 
 # Cells this short (a date, an owner, a figure, a RAG rating) complete a table-row answer.
@@ -186,7 +186,7 @@ class ExtractiveAnswerer:
         count = announced_count(lead.text.rstrip())
         openings = [s for s in self._following(lead, scored, passages=count or 1) if opens_item(s)]
         if count is None or len(openings) < count:
-            return self._following(lead, scored)[:MAX_LIST_ITEMS]
+            return _before_its_vote(lead, self._following(lead, scored)[:MAX_LIST_ITEMS])
         return openings[:count]
 
     @staticmethod
@@ -223,6 +223,16 @@ class ExtractiveAnswerer:
         snippet = " ".join(collapse_whitespace(s.text) for s in whole_span([closest], scored))
         where = closest.chunk.document.get("title") or closest.chunk.source
         return render("abstain", closest=render("abstain_closest", where=where, snippet=snippet[:200]))
+
+
+def _before_its_vote(lead: ScoredSentence, items: list[ScoredSentence]) -> list[ScoredSentence]:
+    """A motion's or amendment's words end where it is put to the vote ("the following amendment: ..." runs on to
+    "... put to the vote the amendment ... For (16) ..."); the items of a vote's own lead ("the voting was as
+    follows:") are its counts."""
+    if records_vote(lead.text):
+        return items
+    ends = next((index for index, item in enumerate(items) if records_vote(item.text)), len(items))
+    return items[:ends]
 
 
 def _whole_cell(item: ScoredSentence) -> bool:

@@ -10,6 +10,7 @@ from assistant.answerers.scored import ScoredSentence, sentence_text
 from assistant.query import QueryAnalysis, part_analyses
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
+from ingest.vocabulary import records_vote
 
 # Measured against the fitted scorer on the dev splits (README, "How good is it"): these set weights did better there.
 DENSE_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.4, 0.1
@@ -21,6 +22,9 @@ LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers noth
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
 DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cabinet approve?" as a count answers "how many"
 VOTE_BONUS = COUNT_BONUS  # "For (16) ... Amendment lost." answers "how did the vote go?" in names, not the motion's words
+# A vote's sentences are embedded with the motion they decide (ingest/chunker.py), so they come close to a question
+# about the motion's words; they answer only a question about the vote (a half: 0.8 left them chosen third).
+OFF_TOPIC_VOTE_PENALTY = 0.5
 TYPED_ANSWER_WINDOW = 6
 
 
@@ -104,6 +108,8 @@ class HandScorer:
                 votes = context.analysis.states_vote(text)
                 if votes:
                     score += VOTE_BONUS
+                elif not context.analysis.speaks_of_votes() and records_vote(text):
+                    score *= OFF_TOPIC_VOTE_PENALTY
                 relevance = 0.7 * (max(closeness) if votes else dense) + 0.3 * max(coverage(all_terms, text), all_in_chunk)
                 scored.append((ScoredSentence(sentence, chunk, position, score), relevance))
         return sorted(scored, key=lambda pair: pair[0].score, reverse=True)
