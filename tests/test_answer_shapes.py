@@ -459,6 +459,8 @@ def test_a_question_about_a_vote_is_answered_with_its_tally(fresh_services: Serv
     result = fresh_services.engine.ask("What was the vote on the amendment about home to school transport?")
     assert not result.abstained and "For (16)" in result.answer and "Against (41)" in result.answer, result.answer
     assert "to the vote" in result.answer.split("[1]")[0], result.answer  # it leads with the vote, not the amendment
+    # one vote, each count once: not another amendment's vote after it, nor a count again as the start of the next
+    assert result.answer.count("to the vote") == 1 and result.answer.count("Against (41)") == 1, result.answer
     assert all(is_verbatim(c.quote, fresh_services.store.document_text(c.source) or "") for c in result.citations)
     # each amendment's vote is its own: the counts are found by what was put forward before them
     for question, counts in (("How did the vote go on the amendment to put more capital into highway asset maintenance?",

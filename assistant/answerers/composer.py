@@ -34,8 +34,7 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
     if by_council:
         groups.sort(key=lambda g: (_council(g[0].chunk), g[0].sentence.start))
     previous_council, after_list = None, False
-    for chosen_group in groups:
-        group = whole_span(chosen_group, scored)
+    for chosen_group, group in _spans(groups, scored):
         citation = _citation(group, len(citations) + 1)
         if citation is None:
             continue
@@ -56,6 +55,23 @@ def compose(chosen: list[ScoredSentence], marks: Marks, scored: list[ScoredSente
         previous_council, after_list = council, mark == LIST_ITEM or "\n" in piece
     text = "\n".join(line.rstrip() for line in " ".join(pieces).strip().splitlines())
     return Answer(text, citations, abstained=not citations)
+
+
+def _spans(groups: list[list[ScoredSentence]],
+           scored: list[ScoredSentence]) -> list[tuple[list[ScoredSentence], list[ScoredSentence]]]:
+    """Each group of chosen sentences with the whole span its quote holds (whole_span). A span that holds all of an
+    earlier one and more takes its place, with both groups: "Abstain (0) Amendment lost." quoted from the start of
+    the count it ends ("Against (41) Mr Baker, ..., Mr Wright,") would print that count twice."""
+    spans: list[tuple[list[ScoredSentence], list[ScoredSentence]]] = []
+    for group in groups:
+        span = whole_span(group, scored)
+        keys = {s.key for s in span}
+        held = next((at for at, (_, earlier) in enumerate(spans) if {s.key for s in earlier} < keys), None)
+        if held is None:
+            spans.append((group, span))
+        else:
+            spans[held] = (spans[held][0] + group, span)
+    return spans
 
 
 def _says_again(citation: Citation, earlier: Citation) -> bool:

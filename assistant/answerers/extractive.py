@@ -16,7 +16,7 @@ from assistant.results import Answer
 from index.lexical import content_terms
 from index.retriever import announced_count, next_chunk_id, opens_list
 from ingest.structure import ASKED
-from ingest.vocabulary import STATUS_COLUMN, records_vote
+from ingest.vocabulary import STATUS_COLUMN, VOTE_PUT, records_vote
 from prompts import render
 
 # Cells this short (a date, an owner, a figure, a RAG rating) complete a table-row answer.
@@ -71,7 +71,8 @@ class ExtractiveAnswerer:
         follow_up = bool(context.turn_question) and context.resolved.strip() != context.turn_question.strip()
         lead = part_answers[-1] if follow_up and part_answers else None
         chosen, marks = self._choose(scored, part_answers[1:] + part_answers[:1], lead=lead,
-                                     wants_list=context.analysis.wants_list)
+                                     wants_list=context.analysis.wants_list,
+                                     one_vote=context.analysis.wants_vote and not context.analysis.wants_list)
         return compose(self._with_asker(context, chosen, scored), marks, scored, as_quotes=context.analysis.wants_quote)
 
     def _part_answers(self, context: AnswerContext, scored: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -88,15 +89,19 @@ class ExtractiveAnswerer:
         return answers
 
     def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence],
-                lead: ScoredSentence | None = None, wants_list: bool = False) -> tuple[list[ScoredSentence], Marks]:
+                lead: ScoredSentence | None = None, wants_list: bool = False,
+                one_vote: bool = False) -> tuple[list[ScoredSentence], Marks]:
         """The best sentence, the best for each part of the question, and the next best, none repeating another (two
         more for a question asking for a list: "Which awards did the Chairman congratulate?"); `lead` first when it
         is among them. No floor on their scores: one (0.65 of the best) changed nothing on either split and depends
-        on the scorer's scale (docs/rule-audit.md)."""
+        on the scorer's scale (docs/rule-audit.md). With one_vote (how did the vote go?), a second vote put is left
+        out: its counts would follow it, those of another motion."""
         chosen = [scored[0]]
         for candidate in [*part_answers, *scored[1:]]:
             if len(chosen) >= self.max_sentences + (EXTRA_LIST_SENTENCES if wants_list else 0):
                 break
+            if one_vote and VOTE_PUT.search(candidate.text) and any(VOTE_PUT.search(c.text) for c in chosen):
+                continue
             if not repeats(candidate, chosen):
                 chosen.append(candidate)
         if lead in chosen:
