@@ -10,7 +10,7 @@ from assistant.glossary import expand_query
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import Authority, _mentions, load_authorities, spellings
-from ingest.vocabulary import ASKED_NUMBER, ASKS_DECISION, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS, STATES_DECISION
+from ingest.vocabulary import ASKED_NUMBER, ASKS_DECISION, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS, STATES_DECISION, VOTE_PUT
 
 def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
     """Any of the phrases (regex fragments) as whole words by default, however the question capitalises them."""
@@ -87,7 +87,7 @@ ASKS_VOTE = re.compile(r"\b(?:how|what)\b[^?]*\bvot(?:e|ed|es|ing)\b(?!\s+in\b)|
 # the line putting it to the vote, which the tallies follow as its list ("... and the voting was as follows:").
 VOTE_RESULT = re.compile(r"\b(?:for|against|abstain(?:ed|ing|ions?)?|ayes?|noes?|yes|no)\s*(?:\(\s*\d+\s*\)|:\s*\d+)|"
                          r"\b(?:carried|lost|defeated|fell|unanimous(?:ly)?)\b|\b\d+\s*(?:-|–|to)\s*\d+\s+vote\b|"
-                         r"\bvote\s+of\s+\d+|\bto\s+the\s+vote\b|\bvoting\s+was\b", re.IGNORECASE)
+                         r"\bvote\s+of\s+\d+|" + VOTE_PUT.pattern, re.IGNORECASE)
 VOTE_WORDS = frozenset({"vote", "voted", "votes", "voting"})
 # "What is the name of the inspector ...", "Which councillor chairs ...": a person or body is asked for, as by "who".
 WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the names? of",
