@@ -79,6 +79,7 @@ class HandScorer:
         # still counts as the papers speaking to the question.
         ranking_terms = {term: weight for term, weight in all_terms.items() if term not in context.scope_terms}
         passages = {p.chunk.id: (rank, p) for rank, p in enumerate(context.passages)}
+        votes_off_topic = not context.analysis.speaks_of_votes()
         by_chunk: dict[str, list[StoredSentence]] = {}
         for sentence in sorted(context.sentences, key=lambda s: s.start):
             by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
@@ -108,7 +109,7 @@ class HandScorer:
                 votes = context.analysis.states_vote(text)
                 if votes:
                     score += VOTE_BONUS
-                elif not context.analysis.speaks_of_votes() and records_vote(text):
+                elif votes_off_topic and records_vote(text):
                     score *= OFF_TOPIC_VOTE_PENALTY
                 relevance = 0.7 * (max(closeness) if votes else dense) + 0.3 * max(coverage(all_terms, text), all_in_chunk)
                 scored.append((ScoredSentence(sentence, chunk, position, score), relevance))
