@@ -77,18 +77,19 @@ WHAT_SUM = _any_of(r"what (?!exactly\b)(?:[\w'-]+ ){0,3}?(?:budget|cost|spend|sp
 # "How did the vote go?", "What was the vote on ...?", "Did it pass?": a vote's outcome is asked for, a tally or a
 # motion carried or lost; not "Which amendments were voted on?", which asks for the amendments, nor "How many
 # young people voted in the elections?", a turnout.
-ASKS_VOTE = re.compile(r"\b(?:how|what)\b[^?]*\bvot(?:e|ed|es|ing)\b(?!\s+in\b)|\bvote\s+(?:count|result|tally|outcome)s?\b|"
-                       r"\b(?:did|was|were)\s+(?:it|they|that|this|the\s+[\w'-]+(?:\s+[\w'-]+)?)\s+(?:pass|passed|carried|"
-                       r"lost|fail|failed|defeated|succeed|go through)\b|"
+VOTE_WORDS = frozenset({"vote", "voted", "votes", "voting"})
+_PASSED = r"(?:pass|passed|carried|lost|fail|failed|defeated|succeed|go through)\b"  # how a motion fared
+ASKS_VOTE = re.compile(r"\b(?:how|what)\b[^?]*\b(?:" + "|".join(sorted(VOTE_WORDS)) + r")\b(?!\s+in\b)|"
+                       r"\bvote\s+(?:count|result|tally|outcome)s?\b|"
+                       r"\b(?:did|was|were)\s+(?:it|they|that|this|the\s+[\w'-]+(?:\s+[\w'-]+)?)\s+" + _PASSED + "|"
                        # "Was the Liberal Democrat highway maintenance amendment carried?", "Did Mr Hood's motion pass?"
                        r"\b(?:did|was|were)\s+(?:[\w'\u2019£,.&-]+\s+){1,7}?(?:motion|amendment|proposal|resolution)s?\s+"
-                       r"(?:pass|passed|carried|lost|fail|failed|defeated|succeed|go through)\b", re.IGNORECASE)
+                       + _PASSED, re.IGNORECASE)
 # A vote's outcome as minutes record it: a tally ("For (16)", "Against: 4", "Ayes 5"), a motion carried or lost, or
 # the line putting it to the vote, which the tallies follow as its list ("... and the voting was as follows:").
 VOTE_RESULT = re.compile(r"\b(?:for|against|abstain(?:ed|ing|ions?)?|ayes?|noes?|yes|no)\s*(?:\(\s*\d+\s*\)|:\s*\d+)|"
                          r"\b(?:carried|lost|defeated|fell|unanimous(?:ly)?)\b|\b\d+\s*(?:-|–|to)\s*\d+\s+vote\b|"
                          r"\bvote\s+of\s+\d+|" + VOTE_PUT.pattern, re.IGNORECASE)
-VOTE_WORDS = frozenset({"vote", "voted", "votes", "voting"})
 # "What is the name of the inspector ...", "Which councillor chairs ...": a person or body is asked for, as by "who".
 WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the names? of",
               r"which (?:officers?|members?|councillors?|directors?|cabinet members?|chairs?|chairman|bodies|body)\b",
