@@ -141,6 +141,9 @@ PART_QUESTION = re.compile(r"(?:^\s*|[,;:]\s*)" + QUESTION_WORD, re.IGNORECASE)
 NEXT_PART = re.compile(r"(?:[,;?]\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:how many|how much|who|when|where)\b))"
                        r"(?=" + QUESTION_WORD + ")", re.IGNORECASE)
 MIN_PART_WORDS = 3
+# "Where and when is it piloted?", "Who and when ...": two questions sharing one rest ("is it piloted?").
+PAIRED_ASK = re.compile(r"^(\s*(?:(?:and|but|so|then|also)\s+)?)(who|where|when|how|why|what|which)\s+(?:and|or)\s+"
+                        r"(who|where|when|how|why|what|which)\b(.*)$", re.IGNORECASE | re.DOTALL)
 # "30 additional foster carers" counts a change, not the carers a council has.
 INCREMENT_TERMS = frozenset({"addit", "extra", "more", "new", "fewer", "further"})
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -392,7 +395,12 @@ def _given_figures(question: str) -> re.Pattern[str] | None:
 
 def question_parts(question: str) -> list[str]:
     """The questions asked at once ("Who approved the structure, and when?" -> its opening and "when?"); one
-    element when it asks one thing. A part too short to ask anything on its own ("Where and when ...") is not split."""
+    element when it asks one thing. A part too short to ask anything on its own ("Under decision 24/00109, what
+    ...") is not split; "Where and when is it piloted?" asks "Where is it piloted?" and "When is it piloted?"."""
+    paired = PAIRED_ASK.match(question)
+    if paired:
+        joining, first, second, rest = paired.groups()
+        return [f"{joining}{first}{rest}".strip(), f"{second.capitalize()}{rest}".strip()]
     parts, start = [], 0
     for match in NEXT_PART.finditer(question):
         piece = question[start:match.start()]
@@ -401,6 +409,11 @@ def question_parts(question: str) -> list[str]:
             parts.append(piece.strip(" ,;"))
             start = match.end()
     return [*parts, question[start:].strip(" ,;")]
+
+
+def asks_pair(question: str) -> bool:
+    """"Where and when is it piloted?": two things asked of one event, which one sentence usually gives."""
+    return PAIRED_ASK.match(question) is not None
 
 
 def part_analysis(whole: QueryAnalysis, part: str) -> QueryAnalysis:

@@ -285,9 +285,10 @@ def test_a_question_asking_several_things_is_split_into_its_parts() -> None:
     assert question_parts("Who approved the new pay structure, and when?") == ["Who approved the new pay structure", "when?"]
     assert question_parts("How many forms of entry and how many Reception places does the plan commission?") == [
         "How many forms of entry", "how many Reception places does the plan commission?"]
-    # a scene-setting opening belongs to the question after it; a part of two words asks nothing on its own
+    # a scene-setting opening belongs to the question after it
     assert len(question_parts("Under decision 24/00109, what is Cabinet asked to agree?")) == 1
-    assert len(question_parts("Where and when is the pilot?")) == 1
+    # two question words sharing one rest ask it twice
+    assert question_parts("Where and when is the pilot?") == ["Where is the pilot?", "When is the pilot?"]
     # ... unless it is followed by a question of its own; "out of how many" asks one
     assert question_parts("In the Q2 report, how many KPIs were red, and out of how many?") == [
         "In the Q2 report, how many KPIs were red", "out of how many?"]

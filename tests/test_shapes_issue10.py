@@ -525,3 +525,16 @@ def test_the_same_words_in_two_papers_are_said_once_with_both_references(fresh_s
     result = fresh_services.engine.ask("What did the amendment say about potholes and road users?")
     assert result.answer.count("poorly maintained roads") == 1, result.answer
     assert {Path(c.source).name for c in result.citations} == {"amendment.html", "minutes.txt"}, result.answer
+
+
+def test_where_and_when_asks_two_questions_and_the_sentence_answering_both_leads(fresh_services: Services,
+                                                                                 tmp_path: Path) -> None:
+    """"Where and when is the model piloted?" asks "where" and "when": the sentence giving the place and the date
+    leads, not the closer worded lead-in whose list of staff would fill the answer."""
+    paper = ("Children's Delivery Programme\n\n"
+             "1. To implement the new assessment model across the county will require the following additional staff:\n"
+             "- 8 Senior Social Work Practitioners\n- 8 Social Workers\n- 8 Assistant Care Managers\n\n"
+             "2. The model will be tried first in Worthing in June 2009.\n")
+    result = ask_about_paper(fresh_services, tmp_path, paper,
+                             "Where and when will the new assessment model be implemented across the county?")
+    assert "tried first in Worthing in June 2009." in result.answer.split("[1]")[0], result.answer

@@ -7,7 +7,7 @@ import numpy as np
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.features import coverage, found_terms, label_like
 from assistant.answerers.scored import ScoredSentence, sentence_text
-from assistant.query import QueryAnalysis, part_analyses
+from assistant.query import QueryAnalysis, asks_pair, part_analyses
 from index.lexical import content_terms
 from index.records import StoredChunk, StoredSentence
 from ingest.vocabulary import records_vote
@@ -54,23 +54,33 @@ class HandScorer:
     def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
         """The sentences best first (those of the kind asked for leading), and whether any answers."""
         scored = self._scored(context)
-        typed = [s for s, relevance in self._of_kind_asked(scored, context) if relevance >= self.abstain_threshold]
-        ranked = typed + [s for s, _ in scored if s not in typed]
-        return ranked, bool(typed)
+        typed = [(s, parts) for s, relevance, parts in self._of_kind_asked(scored, context)
+                 if relevance >= self.abstain_threshold]
+        # "Where and when is it piloted?": the sentence answering both leads. Not for parts asked of different things
+        # ("Who will propose the budget, and when is it published?"): a sentence naming someone and some date led
+        # there, and lost on both splits (docs/rule-audit.md)
+        if asks_pair(context.resolved or context.question):
+            typed.sort(key=lambda pair: pair[1], reverse=True)
+        leading = [s for s, _ in typed]
+        ranked = leading + [s for s, _ in scored if s not in leading]
+        return ranked, bool(leading)
 
     def gate_relevance(self, context: AnswerContext) -> float:
         """What the gate compares with its threshold: the relevance of the most relevant sentence near the top that
         is of the kind asked; -1 when there is none (`python -m evals.gate_sweep` chooses the threshold with it)."""
-        return max((relevance for _, relevance in self._of_kind_asked(self._scored(context), context)), default=-1.0)
+        return max((relevance for _, relevance, _ in self._of_kind_asked(self._scored(context), context)), default=-1.0)
 
     @staticmethod
     def _of_kind_asked(scored: list[tuple[ScoredSentence, float]],
-                       context: AnswerContext) -> list[tuple[ScoredSentence, float]]:
+                       context: AnswerContext) -> list[tuple[ScoredSentence, float, int]]:
+        """The sentences near the top that are the kind of answer some part of the question asks for, with their
+        relevance and how many parts they answer."""
         # "How many carers did it recruit, and when did it end?": a count answers one part, a date the other; the
         # answer brings a sentence for each (ExtractiveAnswerer), so neither sentence need answer both
         analyses = part_analyses(context.resolved or context.question, context.analysis)
-        return [(s, relevance) for s, relevance in scored[:TYPED_ANSWER_WINDOW]
-                if any(_of_kind(analysis, s) for analysis in analyses)]
+        answered = ((s, relevance, sum(_of_kind(analysis, s) for analysis in analyses))
+                    for s, relevance in scored[:TYPED_ANSWER_WINDOW])
+        return [(s, relevance, parts) for s, relevance, parts in answered if parts]
 
     @staticmethod
     def _scored(context: AnswerContext) -> list[tuple[ScoredSentence, float]]:
