@@ -164,7 +164,7 @@ class QueryAnalysis:
 
     councils: tuple[str, ...] = field(default=())  # canonical names mentioned
     recommendation_numbers: tuple[str, ...] = field(default=())
-    years: tuple[int, ...] = field(default=())
+    years: tuple[tuple[int, int], ...] = field(default=())  # the periods named: (2010, 2010), (2025, 2026) for "2025-26"
     wants_quantity: bool = False
     wants_date: bool = False
     wants_frequency: bool = False  # "how often": a frequency ("annually") answers as a number does
@@ -304,11 +304,35 @@ def _title_case(question: str) -> str:
     return " ".join(word if word.lower() in SMALL_WORDS else word[:1].upper() + word[1:] for word in question.split())
 
 
-def _states_other_years(text: str, years: tuple[int, ...]) -> bool:
-    """The text names years, none of them the one asked about (2009 results for a 2010 question)."""
-    stated = {int(m.group(1)) for m in YEAR.finditer(text)}
-    stated |= {int(m.group(1)) + 1 for m in YEAR.finditer(text) if m.group(2)}  # "2008/09" covers 2009 too
-    return bool(stated) and not stated & set(years)
+# "a 5.4% cash increase ... compared to 2024-25": the year a figure is measured against is not the year it is for
+BASELINE_YEAR = re.compile(r"\b(?:compared (?:to|with)|than(?: in)?|up from|down from|since)\s+(?:the\s+)?"
+                           + YEAR.pattern, re.IGNORECASE)
+
+
+def _states_other_years(text: str, years: tuple[tuple[int, int], ...]) -> bool:
+    """The text names years, none of them the one asked about (2009 results for a 2010 question). A financial year
+    ("2008/09") covers both its years, so it answers "in 2009", but not another financial year sharing one of them
+    (the 2025-26 budget is no answer about 2026-27); a span ("2025-28") covers each year in it."""
+    stated = periods_in(BASELINE_YEAR.sub(" ", text))
+    return bool(stated) and not any(_same_time(asked, period) for asked in years for period in stated)
+
+
+def periods_in(text: str) -> set[tuple[int, int]]:
+    """The years a text names, each as (first, last): (2010, 2010), (2025, 2026) for "2025-26", (2025, 2028)."""
+    periods = set()
+    for match in YEAR.finditer(text):
+        first = int(match.group(1))
+        last = int(match.group(1)[:2] + match.group(2)) if match.group(2) else first
+        periods.add((first, last if last >= first else last + 100))  # "1999-00" ends in 2000
+    return periods
+
+
+def _same_time(asked: tuple[int, int], stated: tuple[int, int]) -> bool:
+    """A year stated is the one asked, or a time holding it. A financial year asked is met only by itself, by a span
+    of years holding it ("2025-28" holds 2027-28, not 2028-29) or by either of its years written alone."""
+    if asked[1] == asked[0] + 1 and stated[1] > stated[0]:
+        return stated[0] <= asked[0] and asked[1] <= stated[1]
+    return asked[0] <= stated[1] and stated[0] <= asked[1]
 
 
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\s*,?\s+((?:19|20)\d\d)\b",
@@ -358,8 +382,7 @@ def _numbers(question: str) -> tuple[str, ...]:
 
 
 def analyse(question: str) -> QueryAnalysis:
-    years = tuple(year for m in YEAR.finditer(question)
-                  for year in ((int(m.group(1)), int(m.group(1)) + 1) if m.group(2) else (int(m.group(1)),)))
+    years = tuple(sorted(periods_in(question)))
     councils, date_detail = _councils(question), _date_detail(question)
     return QueryAnalysis(
         councils=councils, recommendation_numbers=_numbers(question), years=years,

@@ -375,3 +375,17 @@ def test_a_question_about_a_vote_is_answered_by_its_tally_or_outcome() -> None:
                   "Did the recruitment campaign bring in more foster carers?",
                   "How many young people voted in the Youth County Council elections?"):
         assert not analyse(other).wants_vote, other
+
+
+def test_a_financial_year_asked_is_not_answered_by_the_one_before_or_after() -> None:
+    """The 2025-26 budget shares a year with 2026-27 but is no answer about it; a plan's span ("2025-28") holds its
+    years; a year asked alone is met by the financial year holding it ("2008/09" answers "in 2009")."""
+    later = analyse("What net budget is proposed for Adult Social Care in 2026-27?")
+    assert not later.answer_type_satisfied("Net Budget 2025-26; Adult Social Care: £643.2m")
+    assert later.answer_type_satisfied("Net Budget 2026-27; Adult Social Care: £671.0m")
+    assert later.answer_type_satisfied("The 2025-28 plan sets Adult Social Care at £671.0m in the second year.")
+    beyond = analyse("How much growth for waste disposal does the plan assume for 2028-29?")
+    assert not beyond.answer_type_satisfied("Waste Disposal: 2025-28 Draft MTFP 2027-28: £1.0m")
+    assert analyse("What was the rate in 2009?").answer_type_satisfied("The rate was 4.2 in 2008/09.")
+    baseline = analyse("What increase did the Public Health grant settlement for 2025-26 give councils?")
+    assert baseline.answer_type_satisfied("The grant includes an average 5.4% cash increase compared to 2024-25.")
