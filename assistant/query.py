@@ -129,6 +129,10 @@ DURATION = re.compile(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r")[\s-]+(?:years?
 COUNTED = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+"
                      r"(?:did|does|do|are|were|is|was|will|would|have|has|had|can|could|should|"
                      r"in|on|at|for|of|from|by|across|between|\?|$)", re.IGNORECASE)
+# What "how many" counts when no verb follows it straight away ("How many independent fostering agencies applied",
+# "How many of Derby's foster carers live ..."): up to its first plural, past "of the" or "of Derby's".
+COUNTED_PLURAL = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+|its\s+|their\s+|these\s+|those\s+|[\w-]+['\u2019]s\s+)?)?"
+                            r"((?:[\w'-]+\s+){0,4}?(?:[\w'-]+s|people|children|staff|women|men))\b", re.IGNORECASE)
 # A figure and up to three following words: "twelve recommendations", "613 approved households".
 COUNT_PHRASE = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
                           re.IGNORECASE)
@@ -470,7 +474,7 @@ def _role(question: str) -> frozenset[str]:
 
 def _counted(question: str) -> frozenset[str]:
     """Stems of what "how many" counts; an acronym also by its meaning ("KPIs" counts "indicators")."""
-    match = COUNTED.search(question.rstrip("?") + " ?")
+    match = COUNTED.search(question.rstrip("?") + " ?") or COUNTED_PLURAL.search(question)
     return content_terms(expand_query(match.group(1))) if match else frozenset()
 
 

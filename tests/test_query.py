@@ -389,3 +389,15 @@ def test_a_financial_year_asked_is_not_answered_by_the_one_before_or_after() -> 
     assert analyse("What was the rate in 2009?").answer_type_satisfied("The rate was 4.2 in 2008/09.")
     baseline = analyse("What increase did the Public Health grant settlement for 2025-26 give councils?")
     assert baseline.answer_type_satisfied("The grant includes an average 5.4% cash increase compared to 2024-25.")
+
+
+def test_what_how_many_counts_is_found_when_a_verb_or_of_follows_it() -> None:
+    """"How many independent fostering agencies applied ...?" counts agencies, so a figure about something else (the
+    "3 working days" of another row) does not answer it."""
+    assert analyse("How many independent fostering agencies applied to join the list?").counted == {
+        "independ", "foster", "agenc"}
+    assert analyse("How many of Derby's foster carers live outside the city?").counted == {"foster", "carer"}
+    assert analyse("How many people responded to the consultation?").counted == {"peopl"}
+    agencies = analyse("How many independent fostering agencies applied to join the list?")
+    assert not agencies.answer_type_satisfied("Carers should have up to 3 working days per year to attend reviews.")
+    assert agencies.answer_type_satisfied("Twelve independent fostering agencies applied.")
