@@ -51,7 +51,8 @@ ASKS_ANY = _any_of(r"(?:were|was|are|is|have|has|had|did)\s+(?:there\s+)?any", "
 COMPARISON = _any_of(r"(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)",
                      "compare", "comparison", "both", "across", "versus", r"vs\.?")
 MONEY_QUESTION = _any_of("cost", "costs", "budget", "spend", "spent", "save", "saved", "savings?", "money", "funding",
-                         "price", "pay", "paid", "£", after="")
+                         "price", "pay", "paid", "grants?", "income", "raised?", "borrow(?:ed|ing)?", "loans?", "debts?",
+                         "£", after="")
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
 # Figures a question gives ("the £1m amendment", "of the 4,798 children", "2.5%") set its scene: stated again in a
 # passage they answer nothing. Sums, figures with thousands or decimals, percentages; not a bare small number ("Q3").

@@ -401,3 +401,14 @@ def test_what_how_many_counts_is_found_when_a_verb_or_of_follows_it() -> None:
     agencies = analyse("How many independent fostering agencies applied to join the list?")
     assert not agencies.answer_type_satisfied("Carers should have up to 3 working days per year to attend reviews.")
     assert agencies.answer_type_satisfied("Twelve independent fostering agencies applied.")
+
+
+def test_a_grant_income_or_borrowing_asked_how_much_is_a_sum() -> None:
+    """"How much Services Grant did Kent receive?" asks for a sum: "a new grant for 2022-23" does not give one."""
+    for question in ("How much Services Grant did Kent receive in 2022-23?", "How much did the campaign raise?",
+                     "How much income does the solar park bring in each year?", "How much will the council borrow?"):
+        assert analyse(question).wants_money, question
+    grant = analyse("How much Services Grant did Kent receive in 2022-23?")
+    assert not grant.answer_type_satisfied("This was a new, un-ringfenced grant for 2022-23, one of 3 grants.")
+    assert grant.answer_type_satisfied("Kent received £3.2m of Services Grant in 2022-23.")
+    assert not analyse("How many grants were awarded?").wants_money
