@@ -51,8 +51,11 @@ ASKS_ANY = _any_of(r"(?:were|was|are|is|have|has|had|did)\s+(?:there\s+)?any", "
 COMPARISON = _any_of(r"(?:which|what|both|all|each|the|different)\s+(?:councils|authorities|reports|papers)",
                      "compare", "comparison", "both", "across", "versus", r"vs\.?")
 MONEY_QUESTION = _any_of("cost", "costs", "budget", "spend", "spent", "save", "saved", "savings?", "money", "funding",
-                         "price", "pay", "paid", "grants?", "income", "raised?", "borrow(?:ed|ing)?", "loans?", "debts?",
-                         "£", after="")
+                         "price", "pay", "paid", "£", after="")
+# "How much Services Grant did Kent receive?", "How much did the campaign raise?": a sum, when "how much" asks it
+# ("What are the principles on borrowing?" asks none)
+HOW_MUCH_MONEY = _any_of("grants?", "income", "raised?", "borrow(?:ed|ing)?", "loans?", "debts?", after="")
+HOW_MUCH = _any_of("how much", before=OPENING + r"(?:(?:by|to|at|for) )?")
 MONEY = re.compile(r"£|\$|€|\b\d+(?:\.\d+)?\s*(?:k|m|bn|million|thousand|pounds)\b", re.IGNORECASE)
 # Figures a question gives ("the £1m amendment", "of the 4,798 children", "2.5%") set its scene: stated again in a
 # passage they answer nothing. Sums, figures with thousands or decimals, percentages; not a bare small number ("Q3").
@@ -400,6 +403,7 @@ def analyse(question: str) -> QueryAnalysis:
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=((bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
+                      or bool(HOW_MUCH.search(question) and HOW_MUCH_MONEY.search(question))
                       or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)
                      and not ASKS_DEED.search(question)),
         wants_percentage=bool(ASKS_PERCENTAGE.search(question)),

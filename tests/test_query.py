@@ -412,3 +412,4 @@ def test_a_grant_income_or_borrowing_asked_how_much_is_a_sum() -> None:
     assert not grant.answer_type_satisfied("This was a new, un-ringfenced grant for 2022-23, one of 3 grants.")
     assert grant.answer_type_satisfied("Kent received £3.2m of Services Grant in 2022-23.")
     assert not analyse("How many grants were awarded?").wants_money
+    assert not analyse("What are the core principles of the capital strategy on borrowing?").wants_money
