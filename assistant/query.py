@@ -330,8 +330,11 @@ def periods_in(text: str) -> set[tuple[int, int]]:
     periods = set()
     for match in YEAR.finditer(text):
         first = int(match.group(1))
-        last = int(match.group(1)[:2] + match.group(2)) if match.group(2) else first
-        periods.add((first, last if last >= first else last + 100))  # "1999-00" ends in 2000
+        if match.group(2):
+            second = int(match.group(1)[:2] + match.group(2))
+            periods.add((first, second if second > first else second + 100))  # "1999-00" ends in 2000
+        else:
+            periods.add((first, first))
     return periods
 
 
@@ -560,12 +563,7 @@ def speaks_of_years_asked(question: str, texts: list[str]) -> bool:
 def years_in(text: str) -> set[int]:
     """Every year a text speaks of, written out, as a financial year, in a column title ("Mar-28") or in a date written
     in figures ("31.03.24")."""
-    found = set()
-    for match in YEAR.finditer(text):
-        found.add(int(match.group(1)))
-        if match.group(2):
-            first, second = int(match.group(1)), int(match.group(1)[:2] + match.group(2))
-            found.add(second if second > first else second + 100)  # "1999-00" ends in 2000
+    found = {year for period in periods_in(text) for year in period}
     found |= {int(year) + (2000 if len(year) == 2 else 0) for year in (m.group(2) for m in NUMERIC_DATE.finditer(text))}
     return found | {2000 + int(match.group(1)) for match in MONTH_SHORT_YEAR.finditer(text)}
 
