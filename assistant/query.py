@@ -545,7 +545,7 @@ def years_asked(question: str) -> set[int]:
 
 def financial_years(text: str) -> set[int]:
     """The financial years a text names, each by its first year ("2025-26", "2025/26": 2025)."""
-    return {int(match.group(1)) for match in YEAR.finditer(text) if match.group(2)}
+    return {first for first, last in periods_in(text) if last != first}
 
 
 def speaks_of_years_asked(question: str, texts: list[str]) -> bool:
