@@ -68,6 +68,10 @@ EXPECTED_SUM = re.compile(r"(?:£|\$|€)\s*[\d,.]+\s*(?:k|m|bn|million)?\s+(?:\
                           r"\b(?:projected|target|estimated|forecast|budgeted|planned)\s+(?:\w+\s+)?(?:of\s+)?(?:£|\$|€)",
                           re.IGNORECASE)
 SUM = re.compile(r"(?:£|\$|€)\s*\d")
+# A sum as written, or a figure under a column named in pounds ("Net Cost £000s: 12,973.5", "Value £m: 4.2")
+SUM_FIGURE = re.compile(r"(?:£|\$|€)[^;:|\n]{0,12}:\s*-?\(?\d[\d,]*(?:\.\d+)?\)?|"
+                        r"(?:£|\$|€)\s*-?\(?\d[\d,]*(?:\.\d+)?\)?(?:\s*(?:k|m|bn|million|billion|thousand)\b)?",
+                        re.IGNORECASE)
 # A sentence that only expects what it says: "it is anticipated that ... will deliver circa £4 million savings".
 EXPECTING = re.compile(r"\b(?:it is|it was)\s+(?:anticipated|expected|estimated|projected|forecast|hoped)\s+that\b",
                        re.IGNORECASE)
@@ -230,6 +234,10 @@ class QueryAnalysis:
     def _without_given(self, text: str) -> str:
         return self.given_figures.sub(" ", text) if self.given_figures else text
 
+    def _without_sums(self, text: str) -> str:
+        """"How many journeys ...?" is not answered by a budget line's "£000s: 12,973.5": a sum counts only money."""
+        return text if self.wants_money or not self.counted else SUM_FIGURE.sub(" ", text)
+
     def _without_rates(self, text: str) -> str:
         return text if self.asks_rate else RATE.sub(" ", text)
 
@@ -296,7 +304,8 @@ class QueryAnalysis:
         """A "how many" question needs a number, "how much money" a sum, "when" a date, "in 2010" that year; a figure
         the question gives is no answer to it."""
         text = self._without_given(text)
-        counts = self._without_rates(self._without_durations(NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text))))
+        counts = self._without_sums(self._without_rates(self._without_durations(
+            NOT_A_COUNT.sub(" ", DAY_DATE.sub(" ", text)))))
         if (self.wants_quantity and not self._gives_count(counts)
                 and not (self.wants_frequency and FREQUENCY.search(text))):
             return False

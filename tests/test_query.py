@@ -428,3 +428,14 @@ def test_a_name_asked_for_is_not_given_by_a_body_or_a_post() -> None:
     # a post answers who does something ("chaired by the deputy director"), and "who is responsible" names no post
     assert not analyse("Who chairs the Overview and Scrutiny Panel?").wants_named_person
     assert not analyse("Who is responsible for the plan?").wants_named_person
+
+
+def test_a_sum_is_not_a_count() -> None:
+    """"How many journeys?" is not answered by a budget line's figures, written as sums or under a column in pounds."""
+    journeys = analyse("How many concessionary bus journeys were made in Kent last year?")
+    budget_line = ("Item 83: 2024-25 Revised Base Budget (Net Cost) £000s: 12,973.5; Key Service: English National "
+                   "Concessionary Travel Scheme")
+    assert not journeys.answer_type_satisfied(budget_line)
+    assert not journeys.answer_type_satisfied("Concessionary bus travel cost £12.9m last year.")
+    assert journeys.answer_type_satisfied("There were 10.2 million concessionary bus journeys in 2024.")
+    assert analyse("How much did concessionary bus travel cost?").answer_type_satisfied(budget_line)
