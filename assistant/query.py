@@ -92,8 +92,11 @@ ASKS_VOTE = re.compile(r"\b(?:how|what)\b[^?]*\b(?:" + "|".join(sorted(VOTE_WORD
                        r"\bvote\s+(?:count|result|tally|outcome)s?\b|"
                        r"\b(?:did|was|were)\s+(?:it|they|that|this|the\s+[\w'-]+(?:\s+[\w'-]+)?)\s+" + _PASSED + "|"
                        # "Was the Liberal Democrat highway maintenance amendment carried?", "Did Mr Hood's motion pass?"
-                       r"\b(?:did|was|were)\s+(?:[\w'\u2019£,.&-]+\s+){1,7}?(?:motion|amendment|proposal|resolution)s?\s+"
-                       + _PASSED, re.IGNORECASE)
+                       r"\b(?:did|was|were)\s+(?:[\w'\u2019£,.&-]+\s+){1,7}?(?:motion|amendment|proposal|resolution)s?"
+                       r"(?:\s+(?!and\b|that\b|which\b|who\b|but\b)[\w'\u2019£.&-]+){0,8}?\s+" + _PASSED + "|"
+                       # "Did the December County Council pass the motion on proportional representation?"
+                       r"\bdid\s+(?:[\w'\u2019&-]+\s+){1,5}?(?:pass|carry|reject|defeat|approve|back)\s+(?:the|a|an|this|that|"
+                       r"their|his|her|its)\s+(?:[\w'\u2019£,.&-]+\s+){0,4}?(?:motion|amendment)s?\b", re.IGNORECASE)
 # A vote's outcome as minutes record it: a tally ("For (16)", "Against: 4", "Ayes 5"), a motion carried or lost, or
 # the line putting it to the vote, which the tallies follow as its list ("... and the voting was as follows:").
 VOTE_RESULT = re.compile(r"\b(?:for|against|abstain(?:ed|ing|ions?)?|ayes?|noes?|yes|no)\s*(?:\(\s*\d+\s*\)|:\s*\d+)|"

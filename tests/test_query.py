@@ -439,3 +439,17 @@ def test_a_sum_is_not_a_count() -> None:
     assert not journeys.answer_type_satisfied("Concessionary bus travel cost £12.9m last year.")
     assert journeys.answer_type_satisfied("There were 10.2 million concessionary bus journeys in 2024.")
     assert analyse("How much did concessionary bus travel cost?").answer_type_satisfied(budget_line)
+
+
+@pytest.mark.parametrize("question", [
+    "Did the December 2024 County Council pass the motion calling for proportional representation?",
+    "Was the motion on proportional representation passed?",
+    "Did councillors approve the amendment on potholes?",
+])
+def test_asking_whether_a_motion_passed_asks_about_its_vote(question: str) -> None:
+    assert analyse(question).wants_vote
+
+
+def test_a_motion_named_in_a_question_about_something_else_asks_no_vote() -> None:
+    assert not analyse("Was the motion on schools referred to Cabinet, and has it passed the consultation stage?").wants_vote
+    assert not analyse("Did the council adopt the plan?").wants_vote
