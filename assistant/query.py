@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.glossary import expand_query
-from assistant.person_names import names_a_person
+from assistant.names_in_text import names_a_person, names_an_organisation
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import Authority, _mentions, load_authorities, spellings
@@ -117,6 +117,15 @@ ASKS_NAMED_PERSON = _any_of(
     rf"(?:what|which) (?:is|was|are|were) the names? of (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})",
     rf"who (?:is|was|are|were|will be) (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})", r"which (?:councillor|member)",
     before=OPENING)
+# Firms and institutions asked for by name: "Which contractor has been appointed ...?", "Which banks lent ...?", "What
+# is the name of the special school ...?"; the noun is what is asked ("Which firm does ...", not "What bank rate").
+ORGANISATIONS = (r"contractor|developer|bank|company|companies|firm|supplier|provider|consultant|consultancy|operator|"
+                 r"lender|adviser|advisor|fund manager|charity|charities|school|academy|college")
+ASKS_ORGANISATION = _any_of(
+    rf"(?:which|what) (?:[\w'\u2019-]+ ){{0,2}}?(?:{ORGANISATIONS})s? (?=(?:is|are|was|were|has|have|had|did|does|do|"
+    r"will|would|can|could|got|lent|won|runs?|ran|\w+ed)\b)",
+    rf"(?:what|which) (?:is|was|are|were) the names? of (?:[\w'\u2019-]+ ){{0,4}}?(?:{ORGANISATIONS})",
+    before=OPENING)
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body. The words that
 # qualify "who" ("Who else did he copy ...?", "Who currently chairs ...?") are passed over; they are barred again in
 # the look-ahead, or the pattern would give back a qualifier it skipped and take "else" for the deed.
@@ -206,6 +215,7 @@ class QueryAnalysis:
     wants_percentage: bool = False
     wants_person: bool = False
     wants_named_person: bool = False  # a person's name, not a body or a post (ASKS_NAMED_PERSON)
+    wants_organisation: bool = False  # a firm's or an institution's name (ASKS_ORGANISATION)
     wants_vote: bool = False  # how a vote went (ASKS_VOTE)
     wants_future: bool = False  # a "when" question about what is still to come (ASKS_FUTURE)
     question_terms: frozenset[str] = field(default_factory=frozenset)  # the question's own words, stemmed and as typed
@@ -324,6 +334,8 @@ class QueryAnalysis:
             return False
         if self.wants_named_person and not names_a_person(self._own_role_text(text), self.question_terms):
             return False
+        if self.wants_organisation and not names_an_organisation(text, self.question_terms):
+            return False
         if self.wants_vote and not self.states_vote(text):
             return False
         if self.role and not with_synonyms(content_terms(self._own_role_text(text))) & self.role:
@@ -438,6 +450,7 @@ def analyse(question: str) -> QueryAnalysis:
                      and not ASKS_DEED.search(question)),
         wants_percentage=bool(ASKS_PERCENTAGE.search(question)),
         wants_person=bool(WHO.search(question)), wants_named_person=bool(ASKS_NAMED_PERSON.search(question)),
+        wants_organisation=bool(ASKS_ORGANISATION.search(question)),
         wants_vote=bool(ASKS_VOTE.search(question)),
         question_terms=content_terms(question) | set(re.findall(r"[\w'\u2019-]+", question.lower())),
         asks_deputy=bool(DEPUTY_ROLE.search(question)),

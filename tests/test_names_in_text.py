@@ -1,10 +1,10 @@
-"""Telling a person's name from a body's or a post's: the shapes "who" questions are answered in."""
+"""Telling a person's or a firm's name from a body's or a post's: the shapes "who" and "which firm" questions are answered in."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.person_names import names_a_person, person_names
+from assistant.names_in_text import names_a_person, names_an_organisation, person_names
 
 
 @pytest.mark.parametrize("text", [
@@ -34,3 +34,14 @@ def test_a_body_or_a_post_names_no_person(text: str) -> None:
 def test_the_people_a_question_names_are_not_its_answer() -> None:
     assert not names_a_person("Mr Hood spoke first.", besides={"hood"})
     assert names_a_person("Mr Hood proposed, and Mr Lewis seconded.", besides={"hood"})
+
+
+def test_a_firm_is_named_by_its_ending_or_a_rare_word() -> None:
+    assert names_an_organisation("The Council uses Link Group as its treasury management adviser.")
+    assert names_an_organisation("The loans were provided by Barclays Bank and Dexia.")
+    assert names_an_organisation("The works were let to Kier.")
+    # labels, a sentence's first word, acronyms and people are not firms' names
+    assert not names_an_organisation("Item 44: Project: Sturry Link Road; Description of Project: Construction of bypass",
+                                     besides={"sturry", "link", "road"})
+    assert not names_an_organisation("Capital programme for Adult Social Care & Health (ASCH)")
+    assert not names_an_organisation("Mr Streatfield declared an interest.")
