@@ -14,6 +14,12 @@ from index.embedder import resolve_model_path
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cllr", "Councillor", "Sir", "Dame", "Baroness", "Professor",
               "Prof", "Rev", "Revd", "Commissioner")
 HONORIFIC_NAME = re.compile(r"\b(?:" + "|".join(HONORIFICS) + r")\.?\s+(?:[A-Z]\.?\s+)*[A-Z][\w'\u2019-]+")
+# A name and the post its holder is named by, as papers introduce people: "Roger Gough, Leader of the Council",
+# "Giles Smith, Corporate Director of Finance".
+NAME_WITH_POST = re.compile(r"\b[A-Z][a-z'\u2019-]+\s+(?:[A-Z]\.?\s+)?[A-Z][\w'\u2019-]+(?=,\s+(?:the\s+)?(?:(?:Deputy\s+)?"
+                            r"Cabinet Member|(?:Corporate|Strategic|Executive|Interim|Assistant|Deputy)?\s*Director|"
+                            r"Leader|Chair(?:man)?|Vice[\s-]Chair|Head|Manager|Officer|Clerk|Chief Executive|"
+                            r"Councillor|Member|Commissioner|Minister|Secretary)\b)")
 # Runs of two to four capitalised words ("Christine McInnes", "Kent County Council"), and of one to four.
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){1,3}\b")
 CAPITALISED_WORDS = re.compile(r"\b[A-Z][\w'\u2019&-]*(?:\s+[A-Z][\w'\u2019&-]*){0,3}\b")
@@ -21,8 +27,9 @@ WORD = re.compile(r"[\w'\u2019-]+")
 
 
 def person_names(text: str) -> list[str]:
-    """The names of people in the text: forms of address with a surname, and capitalised runs read as a person's."""
-    found = [match.group() for match in HONORIFIC_NAME.finditer(text)]
+    """The names of people in the text: forms of address with a surname, names followed by their post ("Giles
+    Smith, Director of Finance"), and capitalised runs read as a person's."""
+    found = [match.group() for pattern in (HONORIFIC_NAME, NAME_WITH_POST) for match in pattern.finditer(text)]
     return found + [name for run in CAPITALISED_RUN.findall(text) for name in _name_in(run)]
 
 
@@ -54,7 +61,9 @@ def _is_person(run: str) -> bool:
     except probablepeople.RepeatedLabelError:
         return False
     given, surname = parts.get("GivenName", ""), parts.get("Surname", "")
-    return (kind == "Person" and _could_be(given, _census_names("first")) and _could_be(surname, _census_names("last")))
+    # a rare surname vouches for a first name the census lists lack ("Clive Pearman"); "Local Plan" has neither
+    first_name = _could_be(given, _census_names("first")) or (bool(given) and _rare(surname))
+    return kind == "Person" and first_name and _could_be(surname, _census_names("last"))
 
 
 def _could_be(word: str, census: frozenset[str]) -> bool:
