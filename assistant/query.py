@@ -113,8 +113,10 @@ PERSONAL_POSTS = (r"chair(?:man|woman|person)?|vice[\s-]chair|leader|mayor|head 
 # "What is the name of the inspector ...", "Who is the responsible officer ...", "Which councillor ...": a person's
 # name is asked, which a body or a post does not give. "Who chairs ...?" is answered by a post too ("the Director"),
 # and posts in the plural by kinds or bodies ("Which councillors may not serve?", "Who are the statutory members?").
+# "What is the name of the (new planning) ...": the words before the thing named
+NAME_OF = r"(?:what|which) (?:is|was|are|were) the names? of (?:[\w'\u2019-]+ ){0,4}?"
 ASKS_NAMED_PERSON = _any_of(
-    rf"(?:what|which) (?:is|was|are|were) the names? of (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})",
+    rf"{NAME_OF}(?:{PERSONAL_POSTS})",
     rf"who (?:is|was|are|were|will be) (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})", r"which (?:councillor|member)",
     before=OPENING)
 # Firms and institutions asked for by name: "Which contractor has been appointed ...?", "Which banks lent ...?", "What
@@ -124,7 +126,7 @@ ORGANISATIONS = (r"contractor|developer|bank|company|companies|firm|supplier|pro
 ASKS_ORGANISATION = _any_of(
     rf"(?:which|what) (?:[\w'\u2019-]+ ){{0,2}}?(?:{ORGANISATIONS})s? (?=(?:is|are|was|were|has|have|had|did|does|do|"
     r"will|would|can|could|got|lent|won|runs?|ran|\w+ed)\b)",
-    rf"(?:what|which) (?:is|was|are|were) the names? of (?:[\w'\u2019-]+ ){{0,4}}?(?:{ORGANISATIONS})",
+    rf"{NAME_OF}(?:{ORGANISATIONS})",
     before=OPENING)
 # "Who chairs the panel?": the answer must say who chairs it, not merely name the panel and some body. The words that
 # qualify "who" ("Who else did he copy ...?", "Who currently chairs ...?") are passed over; they are barred again in
