@@ -31,7 +31,7 @@ def verified_citation(chunk: StoredChunk, n: int, quote: str, span: tuple[int, i
     return Citation(n=n, source=chunk.source, title=document.get("title"), council=document.get("council"),
                     date=document.get("date"), page=page, section=section or chunk.section,
                     quote=quote, text=chunk.text, start=span[0], end=span[1], item=chunk.item,
-                    printed_page=printed.printed(page) if printed else None)
+                    printed_page=printed.printed(page) if printed else None, author=document.get("author"))
 
 
 def locate(quote: str, chunk: StoredChunk) -> tuple[int, int] | None:

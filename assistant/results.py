@@ -23,13 +23,15 @@ class Citation:
     end: int = field(default=0, repr=False)
     item: str | None = None  # in a questions-and-answers pack or minutes: who asked whom, or the minute
     printed_page: int | None = None  # the number printed on the page, where it is not the PDF's page number
+    author: str | None = None  # who the paper is from, as its cover names them ("Roger Gough, Leader of the Council")
 
     def reference(self) -> str:
-        """A paste-ready reference: title, council, date, the item quoted (so a reply is its speaker's), then page
-        or paragraph."""
+        """A paste-ready reference: title, council, date, who said it (the item quoted, so a reply is its speaker's;
+        else the paper's author), then page or paragraph."""
         place = self._page() or (f"para. {self.section}" if self.section and not self.section.startswith("row")
                                  else self.section)
-        parts = [self.title or self.source, self.council, self.date, self.item, place]
+        speaker = self.item or (f"by {self.author}" if self.author else None)
+        parts = [self.title or self.source, self.council, self.date, speaker, place]
         return ", ".join(part for part in parts if part)
 
     def _page(self) -> str | None:

@@ -107,6 +107,9 @@ LABEL_KINDS = {
     "subject line": ("re",),  # a letter's "Re: ..." line under its greeting, which runs straight into the letter
 }
 ONE_LINE_KINDS = frozenset({"subject line"})
+# Between a person's name and their post on a cover's "From:" line: "Roger Gough, Leader", "Derek Murphy – Cabinet ..."
+NAME_POST_SEPARATOR = re.compile(r",\s|\s[–-]\s")
+PERSON_AND_POST = re.compile(r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3}(?:,\s|\s[–-]\s)[A-Z]")
 # A line this long running on into the next is a sentence wrapped at the page's width, not a heading
 PROSE_LINE = 70
 # A form's field labels stand alone on their line with the value on the next ("EQIA Title" / "Commissioning
@@ -280,6 +283,8 @@ def _labelled_fields(raw_lines: list[str], lines: list[str]) -> dict[str, str]:
             start = index + 1 if value else next((i for i in range(index + 1, len(lines)) if lines[i]), len(lines))
             wraps = number == len(pairs) - 1 and "\t" not in raw.strip() and kind not in ONE_LINE_KINDS
             parts = ([value] if value else []) + (list(_continuation(lines, start)) if wraps or not value else [])
+            if kind == "author" and wraps:
+                parts += _more_people(lines, start + len(parts) - bool(value))
             joined = _join_author(parts) if kind == "author" else " ".join(parts)
             if joined.strip():
                 fields[kind] = joined.strip()
@@ -295,11 +300,27 @@ def _continuation(lines: list[str], start: int) -> Iterator[str]:
         yield line
 
 
+def _more_people(lines: list[str], start: int) -> list[str]:
+    """Further people a cover's "From:" names after a blank line, each a name and a post ("Sarah Hammond, Corporate
+    Director of ..."), with the lines their posts wrap onto."""
+    found: list[str] = []
+    while (after := next((i for i in range(start, min(start + 3, len(lines))) if lines[i]), None)) is not None:
+        if not PERSON_AND_POST.match(lines[after]) or _label(lines[after]):
+            break
+        person = list(_continuation(lines, after))
+        found += person
+        start = after + len(person)
+    return found
+
+
 def _join_author(parts: list[str]) -> str:
-    """Joins wrapped lines with a space but separate people ("From: A, Leader / B, Cabinet Member") with "; "."""
+    """Joins wrapped lines with a space but separate people ("From: A, Leader / B, Cabinet Member") with "; ". A line
+    with no name-and-post separator of its own after one that has it goes on that post ("Cabinet Member for
+    Integrated / Children's Services")."""
     joined = ""
     for part in parts:
-        wraps = re.search(r"(?:\b(?:and|of|for|the|to)|[&,(–-])$", joined) or part[:1].islower() or part[:1] == "("
+        wraps = (re.search(r"(?:\b(?:and|of|for|the|to)|[&,(–-])$", joined) or part[:1].islower() or part[:1] == "("
+                 or (NAME_POST_SEPARATOR.search(joined.rsplit(";", 1)[-1]) and not NAME_POST_SEPARATOR.search(part)))
         joined = f"{joined} {part}" if wraps or not joined else f"{joined}; {part}"
     return joined.strip()
 

@@ -94,7 +94,7 @@ def test_a_quote_request_gets_exact_words_and_a_paste_ready_reference(sample_ser
     citation = result.citations[0]
     assert citation.source == LEEDS
     assert result.answer.startswith(f'"{citation.quote}" ({citation.reference()})')
-    assert "Leeds City Council, 2012-04-26, para. 3.10" in citation.reference()
+    assert "Leeds City Council, 2012-04-26, by Director of Children's Services, para. 3.10" in citation.reference()
     _verbatim(result)
 
 

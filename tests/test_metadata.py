@@ -387,3 +387,30 @@ def test_the_metadata_scorer_names_a_missing_gold_file(tmp_path: Path, monkeypat
     with pytest.raises(SystemExit) as stopped:
         metadata_eval.main()
     assert str(missing) in str(stopped.value.code)
+
+
+def test_a_covers_from_line_names_every_person_with_their_whole_post() -> None:
+    cover = ("From:  Ann Price, Cabinet Member for Integrated\n"
+             "Children's Services\n \n"
+             "   Tom Reyes, Corporate Director of Children, Young People \nand Education \n \n"
+             "To:   Cabinet – 30 January 2025 \n \nSubject:  School Places Plan 2025-29 \n \n"
+             "Summary: This report, which the committee asked for, sets out the plan.\n")
+    assert extract_metadata(cover).author == ("Ann Price, Cabinet Member for Integrated Children's Services; "
+                                              "Tom Reyes, Corporate Director of Children, Young People and Education")
+
+
+def test_a_covers_from_line_stops_before_the_text_after_it() -> None:
+    cover = "From: Director of Finance\n\nThe Council, having considered the report, agreed the budget.\n"
+    assert extract_metadata(cover).author == "Director of Finance"
+
+
+def test_a_real_reports_cover_names_its_cabinet_member_and_director() -> None:
+    from conftest import KCC_LIBRARY
+    from ingest.readers import reader_for
+
+    path = KCC_LIBRARY / "kcc_2025-01-30_cabinet_24-00096-commissioning-plan-for-education-provision-in-kent-2025-29-re.pdf"
+    if not path.is_file():
+        pytest.skip(f"KCC library paper not available: {path}")
+    author = extract_metadata(reader_for(path).read(path).text).author
+    assert author == ("Rory Love, Cabinet Member for Education and Skills; "
+                      "Sarah Hammond, Corporate Director of Children, Young People and Education")

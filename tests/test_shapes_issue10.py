@@ -355,6 +355,28 @@ def test_a_reply_is_quoted_with_its_own_question_and_speaker(fresh_services: Ser
     assert reply.to_json()["item"].startswith("Question 2")
 
 
+@needs_pdfs
+def test_a_reports_quote_is_referenced_with_who_the_report_is_from(fresh_services: Services) -> None:
+    """A briefing writer pasting a quote from a report needs who said it: the people its cover says it is from."""
+    fresh_services.pipeline.ingest([KENT_GOVERNANCE], progress=False)
+    result = fresh_services.engine.ask("What is the Governance Working Party?")
+    assert result.citations and not result.abstained
+    reference = result.citations[0].reference()
+    assert ", by Roger Gough, Leader of the Council; Dylan Jeffrey, Cabinet Member for Communications and Democratic " \
+           "Services; Ben Watts – General Counsel, p. " in reference, reference
+    assert result.citations[0].to_json()["author"].startswith("Roger Gough")
+
+
+def test_a_quoted_items_speaker_stands_in_the_reference_for_the_papers_author() -> None:
+    from assistant.results import Citation
+
+    reply = Citation(n=1, source="qa.pdf", title="Questions to the County Council", council="Kent County Council",
+                     date="2025-03-13", page=3, section=None, quote="q", text="q",
+                     item="Question 2: Question by Susan Carey to Neil Baker", author="Democratic Services")
+    assert reply.reference() == ("Questions to the County Council, Kent County Council, 2025-03-13, "
+                                 "Question 2: Question by Susan Carey to Neil Baker, p. 3")
+
+
 def test_shortened_plural_and_calendar_words_are_not_unknown_names(fresh_services: Services, tmp_path: Path) -> None:
     paper = tmp_path / "amendment.txt"
     paper.write_text("Budget amendment 4, proposed by the Liberal Democrats and the Green group, moves £5.6m to "
