@@ -119,6 +119,18 @@ ASKS_NAMED_PERSON = _any_of(
     rf"{NAME_OF}(?:{PERSONAL_POSTS})",
     rf"who (?:is|was|are|were|will be) (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})", r"which (?:councillor|member)",
     before=OPENING)
+# Who a paper is from, who wrote it, whom to contact about it, or the person a form's field names ("Who is the
+# responsible officer on the EqIA?"): its cover's labelled fields say (assistant/answerers/cover.py).
+COVER_FIELD_ASKED = {
+    "named": _any_of(r"who(?:'s| (?:is|are|was|were))", r"(?:what|which) (?:is|are|was|were) the names? of",
+                     before=OPENING),
+    "author": _any_of(r"who (?:[\w'\u2019-]+ ){0,2}?(?:wrote|written|writes|authored)",
+                      r"(?:who|what) (?:is|are|was|were) the (?:report )?authors?", before=OPENING),
+    "from": _any_of(r"who (?:[\w'\u2019-]+ ){0,2}?brought\b", r"who (?:is|are|was|were) (?:[\w'\u2019-]+ ){1,12}?from\?\s*$",
+                    before=OPENING, after=""),
+    "contact": _any_of(r"(?:who|what) (?:is|are|was|were) the contact officers?",
+                       r"who (?:[\w'\u2019-]+ ){0,4}?(?:contact|get in touch with|ask for|speak to)", before=OPENING),
+}
 # Firms and institutions asked for by name: "Which contractor has been appointed ...?", "Which banks lent ...?", "What
 # is the name of the special school ...?"; the noun is what is asked ("Which firm does ...", not "What bank rate").
 ORGANISATIONS = (r"contractor|developer|bank|company|companies|firm|supplier|provider|consultant|consultancy|operator|"

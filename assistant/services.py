@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.answerers.base import Answerer
+from assistant.answerers.cover import CoverFieldAnswerer
 from assistant.answerers.extractive import ExtractiveAnswerer, SentenceScorer
 from assistant.answerers.fitted import MODEL_FILE, FittedScorer
 from assistant.answerers.gated_scorer import GatedScorer
@@ -57,7 +58,7 @@ class Services:
         return Steps(
             guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
             guards_after_search=[LaterThanPapersGuard(self.store)],
-            answerers=[TrackerAnswerer(self.store, self.retriever), self._answerer()],
+            answerers=[TrackerAnswerer(self.store, self.retriever), CoverFieldAnswerer(self.retriever), self._answerer()],
             checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck(self.store), OtherVersionsCheck(self.store)],
         )
 
