@@ -400,15 +400,19 @@ class KeywordIndex:
             found.update((segment.documents[segment.row_document[row]]["source"], None) for row in sorted(rows))
         return tuple(found)
 
-    def titles(self, search_filter: SearchFilter | None = None) -> dict[str, str]:
-        """source -> title of the current papers within the filter that have one."""
+    def documents(self, search_filter: SearchFilter | None = None) -> dict[str, Mapping[str, Any]]:
+        """source -> metadata (title, council, date, author ...) of the current papers within the filter."""
         found = {}
         for segment in self.segments:
             for meta in segment.documents:
-                if (meta.get("title") and self.live.get(meta["source"]) == meta["ingest_id"]
+                if (self.live.get(meta["source"]) == meta["ingest_id"]
                         and (search_filter is None or search_filter.matches_document(meta, meta["source"]))):
-                    found[meta["source"]] = str(meta["title"])
+                    found[meta["source"]] = meta
         return found
+
+    def titles(self, search_filter: SearchFilter | None = None) -> dict[str, str]:
+        """source -> title of the current papers within the filter that have one."""
+        return {source: str(meta["title"]) for source, meta in self.documents(search_filter).items() if meta.get("title")}
 
     def using(self, term: str, search_filter: SearchFilter | None = None) -> list[str]:
         """Ids of the kept passages using the term, in index order."""

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answerers.cover import FIELD_LABELS, asked_labels, find_field
+from assistant.answerers.cover import FIELD_LABELS, asked_labels, asked_post, find_field
+from assistant.query import analyse
 from assistant.quotes import is_verbatim
 from assistant.services import Services
 from conftest import KCC_LIBRARY, KENT_EQIA, ask_about_paper
@@ -92,3 +93,25 @@ def test_a_paper_with_no_such_field_is_answered_from_its_text(fresh_services: Se
                              "Head of Libraries, Ann Price, after a public consultation.\n",
                              "Who wrote the library strategy?")
     assert "Ann Price" in result.answer and "Report Author" not in result.answer
+
+
+@pytest.mark.parametrize(("question", "post"), [
+    ("Who is the Leader of Kent County Council?", {"leader"}),
+    ("Who is currently the Cabinet Member for Education?", {"cabinet", "member", "educ"}),
+    ("Who is the Deputy Leader?", {"deputi", "leader"}),
+    ("What did the Leader say about devolution?", set()),
+    ("Who chairs the panel?", set()),
+])
+def test_the_post_whose_holder_is_asked_is_read_from_the_question(question: str, post: set[str]) -> None:
+    assert asked_post(question, analyse(question)) == post
+
+
+@needs_library
+def test_who_holds_a_post_is_answered_from_the_cover_that_names_them(fresh_services: Services) -> None:
+    fresh_services.pipeline.ingest([COMMISSIONING_REPORT], progress=False)
+    result = fresh_services.engine.ask("Who is the Cabinet Member for Education and Skills?")
+    assert result.answer.startswith("Rory Love, Cabinet Member for Education and Skills, as the cover of "
+                                    "Commissioning Plan for Education Provision in Kent 2025-29 (2025-01-30)")
+    assert result.citations[0].quote == "Rory Love, Cabinet Member for Education and Skills"
+    other = fresh_services.engine.ask("Who is the Cabinet Member for Highways?")
+    assert other.abstained  # every word of the post asked must be in the post the cover gives

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.answerers.base import AnswerContext
-from assistant.query import COVER_FIELD_ASKED, question_parts
-from assistant.quotes import collapse_whitespace, verified_citation
+from assistant.query import COVER_FIELD_ASKED, KIND_TERMS, QueryAnalysis, name_terms, question_parts
+from assistant.quotes import collapse_whitespace, locate, verified_citation
 from assistant.results import Answer
 from index.lexical import content_terms
 from index.records import StoredChunk
@@ -32,6 +32,9 @@ NEXT_LABEL = re.compile(r"^[ \t]*[A-Z][\w /'\u2019&()-]{0,40}:")
 # What the other parts of "Who is the contact officer, and what is her phone number?" may ask: the field gives it.
 FIELD_DETAILS = re.compile(r"\b(?:phone|telephone|e-?mail|number|role|post|job|title|position|contact details)\b",
                            re.IGNORECASE)
+# "Who is the Leader of the Council?", "Who is currently the Director of Public Health?": the post is the rest
+POST_ASKED = re.compile(r"^\s*who(?:'s|\s+is|\s+was)\s+(?:currently\s+|now\s+)?(?:the\s+)?(?:current\s+)?(?P<post>[^?]+?)"
+                        r"\s*(?:\bnow\b|\bcurrently\b)?\s*\??\s*$", re.IGNORECASE)
 PAPERS_LOOKED_AT = 3
 VALUE_LINES = 8
 TITLE_NAMED = 0.5  # share of a paper's title terms the question holds for it to count as the paper asked about
@@ -57,6 +60,8 @@ class CoverFieldAnswerer:
 
     def answer(self, context: AnswerContext) -> Answer | None:
         question = context.resolved or context.question
+        if len(question_parts(question)) == 1 and (post := asked_post(question, context.analysis)):
+            return self._post_holder(post, context)
         labels, every = asked_labels(question)
         if not labels or not _only_asks_the_field(question):
             return None
@@ -77,6 +82,25 @@ class CoverFieldAnswerer:
             return bool(terms) and len(terms & asked) / len(terms) >= TITLE_NAMED
 
         return sorted(sources, key=lambda source: not named(source))[:PAPERS_LOOKED_AT]
+
+    def _post_holder(self, post: frozenset[str], context: AnswerContext) -> Answer | None:
+        """The person the covers name with the post asked ("Who is the Leader of the Council?"), from the latest
+        paper naming someone whose post has all the post's words and the fewest others; None when no cover does."""
+        lexical = self.retriever.lexical_index()
+        holders = [(len(post) / len(terms), str(meta.get("date") or ""), source, person)
+                   for source, meta in lexical.documents(context.search_filter).items()
+                   for person, terms in _people(str(meta.get("author") or "")) if post <= terms]
+        for _, _, source, person in sorted(holders, reverse=True):
+            chunk = next((c for c in lexical.chunks_of(source) if locate(person, c)), None)
+            if chunk is not None:
+                start, end = locate(person, chunk)
+                citation = verified_citation(chunk, 1, collapse_whitespace(person), (start, end), None, None)
+                if citation is not None:
+                    document = chunk.document
+                    text = render("cover_post", person=collapse_whitespace(person), n=1,
+                                  title=str(document.get("title") or source), date=str(document.get("date") or ""))
+                    return Answer(text.strip(), [citation], abstained=False)
+        return None
 
     def _fields(self, source: str, labels: tuple[str, ...], every: bool) -> list[CoverField]:
         """The paper's first field of each label (every) or of the first label it has."""
@@ -99,6 +123,29 @@ def asked_labels(question: str) -> tuple[tuple[str, ...], bool]:
     if named and COVER_FIELD_ASKED["named"].search(question):
         return named, True
     return next((FIELD_LABELS[kind] for kind in FIELD_LABELS if COVER_FIELD_ASKED[kind].search(question)), ()), False
+
+
+def asked_post(question: str, analysis: QueryAnalysis) -> frozenset[str]:
+    """The terms of the post whose holder a question asks for ("Who is the Cabinet Member for Education?"; a post
+    ASKS_NAMED_PERSON knows), less the council's name and kind; none when it asks something else."""
+    match = POST_ASKED.match(question)
+    if match is None or not analysis.wants_named_person:
+        return frozenset()
+    post = content_terms(match["post"]) - KIND_TERMS
+    for council in analysis.councils:
+        post -= name_terms(council)
+    return post
+
+
+def _people(author: str) -> list[tuple[str, frozenset[str]]]:
+    """Each person a paper's author field names with a post ("Roger Gough, Leader of the Council"), and the terms
+    of the post."""
+    found = []
+    for person in author.split("; "):
+        if PERSON_AND_POST.match(person):
+            post = NAME_POST_SEPARATOR.split(person, maxsplit=1)[1]
+            found.append((person, content_terms(post) - KIND_TERMS))
+    return [(person, terms) for person, terms in found if terms]
 
 
 def _only_asks_the_field(question: str) -> bool:
