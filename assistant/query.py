@@ -126,7 +126,7 @@ COVER_FIELD_ASKED = {
                      before=OPENING),
     "author": _any_of(r"who (?:[\w'\u2019-]+ ){0,2}?(?:wrote|written|writes|authored)",
                       r"(?:who|what) (?:is|are|was|were) the (?:report )?authors?", before=OPENING),
-    "from": _any_of(r"who (?:[\w'\u2019-]+ ){0,2}?brought\b", r"who (?:is|are|was|were) (?:[\w'\u2019-]+ ){1,12}?from\?\s*$",
+    "from": _any_of(r"who (?:[\w'\u2019-]+ ){0,2}?brought\b", r"who (?:is|are|was|were) (?:[^\s?]+ ){1,12}?from\?\s*$",
                     before=OPENING, after=""),
     "contact": _any_of(r"(?:who|what) (?:is|are|was|were) the contact officers?",
                        r"who (?:[\w'\u2019-]+ ){0,4}?(?:contact|get in touch with|ask for|speak to)", before=OPENING),

@@ -115,3 +115,16 @@ def test_who_holds_a_post_is_answered_from_the_cover_that_names_them(fresh_servi
     assert result.citations[0].quote == "Rory Love, Cabinet Member for Education and Skills"
     other = fresh_services.engine.ask("Who is the Cabinet Member for Highways?")
     assert other.abstained  # every word of the post asked must be in the post the cover gives
+
+
+def test_a_papers_name_with_a_slash_does_not_hide_what_is_asked() -> None:
+    assert asked_labels("Who is the Pay Policy Statement 2025/26 report to County Council from?")[0] == \
+        FIELD_LABELS["from"]
+
+
+@pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")
+def test_a_field_named_in_a_who_is_question_is_looked_for_before_a_post_holder(fresh_services: Services) -> None:
+    fresh_services.pipeline.ingest([KENT_EQIA], progress=False)
+    result = fresh_services.engine.ask("Who is the responsible officer on the equality impact assessment for the "
+                                       "ICS delivery plan?")
+    assert result.answer.endswith("Responsible Officer: Mike Gogarty [1]"), result.answer

@@ -15,6 +15,7 @@ def test_services_declare_every_step_in_order(sample_services: Services) -> None
     names = [type(step).__name__ for step in
              [*steps.guards_before_search, *steps.guards_after_search, *steps.answerers, *steps.checks]]
     assert names.index("TrackerAnswerer") < names.index("ExtractiveAnswerer")  # the tracker is tried first
+    assert names.index("CoverFieldAnswerer") < names.index("ExtractiveAnswerer")  # then who wrote or sent a paper
     assert "UnknownCouncilGuard" in names and "NamesUnmatchedCheck" in names
 
 

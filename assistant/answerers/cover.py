@@ -60,15 +60,14 @@ class CoverFieldAnswerer:
 
     def answer(self, context: AnswerContext) -> Answer | None:
         question = context.resolved or context.question
+        labels, every = asked_labels(question)
+        if labels and _only_asks_the_field(question):
+            for source in self._papers(question, context):
+                found = self._fields(source, labels, every)
+                if found:
+                    return _answer(found)
         if len(question_parts(question)) == 1 and (post := asked_post(question, context.analysis)):
             return self._post_holder(post, context)
-        labels, every = asked_labels(question)
-        if not labels or not _only_asks_the_field(question):
-            return None
-        for source in self._papers(question, context):
-            found = self._fields(source, labels, every)
-            if found:
-                return _answer(found)
         return None
 
     def _papers(self, question: str, context: AnswerContext) -> list[str]:
