@@ -54,6 +54,8 @@ def test_a_label_alone_on_its_line_takes_the_lines_below_and_a_lone_word_label_n
     box = _chunk("Report Author: \nNick Abrahams \nAssistant Director Education \nRelevant Director: \nJo Smith")
     found = find_field(box, "report author")
     assert found is not None and found.value == "Nick Abrahams Assistant Director Education"
+    several = find_field(_chunk("Report Author(s)\n• Dave Shipton (Head of Finance Policy)\n• 03000 419418\n"), "report author")
+    assert several is not None and several.value.startswith("• Dave Shipton (Head of Finance Policy)")
     assert find_field(_chunk("By\n2026-27 440 places"), "by") is None
     assert find_field(_chunk("Drawdowns from reserves:\t-10.6"), "from") is None
 

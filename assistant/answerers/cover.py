@@ -23,7 +23,7 @@ FIELD_LABELS = {
                "lead officer"),
     "from": ("from", "report from", "report of", "report by", "by", "report author", "author", "authors"),
     "contact": ("contact officer", "contact officers", "officer contact", "contact", "ask for", "enquiries to",
-                "for more information contact", "report author"),
+                "for more information contact", "contact details", "report author"),
 }
 NAMED_LABELS = ("responsible officer", "responsible director", "relevant director", "lead director", "lead officer",
                 "report author", "contact officer", "head of service")
@@ -157,7 +157,7 @@ def find_field(chunk: StoredChunk, label: str) -> CoverField | None:
     of service"), then a colon, a form's cell break or (a label longer than "From") the line's end, and the lines of
     its value up to the next label or a gap not followed by another person and post."""
     ends = r"(?::|\t|[ \t]*(?=\n))" if len(label) > len("from") else r"(?::|\t)"
-    pattern = re.compile(rf"(?im)^[ \t]*((?:(?:responsible|relevant|lead)[ \t]+)?{re.escape(label)}s?)[ \t]*{ends}")
+    pattern = re.compile(rf"(?im)^[ \t]*((?:(?:responsible|relevant|lead)[ \t]+)?{re.escape(label)}(?:s|\(s\))?)[ \t]*{ends}")
     match = pattern.search(chunk.text)
     if match is None:
         return None
