@@ -92,5 +92,5 @@ def test_json_contract_has_the_agreed_fields(sample_services: Services) -> None:
     assert data["other_versions"] == []  # the sample papers repeat no paper
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     assert set(data["citations"][0]) == {"n", "source", "title", "council", "date", "page", "section", "quote", "text",
-                                            "item", "printed_page"}
+                                            "item", "printed_page", "author"}  # author: who the paper is from
     assert data["citations"][0]["printed_page"] is None  # text papers have no printed page numbers

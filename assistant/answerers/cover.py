@@ -1,4 +1,4 @@
-"""Answers who a paper is from, who wrote it or whom to contact about it, from the labelled fields of its cover."""
+"""Answers who wrote a paper, who it is from, whom to contact and who holds a post, from the labelled fields of covers."""
 
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ class CoverField:
 
 class CoverFieldAnswerer:
     """Answers "Who wrote the report on ...?", "Who is the paper from?", "Who is the contact officer for ...?" by
-    quoting the field that says so on the paper the question is about; leaves other questions to the next answerer."""
+    quoting the field that says so on the paper the question is about, and "Who is the Leader of the Council?" from
+    the covers that name the post's holder; leaves other questions to the next answerer."""
 
     def __init__(self, retriever: HybridRetriever) -> None:
         self.retriever = retriever
@@ -83,17 +84,17 @@ class CoverFieldAnswerer:
         return sorted(sources, key=lambda source: not named(source))[:PAPERS_LOOKED_AT]
 
     def _post_holder(self, post: frozenset[str], context: AnswerContext) -> Answer | None:
-        """The person the covers name with the post asked ("Who is the Leader of the Council?"), from the latest
-        paper naming someone whose post has all the post's words and the fewest others; None when no cover does."""
+        """The person the covers name with the post asked ("Who is the Leader of the Council?"): someone whose post
+        has all the post's words and the fewest others, on the latest such paper; None when no cover names one."""
         lexical = self.retriever.lexical_index()
         holders = [(len(post) / len(terms), str(meta.get("date") or ""), source, person)
                    for source, meta in lexical.documents(context.search_filter).items()
                    for person, terms in _people(str(meta.get("author") or "")) if post <= terms]
         for _, _, source, person in sorted(holders, reverse=True):
-            chunk = next((c for c in lexical.chunks_of(source) if locate(person, c)), None)
-            if chunk is not None:
-                start, end = locate(person, chunk)
-                citation = verified_citation(chunk, 1, collapse_whitespace(person), (start, end), None, None)
+            found = next(((c, span) for c in lexical.chunks_of(source) if (span := locate(person, c))), None)
+            if found is not None:
+                chunk, span = found
+                citation = verified_citation(chunk, 1, collapse_whitespace(person), span, None, None)
                 if citation is not None:
                     document = chunk.document
                     text = render("cover_post", person=collapse_whitespace(person), n=1,
