@@ -109,7 +109,7 @@ LABEL_KINDS = {
 ONE_LINE_KINDS = frozenset({"subject line"})
 # Between a person's name and their post on a cover's "From:" line: "Roger Gough, Leader", "Derek Murphy – Cabinet ..."
 NAME_POST_SEPARATOR = re.compile(r",\s|\s[–-]\s")
-PERSON_AND_POST = re.compile(r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3}(?:,\s|\s[–-]\s)[A-Z]")
+PERSON_AND_POST = re.compile(rf"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){{1,3}}(?:{NAME_POST_SEPARATOR.pattern})[A-Z]")
 # A line this long running on into the next is a sentence wrapped at the page's width, not a heading
 PROSE_LINE = 70
 # A form's field labels stand alone on their line with the value on the next ("EQIA Title" / "Commissioning
@@ -282,9 +282,10 @@ def _labelled_fields(raw_lines: list[str], lines: list[str]) -> dict[str, str]:
             # cell or before another label on its line is whole
             start = index + 1 if value else next((i for i in range(index + 1, len(lines)) if lines[i]), len(lines))
             wraps = number == len(pairs) - 1 and "\t" not in raw.strip() and kind not in ONE_LINE_KINDS
-            parts = ([value] if value else []) + (list(_continuation(lines, start)) if wraps or not value else [])
+            wrapped = list(_continuation(lines, start)) if wraps or not value else []
+            parts = ([value] if value else []) + wrapped
             if kind == "author" and wraps:
-                parts += _more_people(lines, start + len(parts) - bool(value))
+                parts += _more_people(lines, start + len(wrapped))
             joined = _join_author(parts) if kind == "author" else " ".join(parts)
             if joined.strip():
                 fields[kind] = joined.strip()
