@@ -114,7 +114,8 @@ PERSONAL_POSTS = (r"chair(?:man|woman|person)?|vice[\s-]chair|leader|mayor|head 
 # name is asked, which a body or a post does not give. "Who chairs ...?" is answered by a post too ("the Director"),
 # and posts in the plural by kinds or bodies ("Which councillors may not serve?", "Who are the statutory members?").
 # "What is the name of the (new planning) ...": the words before the thing named
-NAME_OF = r"(?:what|which) (?:is|was|are|were) the names? of (?:[\w'\u2019-]+ ){0,4}?"
+NAME_OF_OPENING = r"(?:what|which) (?:is|was|are|were) the names? of"
+NAME_OF = NAME_OF_OPENING + r" (?:[\w'\u2019-]+ ){0,4}?"
 ASKS_NAMED_PERSON = _any_of(
     rf"{NAME_OF}(?:{PERSONAL_POSTS})",
     rf"who (?:is|was|are|were|will be) (?:[\w'\u2019-]+ ){{0,4}}?(?:{PERSONAL_POSTS})", r"which (?:councillor|member)",
@@ -122,8 +123,7 @@ ASKS_NAMED_PERSON = _any_of(
 # Who a paper is from, who wrote it, whom to contact about it, or the person a form's field names ("Who is the
 # responsible officer on the EqIA?"): its cover's labelled fields say (assistant/answerers/cover.py).
 COVER_FIELD_ASKED = {
-    "named": _any_of(r"who(?:'s| (?:is|are|was|were))", r"(?:what|which) (?:is|are|was|were) the names? of",
-                     before=OPENING),
+    "named": _any_of(r"who(?:'s| (?:is|are|was|were))", NAME_OF_OPENING, before=OPENING),
     "author": _any_of(r"who (?:[\w'\u2019-]+ ){0,2}?(?:wrote|written|writes|authored)",
                       r"(?:who|what) (?:is|are|was|were) the (?:report )?authors?", before=OPENING),
     "from": _any_of(r"who (?:[\w'\u2019-]+ ){0,2}?brought\b", r"who (?:is|are|was|were) (?:[^\s?]+ ){1,12}?from\?\s*$",
