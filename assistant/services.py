@@ -55,10 +55,12 @@ class Services:
     @cached_property
     def steps(self) -> Steps:
         """Every step a question passes through, in order: add or remove one here."""
+        answerer = self._answerer()
         return Steps(
             guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
             guards_after_search=[LaterThanPapersGuard(self.store)],
-            answerers=[TrackerAnswerer(self.store, self.retriever), CoverFieldAnswerer(self.retriever), self._answerer()],
+            # a cover's field asked with something else: the answerer after it answers the rest
+            answerers=[TrackerAnswerer(self.store, self.retriever), CoverFieldAnswerer(self.retriever, answerer), answerer],
             checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck(self.store), OtherVersionsCheck(self.store)],
         )
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from assistant.answerers.base import AnswerContext
-from assistant.query import COVER_FIELD_ASKED, KIND_TERMS, QueryAnalysis, name_terms, question_parts
+from assistant.answerers.base import AnswerContext, Answerer
+from assistant.query import COVER_FIELD_ASKED, KIND_TERMS, QueryAnalysis, name_terms, part_analysis, question_parts
 from assistant.quotes import collapse_whitespace, locate, verified_citation
 from assistant.results import Answer
 from index.lexical import content_terms
@@ -54,22 +54,60 @@ class CoverField:
 class CoverFieldAnswerer:
     """Answers "Who wrote the report on ...?", "Who is the paper from?", "Who is the contact officer for ...?" by
     quoting the field that says so on the paper the question is about, and "Who is the Leader of the Council?" from
-    the covers that name the post's holder; leaves other questions to the next answerer."""
+    the covers that name the post's holder; leaves other questions to the next answerer. A question asking more
+    ("Who brought the plan to Cabinet, and what was Cabinet asked to decide?") has its other parts answered by
+    `others` (the extractive answerer), the field after that answer."""
 
-    def __init__(self, retriever: HybridRetriever) -> None:
+    def __init__(self, retriever: HybridRetriever, others: Answerer | None = None) -> None:
         self.retriever = retriever
+        self.others = others
 
     def answer(self, context: AnswerContext) -> Answer | None:
         question = context.resolved or context.question
+        parts = question_parts(question)
         labels, every = asked_labels(question)
         if labels and _only_asks_the_field(question):
-            for source in self._papers(question, context):
-                found = self._fields(source, labels, every)
-                if found:
-                    return _answer(found)
-        if len(question_parts(question)) == 1 and (post := asked_post(question, context.analysis)):
+            found = self._found(question, labels, every, context)
+            if found:
+                return _answer(found)
+        elif len(parts) > 1 and self.others is not None:
+            return self._with_other_parts(question, parts, context)
+        if len(parts) == 1 and (post := asked_post(question, context.analysis)):
             return self._post_holder(post, context)
         return None
+
+    def _found(self, question: str, labels: tuple[str, ...], every: bool, context: AnswerContext) -> list[CoverField]:
+        """The fields asked for, on the first of the papers looked at that has any."""
+        for source in self._papers(question, context):
+            found = self._fields(source, labels, every)
+            if found:
+                return found
+        return []
+
+    def _with_other_parts(self, question: str, parts: list[str], context: AnswerContext) -> Answer | None:
+        """One part asks for a cover's field and the others something else: the others' answer, then the field, its
+        citations numbered after that answer's (so no marker inside a quote is rewritten). When the papers do not
+        answer the other parts, the field alone, with a note saying so."""
+        asking = [(part, asked_labels(part)) for part in parts]
+        field_parts = [(part, labels, every) for part, (labels, every) in asking if labels]
+        if len(field_parts) != 1:
+            return None
+        field_part, labels, every = field_parts[0]
+        found = self._found(question, labels, every, context)
+        if not found:
+            return None
+        others = " ".join(part.strip() for part in parts if part is not field_part)
+        answered = self.others.answer(replace(context, analysis=part_analysis(context.analysis, others),
+                                              resolved=others, turn_question=others))
+        if answered is None or answered.abstained:
+            field_answer = _answer(found)
+            note = render("part_unanswered", part=others).strip()
+            return None if field_answer is None else replace(field_answer, notes=[note])
+        field_answer = _answer(found, first=len(answered.citations) + 1)
+        if field_answer is None:
+            return answered
+        return replace(answered, text=f"{answered.text}\n{field_answer.text}",
+                       citations=[*answered.citations, *field_answer.citations])
 
     def _papers(self, question: str, context: AnswerContext) -> list[str]:
         """The papers of the passages found, the ones whose title the question names first."""
@@ -190,14 +228,15 @@ def _value_lines(text: str, start: int) -> tuple[list[str], int]:
     return people, end
 
 
-def _answer(fields: list[CoverField]) -> Answer | None:
-    """The paper's title, then each field's label and value, cited by its verbatim text (all from one paper)."""
+def _answer(fields: list[CoverField], first: int = 1) -> Answer | None:
+    """The paper's title, then each field's label and value, cited by its verbatim text (all from one paper), the
+    citations numbered from `first`."""
     shown, citations = [], []
     for field in fields:
         chunk = field.chunk
         quote = collapse_whitespace(chunk.text[field.start:field.end])
         span = (chunk.start + field.start, chunk.start + field.end)
-        citation = verified_citation(chunk, len(citations) + 1, quote, span, None, None)
+        citation = verified_citation(chunk, len(citations) + first, quote, span, None, None)
         if citation is not None:
             citations.append(citation)
             shown.append(f"{field.label}: {field.value} [{citation.n}]")
