@@ -65,6 +65,18 @@ def test_a_sum_named_after_what_is_asked_as_a_sum() -> None:
     assert not analyse("What exactly did the budget report say about reserves?").wants_money
 
 
+def test_a_fee_stipend_allowance_salary_wage_price_charge_or_rent_asked_is_a_sum() -> None:
+    """"What weekly allowance does the council pay its foster carers?" is not answered by a sentence without a sum."""
+    for question in ("What weekly allowance does Derby pay its foster carers?", "What stipend amount did the officer "
+                     "recommend for commissioners?", "What fees does the council charge for the service?",
+                     "What price was agreed for the site?"):
+        assert analyse(question).wants_money, question
+    allowance = analyse("What weekly allowance does Derby pay its foster carers?")
+    assert not allowance.answer_type_satisfied("Derby reviews its foster carers' allowances every year.")
+    assert allowance.answer_type_satisfied("Derby pays foster carers an allowance of £120 a week.")
+    assert not analyse("What did the panel decide about foster carer allowances?").wants_money
+
+
 def test_a_question_for_a_day_or_a_month_is_not_answered_by_a_year() -> None:
     on_what_date = analyse("On what date will the new website go live?")
     assert not on_what_date.answer_type_satisfied("The new website is due to go live in 2025.")
