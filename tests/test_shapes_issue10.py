@@ -12,7 +12,7 @@ from assistant.query import analyse, without_councils
 from assistant.quotes import is_verbatim
 from assistant.services import Services
 from assistant.unmentioned import name_forms_terms, proper_names
-from conftest import EXTERNAL_PDFS, KENT_EQIA, SAMPLE_DIR, ask_about_paper
+from conftest import EXTERNAL_PDFS, KCC_LIBRARY, KENT_EQIA, SAMPLE_DIR, ask_about_paper
 from ingest.chunker import Chunk, Chunker
 from ingest.readers import reader_for
 from ingest.readers.tables import table_text
@@ -25,6 +25,7 @@ KENT_PANEL = EXTERNAL_PDFS / "kcc_2024-10-29_corporate-parenting-panel_minutes.p
 KENT_GOVERNANCE = EXTERNAL_PDFS / "kcc_2025-03-13_council_governance-update-report.pdf"
 EAST_PALO_ALTO = EXTERNAL_PDFS / "us-east-palo-alto_2020-01-27_planning-commission_minutes.pdf"
 WEST_SUSSEX, BATH = SAMPLE_DIR / "003_b4e36d0c51f0492b.txt", SAMPLE_DIR / "004_77dbbb5ea04abb7b.txt"
+KENT_RISKS = KCC_LIBRARY / "kcc_2025-01-30_cabinet_appendix-i-budget-risk-register-22-01-25.pdf"
 needs_pdfs = pytest.mark.skipif(not KENT_QA.exists(), reason="../shared/external/pdfs not present")
 
 
@@ -208,6 +209,17 @@ def test_the_cell_answering_comes_before_the_rows_other_cells(fresh_services: Se
     assert "Likelihood: Possible" in result.answer, result.answer
     cause = result.answer.index("Cause: The core budget includes")  # quoted, so still shown, after the answer
     assert result.answer.index("Likelihood: Possible") < cause, result.answer
+
+
+@pytest.mark.skipif(not KENT_RISKS.exists(), reason="../shared/external/kcc-library not present")
+def test_a_row_chosen_for_a_sum_shows_the_long_cell_that_gives_it(fresh_services: Services) -> None:
+    """A risk's cost so far sits in a long cell behind its title and cause: a question asking how much gets that
+    cell, not only the row's title and cause (which the question's words are closest to)."""
+    fresh_services.pipeline.ingest([KENT_RISKS], progress=False)
+    result = fresh_services.engine.ask("How much has the Galley Hill cliff collapse cost KCC so far?")
+    assert "Risk Title: Capital – Galley Hill cliff collapse" in result.answer, result.answer
+    assert "costs to date of £1.162m" in result.answer, result.answer
+    assert all(is_verbatim(c.quote, c.text) for c in result.citations)
 
 
 @pytest.mark.skipif(not KENT_EQIA.exists(), reason="../shared/external/kcc-library not present")

@@ -10,7 +10,8 @@ from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose, whole_span
 from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.glossary import expand_query
-from assistant.query import part_analysis, question_parts
+from assistant.answerers.features import wants_typed
+from assistant.query import QueryAnalysis, part_analysis, question_parts
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
 from index.lexical import content_terms
@@ -65,12 +66,12 @@ class ExtractiveAnswerer:
 
     def _composed(self, context: AnswerContext, scored: list[ScoredSentence]) -> Answer:
         if context.analysis.wants_comparison:
-            return compose(*self._choose_per_document(scored), scored, by_council=True)
+            return compose(*self._choose_per_document(scored, context.analysis), scored, by_council=True)
         part_answers = self._part_answers(context, scored)
         # a follow-up joined to the question it follows ("... ? And who seconded it?") is answered on its own first
         follow_up = bool(context.turn_question) and context.resolved.strip() != context.turn_question.strip()
         lead = part_answers[-1] if follow_up and part_answers else None
-        chosen, marks = self._choose(scored, part_answers[1:] + part_answers[:1], lead=lead,
+        chosen, marks = self._choose(scored, part_answers[1:] + part_answers[:1], context.analysis, lead=lead,
                                      wants_list=context.analysis.wants_list,
                                      one_vote=context.analysis.wants_vote and not context.analysis.wants_list)
         return compose(self._with_asker(context, chosen, scored), marks, scored, as_quotes=context.analysis.wants_quote)
@@ -88,7 +89,7 @@ class ExtractiveAnswerer:
             answers.extend(by_key[s.key] for s in part_scored[:1])
         return answers
 
-    def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence],
+    def _choose(self, scored: list[ScoredSentence], part_answers: list[ScoredSentence], analysis: QueryAnalysis,
                 lead: ScoredSentence | None = None, wants_list: bool = False,
                 one_vote: bool = False) -> tuple[list[ScoredSentence], Marks]:
         """The best sentence, the best for each part of the question, and the next best, none repeating another (two
@@ -107,7 +108,7 @@ class ExtractiveAnswerer:
         if lead in chosen:
             chosen.insert(0, chosen.pop(chosen.index(lead)))
         for pick in list(chosen):
-            chosen.extend(self._row_status(pick, scored, chosen))
+            chosen.extend(self._row_status(pick, scored, chosen, analysis))
         return self._with_continuations(chosen, scored)
 
     @staticmethod
@@ -121,7 +122,8 @@ class ExtractiveAnswerer:
         heading = next((s for s in scored if s.chunk.item == lead.chunk.item and ASKED.match(s.text)), None)
         return chosen if heading is None or heading in chosen else [heading, *chosen]
 
-    def _choose_per_document(self, scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
+    def _choose_per_document(self, scored: list[ScoredSentence],
+                             analysis: QueryAnalysis) -> tuple[list[ScoredSentence], Marks]:
         """For a comparison, the best sentence of each document that speaks to the question, with its row or list."""
         chosen: list[ScoredSentence] = []
         for candidate in scored:
@@ -130,7 +132,7 @@ class ExtractiveAnswerer:
             if all(c.chunk.source != candidate.chunk.source for c in chosen):
                 chosen.append(candidate)
         for pick in list(chosen):
-            chosen.extend(self._row_status(pick, scored, chosen))
+            chosen.extend(self._row_status(pick, scored, chosen, analysis))
         return self._with_continuations(chosen, scored)
 
     def _with_continuations(self, chosen: list[ScoredSentence],
@@ -209,8 +211,11 @@ class ExtractiveAnswerer:
                 break
         return after
 
-    def _row_status(self, pick: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A table-row answer brings its status cell's opening ("Not accepted.") and its short cells (date, owner, figures)."""
+    def _row_status(self, pick: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence],
+                    analysis: QueryAnalysis) -> list[ScoredSentence]:
+        """A table-row answer brings its status cell's opening ("Not accepted."), its short cells (date, owner,
+        figures) and, when none of those gives the kind of answer asked (a sum, a count, a date), the first cell
+        that does: a risk's "costs to date of £1.162m" sits in a long cell."""
         if pick.chunk.kind != "table_row":
             return []
         row = [s for s in scored if s.chunk.id == pick.chunk.id and s not in chosen]
@@ -218,6 +223,10 @@ class ExtractiveAnswerer:
         companions = [min(status, key=lambda s: s.position)] if status else []
         companions += [s for s in row if s not in companions and len(s.text.split()) <= SHORT_CELL_WORDS
                        and _whole_cell(s)]
+        shown = [s for s in [*chosen, *companions] if s.chunk.id == pick.chunk.id]
+        if wants_typed(analysis) and not any(analysis.answer_type_satisfied(_cell(s)) for s in shown):
+            companions += [s for s in sorted(row, key=lambda s: s.position)
+                           if s not in companions and analysis.answer_type_satisfied(_cell(s))][:1]
         return sorted(companions, key=lambda s: s.position)
 
     @staticmethod
@@ -238,6 +247,11 @@ def _before_its_vote(lead: ScoredSentence, items: list[ScoredSentence]) -> list[
         return items
     ends = next((index for index, item in enumerate(items) if records_vote(item.text)), len(items))
     return items[:ends]
+
+
+def _cell(item: ScoredSentence) -> str:
+    """A cell's text with its column's name, which may hold its unit ("Net Cost £000s: 12,973.5")."""
+    return f"{item.sentence.column}: {item.text}" if item.sentence.column else item.text
 
 
 def _whole_cell(item: ScoredSentence) -> bool:
