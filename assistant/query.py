@@ -83,7 +83,8 @@ WHAT_IS = _any_of("what (?:is|was|are|were)", before=OPENING)
 WHAT_SUM = _any_of(r"what (?!exactly\b)(?:[\w'-]+ ){0,3}?(?:budget|cost|spend|spending|funding|savings?|income|overspend|"
                    r"underspend|allocation|borrowing|debt|precept|tax|fee|stipend|allowance|salary|wage|price|charge|"
                    r"rent)s?(?: requirement| amount)?", before=OPENING,
-                   after=r"(?=\s+(?:did|does|do|is|was|are|were|will|would|has|have|had|for|of|in|on|at|by|to|from)\b|\s*\?|$)")
+                   after=r"(?=\s+(?:did|does|do|is|was|are|were|will|would|has|have|had|be|for|of|in|on|at|by|to|from|"
+                         r"per)\b|\s*\?|$)")
 # "How did the vote go?", "What was the vote on ...?", "Did it pass?": a vote's outcome is asked for, a tally or a
 # motion carried or lost; not "Which amendments were voted on?", which asks for the amendments, nor "How many
 # young people voted in the elections?", a turnout.

@@ -69,7 +69,7 @@ def test_a_fee_stipend_allowance_salary_wage_price_charge_or_rent_asked_is_a_sum
     """"What weekly allowance does the council pay its foster carers?" is not answered by a sentence without a sum."""
     for question in ("What weekly allowance does Derby pay its foster carers?", "What stipend amount did the officer "
                      "recommend for commissioners?", "What fees does the council charge for the service?",
-                     "What price was agreed for the site?"):
+                     "What price was agreed for the site?", "What stipend amount per meeting was proposed?"):
         assert analyse(question).wants_money, question
     allowance = analyse("What weekly allowance does Derby pay its foster carers?")
     assert not allowance.answer_type_satisfied("Derby reviews its foster carers' allowances every year.")
