@@ -8,9 +8,9 @@ from typing import Protocol
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose, whole_span
+from assistant.answerers.features import wants_typed
 from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.glossary import expand_query
-from assistant.answerers.features import wants_typed
 from assistant.query import QueryAnalysis, part_analysis, question_parts
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
@@ -214,8 +214,8 @@ class ExtractiveAnswerer:
     def _row_status(self, pick: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence],
                     analysis: QueryAnalysis) -> list[ScoredSentence]:
         """A table-row answer brings its status cell's opening ("Not accepted."), its short cells (date, owner,
-        figures) and, when none of those gives the kind of answer asked (a sum, a count, a date), the first cell
-        that does: a risk's "costs to date of £1.162m" sits in a long cell."""
+        figures) and, when none of those gives the kind of answer asked (a sum, a count, a date, a person), the first
+        cell that does: a risk's "costs to date of £1.162m" sits in a long cell."""
         if pick.chunk.kind != "table_row":
             return []
         row = [s for s in scored if s.chunk.id == pick.chunk.id and s not in chosen]
