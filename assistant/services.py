@@ -55,14 +55,17 @@ class Services:
     @cached_property
     def steps(self) -> Steps:
         """Every step a question passes through, in order: add or remove one here."""
-        answerer = self._answerer()
         return Steps(
             guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
             guards_after_search=[LaterThanPapersGuard(self.store)],
-            # a cover's field asked with something else: the answerer after it answers the rest
-            answerers=[TrackerAnswerer(self.store, self.retriever), CoverFieldAnswerer(self.retriever, answerer), answerer],
+            answerers=self.answerers_ending_with(self._answerer()),
             checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck(self.store), OtherVersionsCheck(self.store)],
         )
+
+    def answerers_ending_with(self, last: Answerer) -> list[Answerer]:
+        """The answerers in the order they are tried, `last` answering whatever the others leave, and the parts of a
+        question beside a cover's field (an evaluation or test putting another answerer last calls this too)."""
+        return [TrackerAnswerer(self.store, self.retriever), CoverFieldAnswerer(self.retriever, last), last]
 
     def use_steps(self, steps: Steps) -> None:
         """Answer with these steps from now on (an evaluation switching one off, or trying another scorer)."""

@@ -20,7 +20,6 @@ from sklearn.model_selection import GroupKFold
 
 from assistant.answerers.features import (QUESTION_FEATURES, SENTENCE_FEATURES, SentenceFeaturiser, question_features,
                                           wants_typed)
-from assistant.answerers.cover import CoverFieldAnswerer
 from assistant.answerers.extractive import ExtractiveAnswerer, SentenceScorer
 from assistant.answerers.fitted import MODEL_FILE, FittedScorer, FittedScoring
 from assistant.answerers.hand_scorer import HandScorer
@@ -247,13 +246,9 @@ def fit_scoring(questions: list[QuestionRows]) -> tuple[FittedScoring, np.ndarra
 
 
 def with_scorer(services: Services, scorer: SentenceScorer) -> None:
-    """The engine answering with this sentence scorer (the last answerer is the extractive one, and the cover
-    answerer's for the other parts of a question)."""
-    steps = services.steps
+    """The engine answering with this sentence scorer (in the extractive answerer put last)."""
     extractive = ExtractiveAnswerer(scorer, services.settings.max_answer_sentences)
-    earlier = [CoverFieldAnswerer(a.retriever, extractive) if isinstance(a, CoverFieldAnswerer) else a
-               for a in steps.answerers[:-1]]
-    services.use_steps(replace(steps, answerers=[*earlier, extractive]))
+    services.use_steps(replace(services.steps, answerers=services.answerers_ending_with(extractive)))
 
 
 def compare_answers(questions: list[QuestionRows], index_root: Path) -> dict[str, dict]:

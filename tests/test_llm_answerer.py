@@ -5,6 +5,7 @@ to verbatim quotes, invented ones removed, and a failing or empty model leaves t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Callable
 
 import pytest
@@ -52,9 +53,9 @@ def engine_with(sample_services: Services, script: Callable[[str], str], **setti
     services = Services(sample_services.settings.model_copy(update=settings))
     services.__dict__.update(embedder=sample_services.embedder, store=sample_services.store,
                              retriever=sample_services.retriever)
-    answerers = services.steps.answerers
-    extractive = next(a for a in answerers if isinstance(a, ExtractiveAnswerer))
-    answerers[answerers.index(extractive)] = LLMAnswerer(ScriptedModel(script=script), extractive, "scripted", 30.0)
+    extractive = next(a for a in services.steps.answerers if isinstance(a, ExtractiveAnswerer))
+    model = LLMAnswerer(ScriptedModel(script=script), extractive, "scripted", 30.0)
+    services.use_steps(replace(services.steps, answerers=services.answerers_ending_with(model)))
     return services.engine
 
 
