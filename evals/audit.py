@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -49,8 +49,8 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
         ExtractiveAnswerer, "_with_asker", staticmethod(lambda context, chosen, scored: chosen)),
     "rule: the fitted abstention gate beside the scorer's": lambda: mock.patch.object(
         GatedScorer, "score", lambda self, context: self.ranker.score(context)),
-    "rule: a vote's record scored up when asked about, down when not": lambda: _all(
-        mock.patch.object(hand_scorer, "VOTE_BONUS", 0.0), mock.patch.object(hand_scorer, "OFF_TOPIC_VOTE_PENALTY", 1.0)),
+    "rule: a vote's record scored up when asked about, down when not": lambda: mock.patch.multiple(
+        hand_scorer, VOTE_BONUS=0.0, OFF_TOPIC_VOTE_PENALTY=1.0),
     "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
     "rule: a count answering 'how many' scored up": lambda: mock.patch.object(hand_scorer, "COUNT_BONUS", 0.0),
     "rule: a decision answering 'what was agreed/asked' scored up": lambda: mock.patch.object(
@@ -64,14 +64,6 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
     "rule: the names check reads a paper's file name": lambda: mock.patch.object(
         unmentioned, "published_name", lambda source: ""),
 }
-
-
-def _all(*patches: AbstractContextManager) -> AbstractContextManager:
-    """Several patches as one rule switched off."""
-    stack = ExitStack()
-    for patch in patches:
-        stack.enter_context(patch)
-    return stack
 
 
 def without(steps: Steps, name: str) -> Steps:
