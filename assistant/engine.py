@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.answerers.base import AnswerContext, Answerer
 from assistant.followup import resolve_question
-from assistant.glossary import expand_query, explain
+from assistant.glossary import explain
 from assistant.query import COMPARISON, QueryAnalysis, analyse, name_terms, place_terms, without_councils
 from assistant.results import Answer, AnswerResult
 from assistant.steps import Check, GuardAfterSearch, GuardBeforeSearch, Search, Turn, indexed_councils
@@ -157,7 +157,7 @@ class QAEngine:
 
     def _search(self, turn: Turn, search_filter: SearchFilter | None, top_k: int) -> Search:
         search_filter = self._narrow(search_filter, turn)
-        query = expand_query(turn.resolved)
+        query = turn.resolved
         topic = without_councils(query, search_filter.councils) if search_filter else query
         query_vector = self.retriever.embedder.embed_query(topic)
         passages = self._retrieve(topic, turn.analysis, search_filter, query_vector, top_k)

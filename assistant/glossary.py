@@ -1,4 +1,4 @@
-"""The sector's acronyms (LAC, CAMHS, PEP...): expand them in searches and explain them under answers."""
+"""The sector's acronyms (LAC, CAMHS, PEP...): explain them under answers, and read what "how many KPIs" counts."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from assistant.names_in_text import names_a_person, names_an_organisation
 from index.lexical import content_terms
 from index.synonyms import with_synonyms
 from ingest.metadata import Authority, _mentions, load_authorities, spellings
-from ingest.vocabulary import ASKED_NUMBER, ASKS_DECISION, ASKS_STATUS, COUNCIL_KIND_WORDS, NUMBER_WORDS, STATES_DECISION, VOTE_PUT
+from ingest.vocabulary import ASKED_NUMBER, COUNCIL_KIND_WORDS, NUMBER_WORDS, VOTE_PUT
 
 def _any_of(*phrases: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
     """Any of the phrases (regex fragments) as whole words by default, however the question capitalises them."""
@@ -224,8 +224,6 @@ class QueryAnalysis:
     wants_quote: bool = False
     wants_list: bool = False
     asks_any: bool = False  # "were any ...?" (ASKS_ANY)
-    wants_status: bool = False
-    wants_decision: bool = False  # what a body decided or is asked to (ASKS_DECISION)
     wants_comparison: bool = False
     wants_money: bool = False
     wants_percentage: bool = False
@@ -316,10 +314,6 @@ class QueryAnalysis:
             return False
         latest = latest_time(text)
         return latest is not None and latest <= _iso_time(written)
-
-    def states_asked_decision(self, text: str) -> bool:
-        """The question asks what was decided and the text states a decision or recommendation."""
-        return self.wants_decision and STATES_DECISION.search(text) is not None
 
     def speaks_of_votes(self) -> bool:
         """The question asks how a vote went, or who voted how ("Which councillors voted against it?")."""
@@ -457,7 +451,6 @@ def analyse(question: str) -> QueryAnalysis:
         wants_date=bool(WHEN.search(question) or date_detail), wants_future=bool(ASKS_FUTURE.search(question)),
         wants_quote=bool(QUOTE.search(question)), wants_list=bool(LIST.search(question)),
         asks_any=bool(ASKS_ANY.search(question)),
-        wants_status=bool(ASKS_STATUS.search(question)), wants_decision=bool(ASKS_DECISION.search(question)),
         # one council named: "compare to similar councils" asks for benchmarks inside its own papers
         wants_comparison=len(councils) > 1 or (len(councils) != 1 and bool(COMPARISON.search(question))),
         wants_money=((bool(QUANTITY.search(question) or WHAT_IS.search(question)) and bool(MONEY_QUESTION.search(question))
@@ -588,42 +581,6 @@ def without_councils(question: str, councils: tuple[str, ...]) -> str:
 
 
 MONTH_YEAR = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-# a year in a table's column titles: "Mar-28"
-MONTH_SHORT_YEAR = re.compile(r"\b(?:" + "|".join(calendar.month_abbr[1:]) + r")[a-z]*\.?\s*[-\u2013'\u2019]?\s*(\d{2})\b",
-                              re.IGNORECASE)
-# a date written in figures, day and month of two digits each: "as at 31.03.24", "31/03/2024"
-NUMERIC_DATE = re.compile(r"\b[0-3]\d([./])[01]\d\1((?:19|20)?\d\d)\b")
-
-
-def years_asked(question: str) -> set[int]:
-    """The years a question names ("in 2028", "for 2025-26": 2025)."""
-    return {int(match.group(1)) for match in YEAR.finditer(question)}
-
-
-def financial_years(text: str) -> set[int]:
-    """The financial years a text names, each by its first year ("2025-26", "2025/26": 2025)."""
-    return {first for first, last in periods_in(text) if last != first}
-
-
-def speaks_of_years_asked(question: str, texts: list[str]) -> bool:
-    """Some text speaks of a year the question names. A financial year asked ("2026-27") is met by itself, or by its
-    first year written alone, not by the year before it, which ends in its first year ("2025-26")."""
-    asked_financial = financial_years(question)
-    asked_plain = years_asked(question) - asked_financial
-    if asked_plain & set().union(*(years_in(text) for text in texts)):
-        return True
-    # a year written alone: what is left once the financial years ("2025-26") are taken out
-    alone = (YEAR.sub(lambda match: " " if match.group(2) else match.group(0), text) for text in texts)
-    return bool(asked_financial & set().union(*(financial_years(text) for text in texts), *map(years_in, alone)))
-
-
-def years_in(text: str) -> set[int]:
-    """Every year a text speaks of, written out, as a financial year, in a column title ("Mar-28") or in a date written
-    in figures ("31.03.24")."""
-    found = {year for period in periods_in(text) for year in period}
-    found |= {int(year) + (2000 if len(year) == 2 else 0) for year in (m.group(2) for m in NUMERIC_DATE.finditer(text))}
-    return found | {2000 + int(match.group(1)) for match in MONTH_SHORT_YEAR.finditer(text)}
-
 
 PAST_TENSE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
 MONTH_END = re.compile(r"\b(?:end|close|last day) of\s+$", re.IGNORECASE)

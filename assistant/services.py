@@ -17,7 +17,7 @@ from assistant.engine import QAEngine, Steps
 from assistant.followup import resolve_question
 from assistant.llm_backend import build_llm, model_label, wants_llm
 from assistant.settings import Settings
-from assistant.steps import LaterThanPapersGuard, NamesUnmatchedCheck, OtherVersionsCheck, UnknownCouncilGuard, YearsUnmatchedCheck
+from assistant.steps import LaterThanPapersGuard, NamesUnmatchedCheck, OtherVersionsCheck, UnknownCouncilGuard
 from index.embedder import Embedder
 from index.rerank import FittedReranker
 from index.retriever import HybridRetriever
@@ -59,7 +59,7 @@ class Services:
             guards_before_search=[UnknownCouncilGuard(self.store, self.retriever)],
             guards_after_search=[LaterThanPapersGuard(self.store)],
             answerers=self.answerers_ending_with(self._answerer()),
-            checks=[NamesUnmatchedCheck(self.retriever), YearsUnmatchedCheck(self.store), OtherVersionsCheck(self.store)],
+            checks=[NamesUnmatchedCheck(self.retriever), OtherVersionsCheck(self.store)],
         )
 
     def answerers_ending_with(self, last: Answerer) -> list[Answerer]:

@@ -7,16 +7,14 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.query import (QueryAnalysis, asks_after_papers, council_type, financial_years, place_terms,
-                            speaks_of_years_asked, years_asked, years_in)
+from assistant.query import QueryAnalysis, asks_after_papers, council_type, place_terms
 from assistant.results import Answer, Citation
 from assistant.unmentioned import names_no_citation_mentions
 from assistant.versions import VersionFinder
 from index.filters import SearchFilter
 from index.records import StoredChunk
 from index.retriever import HybridRetriever, Passage
-from index.store import ChromaStore, Store
-from ingest.vocabulary import MONTH_NAMES, MONTH_YEAR
+from index.store import ChromaStore
 from prompts import render
 
 
@@ -115,37 +113,6 @@ class NamesUnmatchedCheck:
         return replace(_withheld(answer, unmatched), unmatched_names=tuple(unmatched)) if unmatched else answer
 
 
-class YearsUnmatchedCheck:
-    """An answer from papers that speak of none of the years the question names (the forecast "for March 2028" of a
-    table that stops at 2027) answers another question. The cited papers' retrieved passages, headings and dates all
-    count, so a paper about 2025-26 answers "in 2025" from a sentence that does not repeat the year. An answer quoting
-    only table rows laid out by year must quote the year asked: a plan's columns stop where it does ("2035-36" is not
-    answered from a row of 2025-26 to 2034-35). Papers dated nowhere (a budget amendment's form) are about no other
-    year, so their answer stands."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def check(self, turn: Turn, search: Search, answer: Answer) -> Answer:
-        asked = years_asked(turn.question)
-        if not asked or answer.abstained or not answer.citations:
-            return answer
-        cited = {citation.source for citation in answer.citations}
-        texts = [text for citation in answer.citations for text in (citation.text, citation.title, citation.date) if text]
-        texts += [p.chunk.search_text for p in search.passages if p.chunk.source in cited]
-        if not speaks_of_years_asked(turn.question, texts) and not self._timeless(cited, answer):
-            return _withheld(answer, [str(year) for year in sorted(asked)])
-        beyond_columns = _years_beyond_columns(turn.question, search, answer)
-        return _withheld(answer, [str(year) for year in sorted(beyond_columns)]) if beyond_columns else answer
-
-    def _timeless(self, sources: set[str], answer: Answer) -> bool:
-        """The cited papers are dated nowhere: no date printed and no year anywhere in their text (a budget
-        amendment's form), so they cannot be about another year than the one asked."""
-        if any(citation.date for citation in answer.citations):
-            return False
-        return not any(years_in(self.store.document_text(source) or "") for source in sources)
-
-
 class OtherVersionsCheck:
     """A quote that a paper sharing most of its text words differently (a reissued form, the final of a draft) keeps
     its place, with the other words beside it: which holds is for the reader to judge, not for the engine to guess."""
@@ -158,20 +125,6 @@ class OtherVersionsCheck:
             return answer
         found = self.finder.differing(answer.citations, [passage.chunk for passage in search.passages])
         return replace(answer, other_versions=[version.describe() for version in found]) if found else answer
-
-
-def _years_beyond_columns(question: str, search: Search, answer: Answer) -> set[int]:
-    """The years asked when every quoted passage is a table row laid out by year ("2029-30 Year 5 ... 2034-35 Year
-    10") and none of them is among its years; else none."""
-    cited = _cited_chunks(search, answer)
-    by_year = [chunk for chunk in cited if chunk.kind == "table_row" and len(financial_years(chunk.search_text)) >= 2]
-    if not by_year or len(by_year) < len(cited):
-        return set()
-    # "the plan put to Cabinet in January 2025": a year dating a meeting is not a column asked for
-    columns_asked = MONTH_YEAR.sub(lambda m: " " if m.group(1).lower() in MONTH_NAMES else m.group(0), question)
-    if speaks_of_years_asked(columns_asked, [chunk.search_text for chunk in by_year]):
-        return set()
-    return years_asked(columns_asked)
 
 
 def _cited_chunks(search: Search, answer: Answer) -> list[StoredChunk]:

@@ -34,8 +34,6 @@ REPORT = PROJECT / "out" / "rule-audit.md"
 SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
     "rule: a sentence opening with 'These/It ...' brings the one before": lambda: mock.patch.object(
         ExtractiveAnswerer, "_continuation", lambda self, *continuing: ([], [])),
-    "rule: a member's question brings its reply": lambda: mock.patch.object(
-        ExtractiveAnswerer, "_reply", staticmethod(lambda item, scored, taken: [])),
     "rule: a table row brings its status and short cells": lambda: mock.patch.object(
         ExtractiveAnswerer, "_row_status", lambda self, *choosing: []),
     "rule: supporting sentences near the best score": lambda: mock.patch.object(
@@ -51,16 +49,11 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
         GatedScorer, "score", lambda self, context: self.ranker.score(context)),
     "rule: a vote's record scored up when asked about, down when not": lambda: mock.patch.multiple(
         hand_scorer, VOTE_BONUS=0.0, OFF_TOPIC_VOTE_PENALTY=1.0),
-    "rule: title-like lines scored down": lambda: mock.patch.object(hand_scorer, "LABEL_PENALTY", 1.0),
     "rule: a count answering 'how many' scored up": lambda: mock.patch.object(hand_scorer, "COUNT_BONUS", 0.0),
-    "rule: a decision answering 'what was agreed/asked' scored up": lambda: mock.patch.object(
-        hand_scorer, "DECISION_BONUS", 0.0),
     "rule: a council the question names narrows the search to its papers": lambda: mock.patch.object(
         engine, "indexed_councils", lambda store: set()),
     "rule: a passage ending with ':' or '?' brings the passage after it": lambda: mock.patch.object(
         engine.QAEngine, "_with_following", lambda self, passages: passages),
-    "rule: the glossary's acronyms expand the question": lambda: mock.patch.object(
-        engine, "expand_query", lambda question: question),
     "rule: the names check reads a paper's file name": lambda: mock.patch.object(
         unmentioned, "published_name", lambda source: ""),
 }

@@ -151,11 +151,11 @@ def _top1(questions: list[QuestionRows], scores: list[np.ndarray]) -> float:
 
 
 def hand_scores(question: QuestionRows) -> np.ndarray:
-    """The hand-set formula the ranker replaces (0.5 dense + 0.4 coverage + 0.1 rank, 0.8 for labels, +0.15 counts)."""
+    """The hand-set formula the ranker replaces (0.5 dense + 0.4 coverage + 0.1 rank, +0.15 counts)."""
     f = {name: question.features[:, i] for i, name in enumerate(SENTENCE_FEATURES)}
     lexical = np.maximum(f["coverage"], 0.8 * f["row_coverage"])
     score = 0.5 * f["dense"] + 0.4 * lexical + 0.1 * f["passage_rank"]
-    return np.where(f["label_like"] > 0, 0.8 * score, score) + 0.15 * f["counts_asked"]
+    return score + 0.15 * f["counts_asked"]
 
 
 def cross_validate_ranker(questions: list[QuestionRows]) -> None:

@@ -70,9 +70,6 @@ ACCOUNTS_FIGURE = re.compile(r"^(?:[£$€]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[kmb]n?)
 STATUSES = ("achieved", "partly achieved", "in progress", "ongoing", "accepted", "not accepted", "unknown")
 # Work the paper does not report as finished: what "which ... are still outstanding?" lists.
 OUTSTANDING = ("partly achieved", "in progress", "ongoing", "accepted")
-# A question about where something stands: "what is the status of ...", "has it been implemented yet?".
-ASKS_STATUS = re.compile(r"\b(?:status|progress|where are we|position|achieved|done|implemented|accepted|"
-                         r"happened|gone live|still|yet)\b", re.IGNORECASE)
 # The statuses a question's words ask for, tried in order: "not accepted" before "accepted", "partly" before "achieved".
 ASKED_STATUSES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\bnot (?:been )?accepted|\brejected|\bturned down", re.I), ("not accepted",)),
@@ -81,17 +78,6 @@ ASKED_STATUSES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
                 r"\bincomplete|\bto (?:be )?do(?:ne)?\b", re.I), OUTSTANDING),
     (re.compile(r"\bachieved|\bcompleted?|\bdone\b|\bfinished|\bdelivered", re.I), ("achieved",)),
 )
-
-# A question about what a body decided or is asked to decide: "what is Council asked to do", "what did Cabinet approve".
-ASKS_DECISION = re.compile(r"\b(?:asked to|resolved?|approved?|agreed? to|recommend(?:ed|s)?|decided?|endorsed?)\b",
-                           re.IGNORECASE)
-# A decision or recommendation as papers word it: an imperative in capitals ("APPROVE the transfer", "b) CREATE an
-# Education Cabinet Committee"), "Council is asked to ...", "RESOLVED that ...".
-DECISION_VERBS = ("AGREE", "APPROVE", "NOTE", "ENDORSE", "RECOMMEND", "DELEGATE", "CONSIDER", "COMMENT", "ASK", "CREATE",
-                  "CONSOLIDATE", "ADOPT", "DEBATE", "DECIDE", "REQUEST", "AUTHORISE", "AUTHORIZE", "CONFIRM", "ACCEPT",
-                  "REJECT", "RETAIN", "APPOINT", "ESTABLISH", "RECEIVE")
-STATES_DECISION = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)]+\s*)?(?:" + "|".join(DECISION_VERBS) + r")\b|"
-                             r"\b(?:is|are) (?:asked|recommended|invited) to\b|\bRESOLVED\b")
 
 # Headings of a tracker table's progress column: "Progress", "Current position", "RAG status", "Update".
 STATUS_COLUMN_WORDS = ("progress", "position", "status", "update", "response", "rag")

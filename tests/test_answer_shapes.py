@@ -280,14 +280,6 @@ def test_a_list_introduced_by_a_following_sentence_is_shown_as_bullets_after_it(
 
 
 @_needs_pdf(KENT_QA)
-def test_a_members_question_brings_the_reply_that_follows_it(fresh_services: Services) -> None:
-    """In council Q&A papers the question restates what the user asks; the reply, in the next passage, answers."""
-    question = "Has KCC heard back from the satnav providers about alerts near schools?"
-    result = _ask_about_pdf(fresh_services, KENT_QA, question)
-    assert "Reply: " in result.answer and "remains work in progress" in result.answer
-
-
-@_needs_pdf(KENT_QA)
 def test_who_asked_and_who_answered_a_members_question_is_the_heading_of_its_item(fresh_services: Services) -> None:
     """ "Question by Mark Hood to Neil Baker, Cabinet Member for ..." heads the Gatwick question: it is quoted before
     the question, which names no one, and it says both who asked and who was asked."""
@@ -358,20 +350,6 @@ def test_a_form_paragraph_spanning_its_table_is_quoted_around_the_answer_not_who
     result = fresh_services.engine.ask("By how much is adult social care directorate spending planned to rise in 2025-26?")
     assert "£80.3m (13.7%)" in result.answer
     assert "This cannot be justified to Kent council taxpayers" not in result.answer
-
-
-def test_what_a_body_approved_is_answered_with_its_decision_before_the_background(
-        fresh_services: Services, tmp_path: Path) -> None:
-    update = (
-        "Late changes to the 2025-26 budget\n\n1.1 Business rates income for 2025-26 is £356.0k higher than the estimate "
-        "in the County Council papers, because the final business rates returns from district councils arrived after "
-        "the budget meeting.\n\n1.2 The extra £356.0k of business rates could be spent on services or held in reserves."
-        "\n\nRecommendations\n\nCabinet is asked to:\n\nAPPROVE the net transfer of £356.0k into reserves, £42.7k to the "
-        "General Reserve and £313.3k to the Local Taxation Equalisation Smoothing Reserve.\n")
-    answer = ask_about_paper(fresh_services, tmp_path, update,
-                             "What did Cabinet approve doing with the extra £356k of business rates?").answer
-    assert "APPROVE the net transfer" in answer
-    assert "Business rates income" not in answer.split("APPROVE the net transfer")[0]
 
 
 def test_a_list_announced_without_a_colon_is_brought_with_its_lead(fresh_services: Services, tmp_path: Path) -> None:

@@ -186,17 +186,6 @@ def kent_services(tmp_path_factory: pytest.TempPathFactory, sample_services: Ser
 
 
 @needs_kent
-def test_kent_cabinet_decisions_of_30_january_are_listed_with_decision_numbers(kent_services: Services) -> None:
-    result = kent_services.engine.ask("Which decisions did Kent's Cabinet take on 30 January 2025?")
-    assert not result.abstained
-    lines = result.answer.splitlines()
-    for number, decision in (("88(a)", "24/00108"), ("90", "24/00109"), ("91(c)", "24/00115"), ("92", "24/00096")):
-        assert any(f"minute {number}, decision {decision}:" in line for line in lines), number
-    assert len(result.citations) == 13 and {c.source for c in result.citations} == {CABINET_MINUTES.name}
-    assert all(f"[{c.n}]" in result.answer for c in result.citations)
-
-
-@needs_kent
 def test_a_proposed_decision_is_linked_to_the_minute_that_resolved_it(kent_services: Services) -> None:
     [minute] = list_recommendations(kent_services.store, number="90")
     assert [(h["source"], h["status"]) for h in minute.history] == [

@@ -9,8 +9,7 @@ from typing import Protocol
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose, whole_span
 from assistant.answerers.features import wants_typed
-from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
-from assistant.glossary import expand_query
+from assistant.answerers.scored import LIST_ITEM, Marks, ScoredSentence, opens_item, repeats
 from assistant.query import QueryAnalysis, part_analysis, question_parts
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
@@ -24,7 +23,6 @@ from prompts import render
 SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
 EXTRA_LIST_SENTENCES = 2  # "which ...", "list ...": the answer names up to five things (docs/rule-audit.md)
-REPLY_SENTENCES = 3
 MAX_COMPARED = 5
 MIN_PART_TERMS = 2  # a part of a question with fewer words of its own is about the question's topic
 # A sentence opening like this leans on the one before it, so it travels with it.
@@ -84,7 +82,7 @@ class ExtractiveAnswerer:
         answers = []
         for part in parts if len(parts) > 1 else []:
             # "..., and when did the hearings start?" is scored on its own words; "..., and when?" on the question's
-            words = expand_query(part) if len(content_terms(part)) >= MIN_PART_TERMS else context.question
+            words = part if len(content_terms(part)) >= MIN_PART_TERMS else context.question
             part_scored, _ = self.scorer.score(context.asking(words, part_analysis(context.analysis, part)))
             answers.extend(by_key[s.key] for s in part_scored[:1])
         return answers
@@ -139,7 +137,7 @@ class ExtractiveAnswerer:
                             scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         """Each chosen sentence followed by what continues it: a list's items after "the following staff:", or
         "These include ..." after its lead (which may itself open a list: "They felt the following would help:").
-        A question in council Q&A papers brings its reply. Also returns how the list items and replies are marked."""
+        Also returns which of them are list items."""
         ordered: list[ScoredSentence] = []
         marks: Marks = {}
         for item in chosen:
@@ -149,20 +147,7 @@ class ExtractiveAnswerer:
                 chain, items = self._continuation(item, scored, ordered, chosen)
                 ordered.extend(chain)
                 marks.update({s.key: LIST_ITEM for s in items})
-                reply = self._reply(item, scored, [*chosen, *ordered])
-                ordered.extend(reply)
-                marks.update({s.key: REPLY for s in reply[:1]})
         return ordered, marks
-
-    @staticmethod
-    def _reply(item: ScoredSentence, scored: list[ScoredSentence], taken: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A sentence of a passage that ends by asking a question (a member's question in council Q&A papers)
-        brings the opening of the reply that follows it: the question only restates what the user asks."""
-        if not item.chunk.text.rstrip().endswith("?"):
-            return []
-        reply_id = next_chunk_id(item.chunk.id)
-        reply = sorted((s for s in scored if s.chunk.id == reply_id and s not in taken), key=lambda s: s.position)
-        return reply[:REPLY_SENTENCES]
 
     def _continuation(self, lead: ScoredSentence, scored: list[ScoredSentence], taken: list[ScoredSentence],
                       chosen: list[ScoredSentence]) -> tuple[list[ScoredSentence], list[ScoredSentence]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answerers.base import AnswerContext
-from assistant.answerers.features import coverage, found_terms, label_like
+from assistant.answerers.features import coverage, found_terms
 from assistant.answerers.scored import ScoredSentence, sentence_text
 from assistant.query import QueryAnalysis, asks_pair, part_analyses
 from index.lexical import content_terms
@@ -18,9 +18,7 @@ ROW_WEIGHT = 0.8  # a table cell is judged with its row: "Not accepted" answers 
 # A sentence is judged partly with its passage: "The backlog had now been cleared" answers a question about the
 # Freedom of Information backlog its passage names (dev: 0.3, 0.5, 0.7 tried; docs/rule-audit.md)
 PARAGRAPH_WEIGHT = 0.5
-LABEL_PENALTY = 0.8  # a title line echoes the question's words but answers nothing
 COUNT_BONUS = 0.15  # "twelve recommendations" answers "how many recommendations" however the sentence is worded
-DECISION_BONUS = COUNT_BONUS  # "APPROVE the transfer ..." answers "what did Cabinet approve?" as a count answers "how many"
 VOTE_BONUS = COUNT_BONUS  # "For (16) ... Amendment lost." answers "how did the vote go?" in names, not the motion's words
 # A vote's sentences are embedded with the motion they decide (ingest/chunker.py), so they come close to a question
 # about the motion's words; they answer only a question about the vote (a half: 0.8 left them chosen third).
@@ -109,12 +107,8 @@ class HandScorer:
                 text = sentence_text(chunk, sentence)
                 lexical = max(coverage(ranking_terms, text, title), ranking_in_chunk)
                 score = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * prior
-                if chunk.kind != "table_row" and label_like(text):
-                    score *= LABEL_PENALTY
                 if context.analysis.counts_asked(text):
                     score += COUNT_BONUS
-                if context.analysis.states_asked_decision(text):
-                    score += DECISION_BONUS
                 # a vote's tally is as relevant as the motion in its passage: its own words are names
                 votes = context.analysis.states_vote(text)
                 if votes:

@@ -1,11 +1,10 @@
-"""Answers status, outstanding-list and decision questions from the recommendations tracker, each record cited."""
+"""Answers questions about a numbered recommendation and status lists from the recommendations tracker, each record
+cited."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-
-from dateutil import parser as date_parser
 
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.features import wants_typed
@@ -23,16 +22,12 @@ from ingest.vocabulary import ASKED_STATUSES, OUTSTANDING, STATUSES
 from ingest.structure import MARKUP
 from prompts import render
 
-# "Which decisions did Kent's Cabinet take on 30 January 2025?", "What did the council resolve in January?"
-DECISION_WORDS = re.compile(r"\b(?:decisions?|decided|decide|resolv\w*|resolutions?|agreed|agree)\b", re.I)
 # What "which ..." lists: the first lower-case word after it, past "of the" and names ("Which of Derby's actions");
 # the tracker lists recommendations, not "Which Kent savings have been delivered?"
 WHICH_LISTED = re.compile(r"\b[Ww]hich\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|our\s+)?(?:[A-Z&][\w'\u2019&.-]*\s+)*([a-z][\w-]*)")
 TRACKED_WORDS = frozenset({"recommendation", "recommendations", "rec", "recs", "action", "actions", "commitment",
                            "commitments", "one", "ones", "are", "is", "were", "was", "have", "has", "had", "remain",
                            "remains", "still", "of"})
-DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?"
-                            r"\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.I)
 MAX_NUMBERED = 3
 PROGRESS_WORDS = 90
 # A list names each recommendation briefly so that all of it fits in a glance; one item gets more of its text.
@@ -78,22 +73,6 @@ def _nearest_after(chunks: list[StoredChunk], start: int) -> list[StoredChunk]:
     return after + before[::-1]
 
 
-def asked_date(question: str) -> str | None:
-    """ "30 January 2025" -> "2025-01-30"; "January 2025" -> "2025-01"; None when the question names no date."""
-    match = DAY_MONTH_YEAR.search(question)
-    if not match:
-        return None
-    day, month, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (None, match.group(4),
-                                                                                                 match.group(5))
-    parsed = date_parser.parse(f"{day or 1} {month} {year}")
-    return parsed.strftime("%Y-%m-%d" if day else "%Y-%m")
-
-
-def _bodies(question: str, records: list[Recommendation]) -> set[str]:
-    """The deciding bodies the question names ("Cabinet", "County Council"); none named means any."""
-    return {r.body for r in records if r.body and re.search(rf"\b{re.escape(r.body)}\b", question, re.I)}
-
-
 def _lists_other_things(question: str, councils: tuple[str, ...]) -> bool:
     """ "Which budgets are outstanding?" lists budgets; "Which are outstanding?" and "Which of its recommendations
     ...?" list recommendations. The councils' names are passed over however they are typed ("which derby ...")."""
@@ -116,15 +95,12 @@ class TrackerAnswerer:
         self.retriever = retriever  # its keyword index holds every passage in memory
 
     def answer(self, context: AnswerContext) -> Answer | None:
-        """The record a numbered recommendation or status list asks for, else the record of the top passage;
-        a number no tracked plan in scope has is answered as such, not with other rows."""
+        """The record a numbered recommendation or status list asks for; a number no tracked plan in scope has is
+        answered as such, not with other rows."""
         answer = self.answer_question(context.resolved, context.analysis, context.search_filter,
                                       facet=context.turn_question)
         if answer is None and context.analysis.recommendation_numbers:
             answer = self._no_such_number(context.analysis.recommendation_numbers, context.search_filter)
-        # a comparison wants each council's own answer, not the first passage's record
-        if answer is None and context.passages and not context.analysis.wants_comparison:
-            answer = self.answer_for_passage(context.passages[0].chunk.id, context.analysis, context.turn_question)
         return answer
 
     def _no_such_number(self, numbers: tuple[str, ...], search_filter: SearchFilter | None) -> Answer | None:
@@ -152,10 +128,6 @@ class TrackerAnswerer:
             records = [r for n in analysis.recommendation_numbers for r in self._records(councils, number=n)]
             template = "tracker_item_quote" if analysis.wants_quote else "tracker_item"
             return self._compose(records[:MAX_NUMBERED], template, facet or question) if records else None
-        if analysis.wants_list and DECISION_WORDS.search(question) and (councils or asked_date(question)):
-            answer = self.decisions(question, councils)
-            if answer is not None:
-                return answer
         statuses = _wanted_statuses(question)
         # a list answers one question; "how many are achieved, and which was not accepted?" asks two
         if ((analysis.wants_list or analysis.asks_any) and statuses and councils and len(question_parts(question)) < 2
@@ -176,25 +148,6 @@ class TrackerAnswerer:
                  for rollup in rollups(everything) if rollup.source in sources] if statuses == OUTSTANDING else []
         return self._compose(records, "tracker_item_list", heads=heads)
 
-    def decisions(self, question: str, councils: tuple[str, ...]) -> Answer | None:
-        """What the named body resolved, at the meeting on the date asked, each with its decision number."""
-        records = [r for r in list_recommendations(self.store, kind="resolution", with_history=False)
-                   if not councils or r.council in councils]
-        bodies = _bodies(question, records)
-        when = asked_date(question)
-        records = [r for r in records if (not bodies or r.body in bodies)
-                   and (not when or (r.meeting_date or r.paper_date or "").startswith(when))]
-        return self._compose(records, "tracker_resolution_list") if records else None
-
-    def answer_for_passage(self, chunk_id: str, analysis: QueryAnalysis, question: str = "") -> Answer | None:
-        """A status question whose best passage is a tracked recommendation is answered from that record."""
-        if not analysis.wants_status:
-            return None
-        rows = self.store.recommendations(chunk_id=chunk_id)
-        records = [Recommendation.from_metadata(row["text"], row) for row in rows]
-        records = [r for r in records if r.kind == "recommendation" and r.number]
-        return self._compose(records[:1], "tracker_item", question) if records else None
-
     def _records(self, councils: tuple[str, ...], **where: str) -> list[Recommendation]:
         found = list_recommendations(self.store, kind="recommendation", with_history=False, **where)
         return [r for r in found if not councils or r.council in councils]
@@ -203,7 +156,7 @@ class TrackerAnswerer:
                  heads: list[str] | None = None) -> Answer | None:
         citations: list[Citation] = []
         lines: list[str] = []
-        listed = template in ("tracker_item_list", "tracker_resolution_list")
+        listed = template == "tracker_item_list"
         for record in records:
             citation = self._citation(record, len(citations) + 1)
             if citation is None:
@@ -231,8 +184,6 @@ class TrackerAnswerer:
             "text": summary, "progress": f" Progress: {progress.rstrip('.')}." if progress else "",
             "target": f" Target date: {record.target_date}." if record.target_date else "",
             "owner": f" Owner: {record.owner}." if record.owner else "", "n": str(citation.n),
-            "body": record.body or "", "date": record.meeting_date or record.paper_date or "",
-            "decision": f", decision {record.decision_number}" if record.decision_number else "",
             "quote": citation.quote, "reference": citation.reference(),
         }
 
