@@ -46,6 +46,28 @@ def test_a_numbered_recommendation_is_answered_from_the_tracker(sample_services:
     _verbatim(result)
 
 
+def test_a_numbered_recommendation_is_quoted_in_whole_sentences(sample_services: Services) -> None:
+    """What a recommendation asks for, and by when, is often at the end of its one long sentence: it is not cut."""
+    result = sample_services.engine.ask("What did Leeds scrutiny Recommendation 12 ask the director of children's "
+                                        "services to do?")
+    shown = result.answer.split('The recommendation: "')[1].split('"')[0]
+    assert shown.startswith("That the director") and shown.endswith(".") and "…" not in shown, result.answer
+    assert shown in result.citations[0].quote
+    _verbatim(result)
+
+
+def test_each_part_of_a_question_about_a_recommendation_brings_its_progress_sentence() -> None:
+    from assistant.answerers.tracker import _progress_excerpt
+
+    progress = ("The action is accepted. Work on it began in May 2025 with the carers forum. The new leaflet for carers "
+                "will be printed in March 2026. A report on the leaflet goes to the panel in April 2026.")
+    excerpt = _progress_excerpt(progress, "When will the leaflet for carers be printed, and when does the report go "
+                                          "to the panel?")
+    assert excerpt == ("The action is accepted. … The new leaflet for carers will be printed in March 2026. A report on "
+                       "the leaflet goes to the panel in April 2026.")
+    assert _progress_excerpt(progress, "What is the status of action 4?") == progress  # no sentence asked: all of it
+
+
 def test_a_status_list_is_a_bulleted_list_with_every_item_cited(sample_services: Services) -> None:
     result = sample_services.engine.ask("Which Derby recommendations were not accepted?")
     lines = result.answer.splitlines()

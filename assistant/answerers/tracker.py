@@ -30,8 +30,9 @@ TRACKED_WORDS = frozenset({"recommendation", "recommendations", "rec", "recs", "
                            "remains", "still", "of"})
 MAX_NUMBERED = 3
 PROGRESS_WORDS = 90
-# A list names each recommendation briefly so that all of it fits in a glance; one item gets more of its text.
-SUMMARY_WORDS, LISTED_SUMMARY_WORDS = 25, 12
+# A list names each recommendation briefly so that all of it fits in a glance; one item gets its whole sentences, up
+# to about this many words (its first sentence always whole: what it asks for and by when are often at its end).
+SUMMARY_WORDS, LISTED_SUMMARY_WORDS = 60, 12
 
 
 def _counts(counts: Counter) -> str:
@@ -50,18 +51,31 @@ def _opening(text: str, max_words: int) -> str:
 
 def _progress_excerpt(progress: str, question: str) -> str:
     """The latest position (the opening), or, when a later sentence matches the question ("what did the panel
-    say?" finds the panel's comment), the first sentence and that one: of those sharing its words, one giving the
-    kind of answer asked first ("when will it be launched?" finds "will be launched at the end of June")."""
-    terms = content_terms(question)
+    say?" finds the panel's comment), the first sentence and that one; each part of a question asking several things
+    ("when will it be launched, and when is the report due?") brings its own."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", progress) if s]
+    picks = sorted({best for part in question_parts(question) if (best := _best_sentence(sentences, part)) is not None})
+    if not picks:
+        return _opening(progress, PROGRESS_WORDS)
+    shown = [0, *picks]
+    pieces = [sentences[0]]
+    for before, position in zip(shown, shown[1:]):
+        pieces.append(("" if position == before + 1 else "… ") + sentences[position])
+    return " ".join(pieces)
+
+
+def _best_sentence(sentences: list[str], question: str) -> int | None:
+    """The position (after the first) of the sentence sharing most words with the question, of those sharing any one
+    giving the kind of answer asked first ("when will it be launched?" finds "will be launched at the end of June")."""
+    terms = content_terms(question)
     overlaps = [(len(terms & content_terms(sentence)), position) for position, sentence in enumerate(sentences[1:], 1)]
     if not any(overlap for overlap, _ in overlaps):
-        return _opening(progress, PROGRESS_WORDS)
+        return None
     analysis = analyse(question)  # only for a progress that has such a sentence: a status list shows many records
     typed = wants_typed(analysis)
     _, _, best = max((overlap > 0 and typed and analysis.answer_type_satisfied(sentences[position]), overlap, position)
                      for overlap, position in overlaps)
-    return f"{sentences[0]} … {sentences[best]}" if best > 1 else " ".join(sentences[:2])
+    return best
 
 
 def _nearest_after(chunks: list[StoredChunk], start: int) -> list[StoredChunk]:
@@ -162,8 +176,7 @@ class TrackerAnswerer:
             if citation is None:
                 continue
             citations.append(citation)
-            fields = self._fields(record, citation, question,
-                                  LISTED_SUMMARY_WORDS if template == "tracker_item_list" else SUMMARY_WORDS)
+            fields = self._fields(record, citation, question, listed)
             if fields["progress"] and not listed:
                 progress_citations = self._progress_citations(record, fields["progress"], citation, len(citations) + 1)
                 citations.extend(progress_citations)
@@ -175,9 +188,11 @@ class TrackerAnswerer:
         return Answer("\n".join([*(heads or []), text]), citations, abstained=False)
 
     @staticmethod
-    def _fields(record: Recommendation, citation: Citation, question: str, summary_words: int) -> dict[str, str]:
-        words = record.text.split()
-        summary = " ".join(words[:summary_words]) + ("…" if len(words) > summary_words else "")
+    def _fields(record: Recommendation, citation: Citation, question: str, listed: bool) -> dict[str, str]:
+        text = collapse_whitespace(record.text)
+        words = text.split()
+        summary = (" ".join(words[:LISTED_SUMMARY_WORDS]) if listed else _opening(text, SUMMARY_WORDS))
+        summary += "…" if len(summary) < len(text) else ""
         progress = _progress_excerpt(collapse_whitespace(record.progress or ""), question)
         return {
             "number": record.number or "", "council": record.council or record.source, "status": record.status,
