@@ -34,6 +34,8 @@ REPORT = PROJECT / "out" / "rule-audit.md"
 SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
     "rule: a sentence opening with 'These/It ...' brings the one before": lambda: mock.patch.object(
         ExtractiveAnswerer, "_continuation", lambda self, *continuing: ([], [])),
+    "rule: a member's question brings its reply under the same item heading": lambda: mock.patch.object(
+        ExtractiveAnswerer, "_reply", staticmethod(lambda item, scored, taken: [])),
     "rule: a table row brings its status and short cells": lambda: mock.patch.object(
         ExtractiveAnswerer, "_row_status", lambda self, *choosing: []),
     "rule: supporting sentences near the best score": lambda: mock.patch.object(

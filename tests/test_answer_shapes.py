@@ -302,6 +302,26 @@ def test_a_list_introduced_by_a_following_sentence_is_shown_as_bullets_after_it(
 
 
 @_needs_pdf(KENT_QA)
+def test_a_members_question_brings_the_reply_that_follows_it(fresh_services: Services) -> None:
+    """In council Q&A papers the question restates what the user asks; the reply, in the next passage, answers."""
+    question = "Has KCC heard back from the satnav providers about alerts near schools?"
+    result = _ask_about_pdf(fresh_services, KENT_QA, question)
+    assert "Reply: " in result.answer and "remains work in progress" in result.answer
+
+
+def test_a_question_outside_a_members_item_brings_no_reply(fresh_services: Services, tmp_path: Path) -> None:
+    """A paper asking a question of its own (what a consultation asked) is not answered by the paragraph after it."""
+    paper = ("Library consultation summary\n\nWhat residents were asked\n\nResidents across the district were asked in "
+             "the consultation whether the central library should open on Sundays?\n\nLibrary budget\n\nThe library "
+             "service budget for 2025-26 is £4.2m, of which £0.3m is for opening hours.\n\nConsultation responses\n\n"
+             "Of the 1,240 residents who responded, 68% supported opening the central library on Sundays. Residents said "
+             "Sunday opening would help working families use the library. Opening on Sundays was most popular with "
+             "residents aged under 40.\n")
+    result = ask_about_paper(fresh_services, tmp_path, paper, "Were residents asked about opening the library on Sundays?")
+    assert not result.abstained and "Reply:" not in result.answer and "£4.2m" not in result.answer, result.answer
+
+
+@_needs_pdf(KENT_QA)
 def test_who_asked_and_who_answered_a_members_question_is_the_heading_of_its_item(fresh_services: Services) -> None:
     """ "Question by Mark Hood to Neil Baker, Cabinet Member for ..." heads the Gatwick question: it is quoted before
     the question, which names no one, and it says both who asked and who was asked."""

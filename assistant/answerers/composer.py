@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answerers.scored import (LIST_ITEM, Marks, ScoredSentence, behind_item_marker, opens_item,
+from assistant.answerers.scored import (LIST_ITEM, REPLY, Marks, ScoredSentence, behind_item_marker, opens_item,
                                         repeats)
 from assistant.quotes import collapse_whitespace, verified_citation
 from assistant.results import Answer, Citation
@@ -85,10 +85,10 @@ def _plain(quote: str) -> str:
 
 
 def _line_start(mark: str | None, after_list: bool) -> str:
-    """A list item is a bullet and the text after a list starts a new line."""
+    """A list item is a bullet and the text after a list starts a new line; a reply says it is one."""
     if mark == LIST_ITEM:
         return "\n- "
-    return "\n" if after_list else ""
+    return ("\n" if after_list else "") + ("Reply: " if mark == REPLY else "")
 
 
 def _council(chunk: StoredChunk) -> str:

@@ -9,7 +9,7 @@ from typing import Protocol
 from assistant.answerers.base import AnswerContext
 from assistant.answerers.composer import compose, whole_span
 from assistant.answerers.features import wants_typed
-from assistant.answerers.scored import LIST_ITEM, Marks, ScoredSentence, opens_item, repeats
+from assistant.answerers.scored import LIST_ITEM, REPLY, Marks, ScoredSentence, opens_item, repeats
 from assistant.query import QueryAnalysis, part_analysis, question_parts
 from assistant.quotes import collapse_whitespace
 from assistant.results import Answer
@@ -24,6 +24,7 @@ SHORT_CELL_WORDS = 12
 MAX_LIST_ITEMS = 10
 EXTRA_LIST_SENTENCES = 2  # "which ...", "list ...": the answer names up to five things (docs/rule-audit.md)
 MAX_COMPARED = 5
+REPLY_SENTENCES = 3
 MIN_PART_TERMS = 2  # a part of a question with fewer words of its own is about the question's topic
 # A sentence opening like this leans on the one before it, so it travels with it.
 ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
@@ -137,7 +138,7 @@ class ExtractiveAnswerer:
                             scored: list[ScoredSentence]) -> tuple[list[ScoredSentence], Marks]:
         """Each chosen sentence followed by what continues it: a list's items after "the following staff:", or
         "These include ..." after its lead (which may itself open a list: "They felt the following would help:").
-        Also returns which of them are list items."""
+        A member's question brings its reply. Also returns how the list items and replies are marked."""
         ordered: list[ScoredSentence] = []
         marks: Marks = {}
         for item in chosen:
@@ -147,7 +148,22 @@ class ExtractiveAnswerer:
                 chain, items = self._continuation(item, scored, ordered, chosen)
                 ordered.extend(chain)
                 marks.update({s.key: LIST_ITEM for s in items})
+                reply = self._reply(item, scored, [*chosen, *ordered])
+                ordered.extend(reply)
+                marks.update({s.key: REPLY for s in reply[:1]})
         return ordered, marks
+
+    @staticmethod
+    def _reply(item: ScoredSentence, scored: list[ScoredSentence], taken: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A member's question (a passage ending with "?" under a question-and-answer pack's or minutes' item heading)
+        brings the opening of the reply that follows it under the same heading: the question only restates what the
+        user asks. A passage asking a question elsewhere (a consultation's, a heading's) brings nothing."""
+        if item.chunk.item is None or not item.chunk.text.rstrip().endswith("?"):
+            return []
+        reply_id = next_chunk_id(item.chunk.id)
+        reply = sorted((s for s in scored if s.chunk.id == reply_id and s.chunk.item == item.chunk.item
+                        and s not in taken), key=lambda s: s.position)
+        return reply[:REPLY_SENTENCES]
 
     def _continuation(self, lead: ScoredSentence, scored: list[ScoredSentence], taken: list[ScoredSentence],
                       chosen: list[ScoredSentence]) -> tuple[list[ScoredSentence], list[ScoredSentence]]:

@@ -11,8 +11,8 @@ from index.records import StoredChunk, StoredSentence
 
 NEAR_DUPLICATE = 0.9
 FIGURES = re.compile(r"\d[\d,.]*")
-LIST_ITEM = "list item"  # how a sentence that continues a list's lead is shown
-Marks = dict[tuple[str, int], str]  # ScoredSentence.key -> LIST_ITEM
+LIST_ITEM, REPLY = "list item", "reply"  # how a sentence that continues another is shown
+Marks = dict[tuple[str, int], str]  # ScoredSentence.key -> LIST_ITEM or REPLY
 # A bullet or item letter opening a line, straight before a list item's first sentence.
 ITEM_MARKER = r"(?:^|\n)[ \t]*(?:[-\u2022*\u25aa\u25e6\uf0b7]|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]{1,2})[ \t]*$"
 MARKED_ITEM_START = re.compile(ITEM_MARKER, re.IGNORECASE)
