@@ -190,8 +190,7 @@ class TrackerAnswerer:
     @staticmethod
     def _fields(record: Recommendation, citation: Citation, question: str, listed: bool) -> dict[str, str]:
         text = collapse_whitespace(record.text)
-        words = text.split()
-        summary = (" ".join(words[:LISTED_SUMMARY_WORDS]) if listed else _opening(text, SUMMARY_WORDS))
+        summary = " ".join(text.split()[:LISTED_SUMMARY_WORDS]) if listed else _opening(text, SUMMARY_WORDS)
         summary += "…" if len(summary) < len(text) else ""
         progress = _progress_excerpt(collapse_whitespace(record.progress or ""), question)
         return {
