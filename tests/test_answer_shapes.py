@@ -493,3 +493,19 @@ def test_a_question_about_a_vote_is_answered_with_its_tally(fresh_services: Serv
                      "What exactly was the proposed purpose of the amendment on home to school transport?"):
         answer = fresh_services.engine.ask(question).answer
         assert "feasibility study" in answer and "For (16)" not in answer, (question, answer)
+
+
+BUDGET_REPORT = KCC_LIBRARY / "kcc_2025-02-13_full_council_february-2025-kent-county-council-budget-report.pdf"
+
+
+@pytest.mark.skipif(not BUDGET_REPORT.is_file(), reason="the Kent library is not here")
+def test_a_follow_up_about_its_subject_is_answered_for_the_subject_of_the_earlier_question(
+        fresh_services: Services) -> None:
+    """"Has its tax base grown?" after a question about Dover's precept asks about Dover's tax base: the district's
+    row of the tax base table, not the county's overall assumption alone."""
+    assert not fresh_services.pipeline.ingest([BUDGET_REPORT], progress=False).failed
+    for district, change in (("Dover", "+3.05%"), ("Maidstone", "-0.26%")):
+        history = [f"What precept will {district} pay to the county council in 2025-26?"]
+        result = fresh_services.engine.ask("Has its tax base grown since last year?", history)
+        assert f"District: {district}" in result.answer and change in result.answer, result.answer
+        assert all(is_verbatim(c.quote, fresh_services.store.document_text(c.source) or "") for c in result.citations)

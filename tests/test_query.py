@@ -216,6 +216,16 @@ def test_elliptical_followups_carry_the_earlier_topic() -> None:
     assert resolve_question("What did Leeds decide about external placements?", history).startswith("What did Leeds")
 
 
+def test_a_followup_leaning_on_it_or_its_is_asked_of_the_earlier_question_however_long() -> None:
+    history = ["What precept will Dover pay to the county council in 2025-26?"]
+    follow_up = "Has its tax base grown or shrunk, and by how much?"
+    assert needs_history(follow_up) and needs_history("How often does it meet, and when will it report back?")
+    assert resolve_question(follow_up, history) == f"{history[0]} {follow_up}"
+    # "that" and "this" are often no pronoun at all: a question long enough to stand alone stays as asked
+    standalone = "What evidence is there that this year's placements cost more than planned?"
+    assert resolve_question(standalone, history) == standalone
+
+
 def test_a_followup_counting_years_from_the_earlier_question_names_the_year() -> None:
     spend = ["How much did Kent spend on transport in 2024/25?"]
     assert resolve_question("Is that up on the previous year?", spend).endswith("the previous year (2023/24)?")
