@@ -509,3 +509,24 @@ def test_a_follow_up_about_its_subject_is_answered_for_the_subject_of_the_earlie
         result = fresh_services.engine.ask("Has its tax base grown since last year?", history)
         assert f"District: {district}" in result.answer and change in result.answer, result.answer
         assert all(is_verbatim(c.quote, fresh_services.store.document_text(c.source) or "") for c in result.citations)
+
+
+GLOSSARY = KCC_LIBRARY / "kcc_2025-03-13_full_council_appendix-2-glossary-of-terms-2024-25.pdf"
+
+
+@pytest.mark.skipif(not GLOSSARY.is_file(), reason="the Kent library is not here")
+def test_a_row_found_by_its_name_alone_is_answered_with_the_cell_after_it(fresh_services: Services) -> None:
+    """A glossary row's first cell ("PWLB") only names what was asked: when it leads, the cell that says what it
+    means comes with it, however long (short cells only came before, so other papers' sentences followed "PWLB")."""
+    assert not fresh_services.pipeline.ingest([GLOSSARY], progress=False).failed
+    for question, term, meaning in (("How does the glossary define the PWLB?", "PWLB", "Public Works Loan Board"),
+                                    ("What does MRP stand for?", "MRP", "Minimum Revenue Provision")):
+        context = fresh_services.engine.context(question)
+        assert context is not None
+        answerer = fresh_services.engine.steps.answerers[-1]
+        scored, _ = answerer.scorer.score(context)
+        name_cell = next(s for s in scored if s.text.strip() == term and s.chunk.kind == "table_row")
+        companions = answerer._row_status(name_cell, scored, [name_cell], context.analysis)
+        assert companions and companions[0].text.startswith(meaning), [c.text for c in companions]
+        answer = fresh_services.engine.ask(question).answer
+        assert meaning in answer.split("[1]")[0], answer
