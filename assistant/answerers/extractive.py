@@ -215,9 +215,9 @@ class ExtractiveAnswerer:
     def _row_status(self, pick: ScoredSentence, scored: list[ScoredSentence], chosen: list[ScoredSentence],
                     analysis: QueryAnalysis) -> list[ScoredSentence]:
         """A table-row answer brings its status cell's opening ("Not accepted."), its short cells (date, owner,
-        figures), the cell after it when it only names what was asked (a glossary's "PWLB"), and, when none of those
-        gives the kind of answer asked (a sum, a count, a date, a person), the first cell that does: a risk's "costs
-        to date of £1.162m" sits in a long cell."""
+        figures), the cell after it when it only names what was asked and nothing else comes (a glossary's "PWLB"),
+        and, when none of those gives the kind of answer asked (a sum, a count, a date, a person), the first cell that
+        does: a risk's "costs to date of £1.162m" sits in a long cell."""
         if pick.chunk.kind != "table_row":
             return []
         row = [s for s in scored if s.chunk.id == pick.chunk.id and s not in chosen]
@@ -225,7 +225,7 @@ class ExtractiveAnswerer:
         companions = [min(status, key=lambda s: s.position)] if status else []
         companions += [s for s in row if s not in companions and len(s.text.split()) <= SHORT_CELL_WORDS
                        and _whole_cell(s)]
-        if content_terms(pick.text) <= analysis.question_terms:  # the row's name alone answers nothing
+        if not companions and content_terms(pick.text) <= analysis.question_terms:  # a name alone answers nothing
             companions += [s for s in sorted(row, key=lambda s: s.position)
                            if s.position > pick.position and s not in companions][:1]
         shown = [s for s in [*chosen, *companions] if s.chunk.id == pick.chunk.id]
