@@ -14,9 +14,9 @@ from prompts import render
 ELLIPTICAL_START = re.compile(r"^\s*(and|what about|how about|what of|also|and what|so|then|is it|has it|have they|"
                               r"did they|does it|was it|were they|when is|when was|who is)\b", re.IGNORECASE)
 PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those|these|there|he|she)\b", re.IGNORECASE)
-# "Did its tax base go up?", "How often does it meet?": a personal pronoun always points back to something named
+# "Did its tax base go up?", "How often does it meet?": these always point back to something named
 # before, however many words of its own the question has ("that", "this", "there" often do not: "that the ...").
-PERSONAL_PRONOUN = re.compile(r"\b(it|its|they|them|their|that one)\b", re.IGNORECASE)
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their|that one)\b", re.IGNORECASE)
 SHORT_QUESTION_TERMS = 3
 # A year counted from the one the earlier question names: "And the year after?", "Is that up on the previous year?"
 RELATIVE_YEAR = re.compile(r"\b(?:the\s+)?(?:years?\s+(after|before)|(following|next|previous|prior|last)\s+"
@@ -27,7 +27,7 @@ LATER_WORDS = {"after", "following", "next"}
 def needs_history(question: str) -> bool:
     """An elliptical question: starts like a continuation, leans on a pronoun, or names too little to search on."""
     terms = content_terms(question)
-    return bool(ELLIPTICAL_START.match(question) or PERSONAL_PRONOUN.search(question)
+    return bool(ELLIPTICAL_START.match(question) or REFERS_BACK.search(question)
                 or (PRONOUN.search(question) and len(terms) <= 4) or len(terms) < SHORT_QUESTION_TERMS)
 
 
