@@ -220,18 +220,16 @@ class ExtractiveAnswerer:
         does: a risk's "costs to date of £1.162m" sits in a long cell."""
         if pick.chunk.kind != "table_row":
             return []
-        row = [s for s in scored if s.chunk.id == pick.chunk.id and s not in chosen]
+        row = sorted((s for s in scored if s.chunk.id == pick.chunk.id and s not in chosen), key=lambda s: s.position)
         status = [s for s in row if s.sentence.column and STATUS_COLUMN.search(s.sentence.column)]
-        companions = [min(status, key=lambda s: s.position)] if status else []
+        companions = status[:1]
         companions += [s for s in row if s not in companions and len(s.text.split()) <= SHORT_CELL_WORDS
                        and _whole_cell(s)]
         if not companions and content_terms(pick.text) <= analysis.question_terms:  # a name alone answers nothing
-            companions += [s for s in sorted(row, key=lambda s: s.position)
-                           if s.position > pick.position and s not in companions][:1]
+            companions = [s for s in row if s.position > pick.position][:1]
         shown = [s for s in [*chosen, *companions] if s.chunk.id == pick.chunk.id]
         if wants_typed(analysis) and not any(analysis.answer_type_satisfied(_cell(s)) for s in shown):
-            companions += [s for s in sorted(row, key=lambda s: s.position)
-                           if s not in companions and analysis.answer_type_satisfied(_cell(s))][:1]
+            companions += [s for s in row if s not in companions and analysis.answer_type_satisfied(_cell(s))][:1]
         return sorted(companions, key=lambda s: s.position)
 
     @staticmethod
