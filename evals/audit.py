@@ -4,6 +4,7 @@ without it, beside everything on."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 from unittest import mock
 
-from assistant import engine, unmentioned
+from assistant import engine, followup, unmentioned
 from assistant.answerers import hand_scorer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.gated_scorer import GatedScorer
@@ -58,6 +59,8 @@ SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
         engine.QAEngine, "_with_following", lambda self, passages: passages),
     "rule: the names check reads a paper's file name": lambda: mock.patch.object(
         unmentioned, "published_name", lambda source: ""),
+    "rule: a follow-up leaning on 'it' or 'its' is asked of the earlier question": lambda: mock.patch.object(
+        followup, "REFERS_BACK", re.compile(r"(?!)")),
 }
 
 

@@ -218,7 +218,7 @@ def test_elliptical_followups_carry_the_earlier_topic() -> None:
 
 def test_a_followup_leaning_on_it_or_its_is_asked_of_the_earlier_question_however_long() -> None:
     history = ["What precept will Dover pay to the county council in 2025-26?"]
-    follow_up = "Has its tax base grown or shrunk, and by how much?"
+    follow_up = "Has its council tax base grown or shrunk across the district, and by how much?"
     assert needs_history(follow_up) and needs_history("How often does it meet, and when will it report back?")
     assert resolve_question(follow_up, history) == f"{history[0]} {follow_up}"
     # "that" and "this" are often no pronoun at all: a question long enough to stand alone stays as asked
