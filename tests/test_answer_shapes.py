@@ -424,6 +424,19 @@ def test_reasons_counted_off_firstly_secondly_come_with_the_sentence_announcing_
     assert "Additionally, degree apprenticeships" in answer
 
 
+def test_a_sentence_saying_this_comes_after_the_sentence_saying_what_this_is(
+        fresh_services: Services, tmp_path: Path) -> None:
+    """ "This would add £1.54 a week" answers how much a bill goes up only with the rise it refers to before it."""
+    budget = (
+        "Council tax 2025-26\n\n3.1 Council tax is the county council's largest source of income. The draft budget "
+        "proposes a 4.99% increase in the county council's share of council tax. This would add £1.54 a week to the "
+        "bill of a typical Band D household.\n\n3.2 Collection rates across the districts remain above 97%.\n")
+    answer = ask_about_paper(fresh_services, tmp_path, budget,
+                             "How much more a week will a typical Band D household pay?").answer
+    assert "This would add £1.54 a week" in answer
+    assert "4.99% increase" in answer and answer.index("4.99% increase") < answer.index("This would add")
+
+
 def test_a_section_longer_than_a_passage_is_read_on_past_the_cut(fresh_services: Services, tmp_path: Path) -> None:
     """The best passage brings the next one of its section: an answer may run on past the 160-word cut."""
     filler = " ".join(f"The panel also heard evidence on topic {n} from officers and partners." for n in range(11))

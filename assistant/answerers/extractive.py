@@ -26,7 +26,7 @@ EXTRA_LIST_SENTENCES = 2  # "which ...", "list ...": the answer names up to five
 MAX_COMPARED = 5
 REPLY_SENTENCES = 3
 MIN_PART_TERMS = 2  # a part of a question with fewer words of its own is about the question's topic
-# A sentence opening like this leans on the one before it, so it travels with it.
+# A sentence opening like this leans on the one before it, so the two travel together.
 ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|both|each of these|here|also|"
                       r"there (?:are|is|were|was) also|firstly|secondly|thirdly|additionally|furthermore|moreover|"
                       r"in addition|"
@@ -143,6 +143,10 @@ class ExtractiveAnswerer:
         marks: Marks = {}
         for item in chosen:
             if item not in ordered:
+                # "This would increase the bill by £80.37" says what "this" is only with the sentence before it
+                before = self._antecedent(item, scored)
+                if before is not None and before not in ordered:
+                    ordered.append(before)
                 ordered.append(item)
                 # a chosen sentence that continues item (a list's item) is placed after it, not where it ranked
                 chain, items = self._continuation(item, scored, ordered, chosen)
@@ -196,6 +200,14 @@ class ExtractiveAnswerer:
         if count is None or len(openings) < count:
             return _before_its_vote(lead, self._following(lead, scored)[:MAX_LIST_ITEMS])
         return openings[:count]
+
+    @staticmethod
+    def _antecedent(item: ScoredSentence, scored: list[ScoredSentence]) -> ScoredSentence | None:
+        """The sentence before item in its passage, when item leans on it ("This would ...", "Secondly, ...");
+        a table cell leans on its row, which the answer shows anyway."""
+        if item.chunk.kind == "table_row" or not ANAPHORA.match(item.text):
+            return None
+        return next((s for s in scored if s.chunk.id == item.chunk.id and s.position == item.position - 1), None)
 
     @staticmethod
     def _following(item: ScoredSentence, scored: list[ScoredSentence], passages: int = 1) -> list[ScoredSentence]:
