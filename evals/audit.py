@@ -35,6 +35,8 @@ REPORT = PROJECT / "out" / "rule-audit.md"
 SHAPING_RULES: dict[str, Callable[[], AbstractContextManager]] = {
     "rule: a sentence opening with 'These/It ...' brings the one before": lambda: mock.patch.object(
         ExtractiveAnswerer, "_continuation", lambda self, *continuing: ([], [])),
+    "rule: a chosen sentence leaning on the one before it comes after that one": lambda: mock.patch.object(
+        ExtractiveAnswerer, "_antecedent", staticmethod(lambda item, scored: None)),
     "rule: a member's question brings its reply under the same item heading": lambda: mock.patch.object(
         ExtractiveAnswerer, "_reply", staticmethod(lambda item, scored, taken: [])),
     "rule: a table row brings its status and short cells": lambda: mock.patch.object(

@@ -10,7 +10,7 @@ import pytest
 from assistant.quotes import is_verbatim
 from assistant.results import AnswerResult
 from assistant.services import Services
-from conftest import EXTERNAL_PDFS, KCC_LIBRARY, SAMPLE_DIR, ask_about_paper
+from conftest import COUNCIL_TAX_PAPER, COUNCIL_TAX_QUESTION, EXTERNAL_PDFS, KCC_LIBRARY, SAMPLE_DIR, ask_about_paper
 from index.retriever import opens_list
 from ingest.readers import reader_for
 
@@ -427,12 +427,7 @@ def test_reasons_counted_off_firstly_secondly_come_with_the_sentence_announcing_
 def test_a_sentence_saying_this_comes_after_the_sentence_saying_what_this_is(
         fresh_services: Services, tmp_path: Path) -> None:
     """ "This would add £1.54 a week" answers how much a bill goes up only with the rise it refers to before it."""
-    budget = (
-        "Council tax 2025-26\n\n3.1 Council tax is the county council's largest source of income. The draft budget "
-        "proposes a 4.99% increase in the county council's share of council tax. This would add £1.54 a week to the "
-        "bill of a typical Band D household.\n\n3.2 Collection rates across the districts remain above 97%.\n")
-    answer = ask_about_paper(fresh_services, tmp_path, budget,
-                             "How much more a week will a typical Band D household pay?").answer
+    answer = ask_about_paper(fresh_services, tmp_path, COUNCIL_TAX_PAPER, COUNCIL_TAX_QUESTION).answer
     assert "This would add £1.54 a week" in answer
     assert "4.99% increase" in answer and answer.index("4.99% increase") < answer.index("This would add")
 

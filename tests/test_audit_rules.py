@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.services import Services
+from conftest import COUNCIL_TAX_PAPER, COUNCIL_TAX_QUESTION, ask_about_paper
 from evals.audit import SHAPING_RULES
 
 # Questions on the bundled sample papers that reach most of the patched methods: several parts, a table row, a list.
@@ -43,3 +46,13 @@ def test_switching_off_the_follow_up_rule_leaves_a_long_follow_up_as_asked() -> 
     assert resolve_question(follow_up, history) != follow_up
     with SHAPING_RULES["rule: a follow-up leaning on 'it' or 'its' is asked of the earlier question"]():
         assert resolve_question(follow_up, history) == follow_up
+
+
+def test_switching_off_the_antecedent_rule_leaves_a_this_sentence_without_the_one_before(
+        fresh_services: Services, tmp_path: Path) -> None:
+    full = ask_about_paper(fresh_services, tmp_path, COUNCIL_TAX_PAPER, COUNCIL_TAX_QUESTION).answer
+    with SHAPING_RULES["rule: a chosen sentence leaning on the one before it comes after that one"]():
+        alone = fresh_services.engine.ask(COUNCIL_TAX_QUESTION).answer
+    assert full.index("4.99% increase") < full.index("This would add")
+    rise = alone.find("4.99% increase")
+    assert rise == -1 or rise > alone.index("This would add")
