@@ -432,6 +432,23 @@ def test_a_sentence_saying_this_comes_after_the_sentence_saying_what_this_is(
     assert "4.99% increase" in answer and answer.index("4.99% increase") < answer.index("This would add")
 
 
+def test_a_sentence_naming_again_what_the_chosen_one_introduced_comes_with_it(
+        fresh_services: Services, tmp_path: Path) -> None:
+    """ "The loan was repaid ..." takes up the loan the sentence before it introduced: it says what became of it."""
+    strategy = (
+        "Loans to companies\n\n1.14 Education company\n\nDuring 2019-20 a loan agreement was drawn up with EduCo Ltd, "
+        "trading as The Learning People, for £2.2m to aid the start-up of the company. The loan was repaid in full on "
+        "28th April 2023 so the balance as at 31.03.24 was £nil.\n\n1.15 Tourism board\n\nDuring 2020-21 the council "
+        "lent £0.3m to Visit Shire to aid its marketing and the balance as at 31.03.24 was £0.15m. Repayment is due in "
+        "April 2026.\n\n1.16 Broadband\n\nThe council lent £5m to a broadband provider in 2018-19 to aid the start-up "
+        "of rural connections. The provider repaid £1m in 2023-24.\n")
+    answer = ask_about_paper(fresh_services, tmp_path, strategy,
+                             "What happened to the start-up money The Learning People got from the council?").answer
+    lead = "a loan agreement was drawn up with EduCo Ltd"
+    assert lead in answer and "The loan was repaid in full on 28th April 2023" in answer
+    assert answer.index(lead) < answer.index("The loan was repaid")
+
+
 def test_a_section_longer_than_a_passage_is_read_on_past_the_cut(fresh_services: Services, tmp_path: Path) -> None:
     """The best passage brings the next one of its section: an answer may run on past the 160-word cut."""
     filler = " ".join(f"The panel also heard evidence on topic {n} from officers and partners." for n in range(11))

@@ -32,6 +32,9 @@ ANAPHORA = re.compile(r"^(?:these|this|that|they|those|such|the latter|it|its|bo
                       r"in addition|"
                       r"the (?:figure|number|rate|total|result|cost|amount)s?)\b", re.IGNORECASE)
 
+# "The loan was ...": a sentence opening on "the" and a noun.
+DEFINITE_OPENING = re.compile(r"^the\s+([a-z][\w'-]*)\s", re.IGNORECASE)
+
 
 class SentenceScorer(Protocol):
     def score(self, context: AnswerContext) -> tuple[list[ScoredSentence], bool]:
@@ -184,7 +187,7 @@ class ExtractiveAnswerer:
                     if leads_list:
                         continue  # an item already shown; the list goes on
                     break
-                if not leads_list and not ANAPHORA.match(following.text):
+                if not leads_list and not (ANAPHORA.match(following.text) or _names_again(lead, following)):
                     break
                 added.append(following)
             chain.extend(added)
@@ -262,6 +265,14 @@ def _before_its_vote(lead: ScoredSentence, items: list[ScoredSentence]) -> list[
         return items
     ends = next((index for index, item in enumerate(items) if records_vote(item.text)), len(items))
     return items[:ends]
+
+
+def _names_again(lead: ScoredSentence, following: ScoredSentence) -> bool:
+    """The next sentence takes up what the lead introduced by naming it again ("... a loan agreement was drawn up
+    with the company." / "The loan was repaid in full on 28 April 2023."): "the" and a word of the lead."""
+    opening = DEFINITE_OPENING.match(following.text)
+    return (opening is not None and following.chunk.kind != "table_row"
+            and bool(content_terms(opening.group(1)) & content_terms(lead.text)))
 
 
 def _cell(item: ScoredSentence) -> str:
