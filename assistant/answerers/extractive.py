@@ -268,10 +268,11 @@ def _before_its_vote(lead: ScoredSentence, items: list[ScoredSentence]) -> list[
 
 
 def _names_again(lead: ScoredSentence, following: ScoredSentence) -> bool:
-    """The next sentence takes up what the lead introduced by naming it again ("... a loan agreement was drawn up
-    with the company." / "The loan was repaid in full on 28 April 2023."): "the" and a word of the lead."""
+    """The next sentence of the lead's passage takes up what the lead introduced by naming it again ("... a loan
+    agreement was drawn up with the company." / "The loan was repaid in full on 28 April 2023."): "the" and a word of
+    the lead. Past the passage a heading may lie between them ("Library budget"), and a new subject with it."""
     opening = DEFINITE_OPENING.match(following.text)
-    return (opening is not None and following.chunk.kind != "table_row"
+    return (opening is not None and following.chunk.id == lead.chunk.id and following.chunk.kind != "table_row"
             and bool(content_terms(opening.group(1)) & content_terms(lead.text)))
 
 
