@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.followup import resolve_question
 from assistant.services import Services
 from conftest import COUNCIL_TAX_PAPER, COUNCIL_TAX_QUESTION, ask_about_paper
 from evals.audit import SHAPING_RULES
@@ -41,7 +42,6 @@ def test_switching_off_supporting_sentences_leaves_the_lead_alone(sample_service
 
 
 def test_switching_off_the_follow_up_rule_leaves_a_long_follow_up_as_asked() -> None:
-    from assistant.followup import resolve_question
     history, follow_up = ["What precept will Dover pay in 2025-26?"], "Has its council tax base grown or shrunk across the district, and by how much?"
     assert resolve_question(follow_up, history) != follow_up
     with SHAPING_RULES["rule: a follow-up leaning on 'it' or 'its' is asked of the earlier question"]():
