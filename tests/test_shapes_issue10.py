@@ -166,6 +166,12 @@ def test_a_table_question_gets_the_cell_with_its_row_and_column(sample_services:
     assert any("44.9" in citation.quote for citation in result.citations)
 
 
+def test_a_figure_two_columns_share_is_shown_under_each(sample_services: Services) -> None:
+    """England's rate was 54.6 in 2006 and again in 2007: the second is a datum, not a merged cell's repeat."""
+    result = sample_services.engine.ask("What was the national rate of looked after children per 10,000 in 2007?")
+    assert "2007: 54.6" in result.answer, result.answer
+
+
 def test_a_row_going_on_from_the_page_before_is_not_named_by_its_fragment(sample_services: Services) -> None:
     """A B&NES plan row split over a page starts mid-sentence ("parent is in unsuitable accommodation."): the answer
     shows its cells under their columns, not that fragment as the row's name."""
