@@ -163,9 +163,9 @@ def _cut_from(before: ScoredSentence, sentence: ScoredSentence) -> bool:
 def _wording(group: list[ScoredSentence], citation: Citation, scored: list[ScoredSentence],
              chosen: set[tuple[str, int]]) -> str:
     """The quote itself, or for a table row the row's name and each cell under its column name, since a bare cell
-    ("£584,000") says little; a merged cell's repeated words are shown once (a figure two columns share is shown under each) and cells are never run together. The
-    cells chosen as answering come first, then the row's other quoted cells: a risk's likelihood is not left behind
-    its long cause and consequence."""
+    ("£584,000") says little; a merged cell's repeated words are shown once (a figure or tick two columns share is
+    shown under each) and cells are never run together. The cells chosen as answering come first, then the row's
+    other quoted cells: a risk's likelihood is not left behind its long cause and consequence."""
     first = group[0]
     if first.chunk.kind != "table_row":
         return items_on_lines(citation.quote)
