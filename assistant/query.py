@@ -26,7 +26,7 @@ HOW_OFTEN = _any_of(r"how often", before=OPENING)
 # "How often ...?" is answered by how often: "annually", "every three years", "twice a year", "fortnightly"
 FREQUENCY = re.compile(r"\b(?:(?:bi|tri)?annual(?:ly)?|biennial(?:ly)?|yearly|monthly|quarterly|weekly|daily|fortnightly|"
                        r"every|each (?:year|month|quarter|week)|once|twice|times a)\b", re.IGNORECASE)
-QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|number|figure|amount|cost|budget|rate)",
+QUANTITY = _any_of(r"how (?:many|much|big|long|often)", r"what (?:percentage|proportion|share|number|figure|amount|cost|budget|rate)",
                    r"what is the (?:cost|budget|figure|number|rate)", before=OPENING + r"(?:(?:by|to|at|for) )?")
 # "What proportion of the budget ...", "how many savings ...": a share or a count is asked, not a sum, whatever
 # money the question names.

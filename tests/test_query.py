@@ -52,6 +52,9 @@ def test_answer_types() -> None:
 def test_a_share_or_a_count_of_money_matters_is_not_asked_as_a_sum() -> None:
     share = analyse("What proportion of the net revenue stream do financing costs take up in the 2025-26 budget?")
     assert share.wants_quantity and not share.wants_money and share.answer_type_satisfied("6.78")
+    # "share" asks for a figure as "proportion" does: "4% of our capital finance requirement"
+    share = analyse("What share of its capital financing requirement did the council set aside for MRP?")
+    assert share.wants_quantity and not share.wants_money and not share.answer_type_satisfied("MRP is charged each year.")
     assert not analyse("How many savings proposals does the budget make?").wants_money
     assert analyse("How much will the budget cost?").wants_money
 
