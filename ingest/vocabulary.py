@@ -22,6 +22,9 @@ LABELLED_NUMBER = re.compile(r"\b(?:recommendation|rec\.?|action|item)\s*(?:no\.
 # "Action 3: ...", "Rec 12. ...".
 NUMBERED_RECOMMENDATION = re.compile(
     r"^(?:recommendation|action|rec\.?)\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\s*[\u2013\u2014:.)-]\s*(\S.*)$", re.I | re.S)
+# A cell's text repeated along a row is a merged cell's, repeated by the reader under each column it spans, only when
+# it has this many words: a figure, a tick or a rating ("0", "x", "Red") may really repeat.
+MERGED_TEXT_WORDS = 3
 # A table row's label cell: "15.", "1 5." (a split PDF-to-text number), "R12", "3a".
 ROW_LABEL = re.compile(r"^(?:R|Rec\.?\s*)?(\d(?:\s?\d){0,2}[a-z]?)\.?$", re.IGNORECASE)
 

@@ -12,14 +12,13 @@ from index.records import StoredChunk
 from ingest.resolutions import next_label
 from ingest.sentences import LOWER_CASE_WORD, SENTENCE_END, continues_sentence
 from ingest.structure import MARKUP
+from ingest.vocabulary import MERGED_TEXT_WORDS
 from prompts import render
 
 ROW_NAME_WORDS = 20  # a first cell longer than this is the row's content, not its name
 # A name or quotation ending in "!" or "?" inside a sentence ("a song recorded by ‘Ashford Sings!’ a group led by
 # ..."): the sentence goes on in lower case after it, though a sentence splitter ends it there.
 NAME_MARK_END = re.compile(r"[!?][\"'\u2019\u201d)\]]*$")
-# A cell of words: text a merged cell repeats under each column it spans, unlike a figure that two columns share.
-WORDED_CELL = re.compile(r"[^\W\d_]{2}")
 CELL_END = ".:;, "  # dropped from a cell's end where the answer joins it to the next with "; " or ": "
 # An item letter or numeral inside running text, before a capital: "... to: a) To ADOPT ... b) To DELEGATE ...".
 INLINE_MARKER = re.compile(r"(?<=\s)\(?([a-z]|[ivx]{1,4})\)\s+(?=[A-Z])")
@@ -163,16 +162,17 @@ def _cut_from(before: ScoredSentence, sentence: ScoredSentence) -> bool:
 def _wording(group: list[ScoredSentence], citation: Citation, scored: list[ScoredSentence],
              chosen: set[tuple[str, int]]) -> str:
     """The quote itself, or for a table row the row's name and each cell under its column name, since a bare cell
-    ("£584,000") says little; a merged cell's repeated words are shown once (a figure or tick two columns share is
-    shown under each) and cells are never run together. The cells chosen as answering come first, then the row's
-    other quoted cells: a risk's likelihood is not left behind its long cause and consequence."""
+    ("£584,000") says little; a merged cell's repeated words are shown once (a figure, tick or rating two columns
+    share is shown under each) and cells are never run together. The cells chosen as answering come first, then the
+    row's other quoted cells: a risk's likelihood is not left behind its long cause and consequence."""
     first = group[0]
     if first.chunk.kind != "table_row":
         return items_on_lines(citation.quote)
     cells: dict[str, list[str]] = {}
     for item, previous in zip(group, [None, *group]):
         text = collapse_whitespace(item.text)
-        if WORDED_CELL.search(text) and any(text in texts for texts in cells.values()):
+        # judged as the table reader judges a merged cell's repeat (ingest/readers/tables.py)
+        if len(text.split()) >= MERGED_TEXT_WORDS and any(text in texts for texts in cells.values()):
             continue
         column = (item.sentence.column or "").rstrip(":")
         if not column and previous is not None and _between_cells(previous, item):

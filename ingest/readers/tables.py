@@ -7,13 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from ingest.vocabulary import ACCOUNTS_FIGURE, JOINING_WORDS
+from ingest.vocabulary import ACCOUNTS_FIGURE, JOINING_WORDS, MERGED_TEXT_WORDS
 
 Cell = str | None  # None: the cell is covered by a merged neighbour (pdfplumber's convention)
 MAX_HEADER_WORDS = 8
 MAX_HEADER_ROWS = 4
 MAX_COLUMN_TITLE_WORDS = 4
-MERGED_TEXT_WORDS = 3
 MIN_TITLED_CELLS = 3  # a row of column titles under a table's title names at least this many columns
 BLOCK_SEPARATOR = "\n\n"
 # A table drawn without rules between its rows comes back from pdfplumber as one row whose cells each stack many
